@@ -1,0 +1,1 @@
+"""Questionnaire and letter rendering: the questionnaire model -> print-ready PDF pages + form map."""

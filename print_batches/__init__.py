@@ -1,0 +1,1 @@
+"""papersurvey: print_batches."""
