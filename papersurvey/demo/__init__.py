@@ -1,0 +1,1 @@
+"""The built-in example: synthetic addresses, answers and scans for ``papersurvey demo``."""
