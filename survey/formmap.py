@@ -165,7 +165,8 @@ class FormMap:
                 number=p["number"],
                 marks=tuple(Mark(m["corner"], m["aruco_id"], rect(m["rect"])) for m in p["marks"]),
                 qr_areas=tuple(
-                    QrArea(q["corner"], rect(q["rect"]), rect(q["text_rect"])) for q in p["qr_areas"]
+                    QrArea(q["corner"], rect(q["rect"]), rect(q["text_rect"]))
+                    for q in p["qr_areas"]
                 ),
                 boxes=tuple(Box(b["question"], b["choice"], rect(b["rect"])) for b in p["boxes"]),
                 text_areas=tuple(TextArea(t["question"], rect(t["rect"])) for t in p["text_areas"]),

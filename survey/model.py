@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from survey.routing import Expr
@@ -167,7 +167,7 @@ class Group:
                 yield item
 
 
-Item = Union[Question, Group]
+Item = Question | Group
 
 
 @dataclass(frozen=True)
