@@ -1,0 +1,30 @@
+"""The store's schema, as an ordered list of forward migrations.
+
+Migration *n* (1-based) brings a store from ``PRAGMA user_version`` *n-1* to
+*n*. To change the schema, add a module ``vNNN_<what>.py`` with a ``SQL``
+string and append one line to :data:`MIGRATIONS`. Never edit a migration that
+has shipped: project folders in the field already ran it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from survey.migrations import v001_initial
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One forward step of the schema.
+
+    Attributes:
+        name: a short description, recorded in the audit log.
+        sql: SQL statements run in one transaction.
+    """
+
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("initial schema", v001_initial.SQL),)
+"""Every migration, oldest first; the schema version is the length of this tuple."""

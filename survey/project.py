@@ -1,0 +1,348 @@
+"""The project folder: one survey round on disk.
+
+::
+
+    kbo-2027-lv/
+      survey.toml        settings (survey.settings)
+      questionnaire/     the questionnaire definition, copied in at creation
+      letters/           letter templates, logo, signature
+      pii/               personal data only (mode 0700): addresses, pseudonym key
+      secret/round.key   the round's secret key for page codes (dir 0700, file 0600)
+      store.sqlite       everything else, by pseudonym (survey.store)
+      print/ scans/ clips/ out/
+
+:func:`create_project` makes such a folder; :meth:`Project.open` opens one and
+gives its paths, settings, key and store. The folder is documented in
+``docs/project-folder.md``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from survey.codes import KEY_BYTES, new_round_key
+from survey.errors import ConflictError, PaperSurveyError, ProjectError
+from survey.settings import Settings, default_settings, load_settings, render_settings
+from survey.store import Store
+
+if TYPE_CHECKING:
+    from survey.model import Questionnaire
+
+log = logging.getLogger("papersurvey.project")
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_QUESTIONNAIRE = DATA_DIR / "kbo_werk_inkomen"
+DEFAULT_LETTERS = DATA_DIR / "letters"
+QUESTIONNAIRE_CSVS = ("survey.csv", "choices.csv", "settings.csv")
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Where everything of one round lives. Only :attr:`pii` holds personal data."""
+
+    root: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "survey.toml"
+
+    @property
+    def questionnaire(self) -> Path:
+        return self.root / "questionnaire"
+
+    @property
+    def letters(self) -> Path:
+        return self.root / "letters"
+
+    @property
+    def pii(self) -> Path:
+        return self.root / "pii"
+
+    @property
+    def addresses(self) -> Path:
+        """Names and addresses of the current respondents, with their pseudonyms."""
+        return self.pii / "addresses.csv"
+
+    @property
+    def key_file(self) -> Path:
+        """Client number <-> pseudonym, for everyone ever imported."""
+        return self.pii / "key.csv"
+
+    @property
+    def limesurvey_participants(self) -> Path:
+        return self.pii / "limesurvey_participants.csv"
+
+    @property
+    def secret(self) -> Path:
+        return self.root / "secret"
+
+    @property
+    def round_key(self) -> Path:
+        return self.secret / "round.key"
+
+    @property
+    def store(self) -> Path:
+        return self.root / "store.sqlite"
+
+    @property
+    def print(self) -> Path:
+        return self.root / "print"
+
+    @property
+    def scans(self) -> Path:
+        return self.root / "scans"
+
+    @property
+    def clips(self) -> Path:
+        return self.root / "clips"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+
+@dataclass(frozen=True)
+class NewProjectOptions:
+    """What ``papersurvey new`` needs.
+
+    Attributes:
+        directory: the folder to create; it must not exist or be empty.
+        questionnaire: an .xlsx workbook or a folder of CSVs; ``None`` for the
+            shipped KBO Werk & Inkomen questionnaire.
+        municipality: the municipality's name, for letters and reports.
+        survey_id: the round's id; ``None`` for the folder's name.
+    """
+
+    directory: Path
+    questionnaire: Path | None = None
+    municipality: str | None = None
+    survey_id: str | None = None
+
+
+def load_questionnaire_file(path: Path) -> Questionnaire:
+    """Load a questionnaire through ``survey.questionnaire``, imported only when needed.
+
+    Raises:
+        QuestionnaireError: the definition has problems.
+        ModuleNotFoundError: no questionnaire reader is installed.
+    """
+    module: Any = importlib.import_module("survey.questionnaire")
+    questionnaire: Questionnaire = module.load_questionnaire(path)
+    return questionnaire
+
+
+def _check_questionnaire(source: Path) -> None:
+    if source.is_dir():
+        missing = [n for n in QUESTIONNAIRE_CSVS if not (source / n).is_file()]
+        if missing:
+            raise ProjectError(
+                f"questionnaire folder {source} has no {', '.join(missing)}. "
+                "Give an .xlsx workbook or a folder with survey.csv, choices.csv and settings.csv."
+            )
+    elif not (source.is_file() and source.suffix.lower() == ".xlsx"):
+        raise ProjectError(
+            f"questionnaire {source} not found or not an .xlsx workbook. "
+            "Give an .xlsx workbook or a folder with survey.csv, choices.csv and settings.csv."
+        )
+    try:
+        load_questionnaire_file(source)
+    except ModuleNotFoundError as exc:
+        if exc.name != "survey.questionnaire":
+            raise
+        log.warning("questionnaire reader not available; %s was copied without checking", source)
+
+
+def _mkdir_private(path: Path) -> None:
+    path.mkdir(mode=0o700)
+    path.chmod(0o700)  # mkdir's mode is filtered by the umask
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    path.chmod(0o600)
+
+
+def _populate(root: Path, options: NewProjectOptions, source: Path, survey_id: str) -> None:
+    paths = ProjectPaths(root)
+    settings = default_settings(survey_id, options.municipality or "")
+    if source.is_dir():
+        shutil.copytree(source, paths.questionnaire, ignore=shutil.ignore_patterns("__pycache__"))
+        qpath = "questionnaire"
+    else:
+        paths.questionnaire.mkdir()
+        shutil.copy2(source, paths.questionnaire / source.name)
+        qpath = f"questionnaire/{source.name}"
+    settings = _replace_questionnaire_path(settings, qpath)
+    if DEFAULT_LETTERS.is_dir():
+        shutil.copytree(
+            DEFAULT_LETTERS, paths.letters, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    else:
+        paths.letters.mkdir()
+        log.warning("no letter templates shipped in %s; letters/ is empty", DEFAULT_LETTERS)
+    for d in (paths.print, paths.scans, paths.clips, paths.out):
+        d.mkdir()
+    _mkdir_private(paths.pii)
+    _mkdir_private(paths.secret)
+    _write_private(paths.round_key, new_round_key().hex().encode() + b"\n")
+    paths.settings_file.write_text(render_settings(settings), encoding="utf-8")
+    with Store.open(paths.store, create=True) as store:
+        store.audit("new", {"survey_id": survey_id, "questionnaire": qpath})
+
+
+def _replace_questionnaire_path(settings: Settings, qpath: str) -> Settings:
+    return replace(settings, questionnaire=replace(settings.questionnaire, path=qpath))
+
+
+def create_project(options: NewProjectOptions) -> Project:
+    """Create the folder of a new survey round and open it.
+
+    The folder is built next to its destination and moved into place at the
+    end, so a failure leaves nothing behind.
+
+    Raises:
+        ConflictError: the folder exists and is not empty.
+        ProjectError: the questionnaire is missing, or the survey id unusable.
+        QuestionnaireError: the questionnaire has problems.
+    """
+    target = Path(options.directory).absolute()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ConflictError(
+            f"{target} already exists and is not empty. "
+            "Choose a new folder name, or open the existing project."
+        )
+    survey_id = (options.survey_id or target.name).strip()
+    try:
+        default_settings(survey_id)
+    except ValueError as exc:
+        raise ProjectError(
+            f"survey id {survey_id!r} has no letters or digits; give one with --survey-id."
+        ) from exc
+    source = Path(options.questionnaire) if options.questionnaire else DEFAULT_QUESTIONNAIRE
+    _check_questionnaire(source)
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.parent / f".{target.name}.new-{secrets.token_hex(4)}"
+    building.mkdir()
+    try:
+        _populate(building, options, source, survey_id)
+        if target.exists():
+            target.rmdir()
+        building.replace(target)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    log.info("created project %s", target)
+    return Project.open(target)
+
+
+def read_round_key(path: Path) -> bytes:
+    """The round's secret key from ``secret/round.key`` (hex text)."""
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        key = bytes.fromhex(text)
+    except FileNotFoundError as exc:
+        raise ProjectError(
+            f"{path} not found: without the round's key, printed pages cannot be verified. "
+            "Restore it from a backup."
+        ) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProjectError(f"{path} is damaged: it must hold the key as hex text.") from exc
+    if len(key) != KEY_BYTES:
+        raise ProjectError(f"{path} is damaged: the key must be {KEY_BYTES} bytes.")
+    if path.stat().st_mode & 0o077:
+        log.warning("%s can be read by other users; run: chmod 600 %s", path, path)
+    return key
+
+
+class Project:
+    """An open survey round: paths, settings, key and (opened on first use) the store.
+
+    Use :meth:`open`; close it when done, or use it in a ``with`` block.
+    """
+
+    def __init__(self, paths: ProjectPaths, settings: Settings, key: bytes) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.key = key
+        self._store: Store | None = None
+
+    @classmethod
+    def open(cls, directory: Path) -> Project:
+        """Open a project folder, checking ``survey.toml`` and the key.
+
+        Raises:
+            ProjectError: the folder, its settings or its key is missing or wrong.
+        """
+        root = Path(directory).absolute()
+        if not root.is_dir():
+            raise ProjectError(
+                f"{root} is not a folder. Create a project with 'papersurvey new {directory}'."
+            )
+        paths = ProjectPaths(root)
+        settings = load_settings(paths.settings_file)
+        return cls(paths, settings, read_round_key(paths.round_key))
+
+    @property
+    def store(self) -> Store:
+        """The round's store, opened (and migrated) on first use."""
+        if self._store is None:
+            self._store = Store.open(self.paths.store)
+        return self._store
+
+    @property
+    def questionnaire_path(self) -> Path:
+        return self.paths.root / self.settings.questionnaire.path
+
+    def load_questionnaire(self) -> Questionnaire:
+        """The round's questionnaire.
+
+        Raises:
+            QuestionnaireError: the definition has problems.
+        """
+        return load_questionnaire_file(self.questionnaire_path)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class QuestionnaireInfo:
+    """What ``status`` says about the questionnaire; ``error`` when it cannot be loaded."""
+
+    path: str
+    form_id: str = ""
+    version: str = ""
+    version_hash: str = ""
+    error: str = ""
+
+
+def questionnaire_info(project: Project) -> QuestionnaireInfo:
+    """Form id and version hash of the round's questionnaire, or why they are unknown."""
+    rel = project.settings.questionnaire.path
+    try:
+        q = project.load_questionnaire()
+    except ModuleNotFoundError as exc:
+        if exc.name != "survey.questionnaire":
+            raise
+        return QuestionnaireInfo(rel, error="no questionnaire reader installed")
+    except PaperSurveyError as exc:
+        return QuestionnaireInfo(rel, error=exc.message)
+    return QuestionnaireInfo(rel, q.form_id, q.version, q.version_hash)

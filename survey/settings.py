@@ -1,0 +1,446 @@
+"""The settings of one survey round: ``survey.toml``.
+
+The settings are frozen dataclasses, one per TOML table. Each field carries
+its default and a one-line comment in its metadata; from that single source
+:func:`render_settings` writes a commented ``survey.toml`` and
+:func:`load_settings` reads and checks one. A wrong key, a wrong type or an
+impossible value becomes a :class:`~survey.errors.ProjectError` that names the
+key. Missing keys take their defaults, so a folder made by an older
+papersurvey still opens after a new key is added.
+
+Every key is described in ``docs/project-folder.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import json
+import re
+import tomllib
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from survey.codes import survey_code
+from survey.errors import ProjectError
+from survey.model import LANGUAGES
+
+FORMAT = 1
+"""Version of the ``survey.toml`` layout; bumped only for incompatible changes."""
+
+CHANNELS = ("email", "paper")
+_SURVEY_CODE_RE = re.compile(r"^[A-Z0-9-]{1,24}$")
+
+
+def _doc(text: str, check: Callable[[Any], str | None] | None = None) -> dict[str, Any]:
+    return {"doc": text, "check": check}
+
+
+def _between(lo: float, hi: float) -> Callable[[Any], str | None]:
+    return lambda v: None if lo <= v <= hi else f"must be between {lo:g} and {hi:g}"
+
+
+def _at_least(lo: int) -> Callable[[Any], str | None]:
+    return lambda v: None if v >= lo else f"must be {lo} or more"
+
+
+def _check_languages(v: tuple[str, ...]) -> str | None:
+    if not v:
+        return "must name at least one language"
+    unknown = [x for x in v if x not in LANGUAGES]
+    if unknown:
+        return f"unknown language {unknown[0]!r}; use {' and '.join(LANGUAGES)}"
+    return None
+
+
+def _check_url(v: str) -> str | None:
+    if v and not re.match(r"^https?://[^\s/]+", v):
+        return "must start with https:// (or be empty until the online survey exists)"
+    return None
+
+
+@dataclass(frozen=True)
+class SurveySection:
+    DOC: ClassVar[str] = "Who runs which survey round."
+    id: str = field(
+        default="",
+        metadata=_doc(
+            "Identifier of this round, for example kbo-2027-lv.",
+            lambda v: None if v.strip() else "must not be empty",
+        ),
+    )
+    code: str = field(
+        default="",
+        metadata=_doc(
+            "Survey code in every page QR: A-Z, 0-9 and -, at most 24 characters. "
+            "Empty: derived from id. Never change it after printing.",
+            lambda v: (
+                None
+                if not v or _SURVEY_CODE_RE.match(v)
+                else "must be A-Z, 0-9 and - only, at most 24 characters"
+            ),
+        ),
+    )
+    title: str = field(
+        default="Klantbelevingsonderzoek Werk en Inkomen",
+        metadata=_doc("Title of the survey in letters and reports."),
+    )
+    municipality: str = field(default="", metadata=_doc("The municipality, as in letters."))
+    bureau: str = field(default="", metadata=_doc("The survey bureau that runs the round."))
+    languages: tuple[str, ...] = field(
+        default=("nl", "en"),
+        metadata=_doc(
+            "Languages offered (nl, en); the first is the default for respondents without one.",
+            _check_languages,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class QuestionnaireSection:
+    DOC: ClassVar[str] = "The questionnaire definition."
+    path: str = field(
+        default="questionnaire",
+        metadata=_doc(
+            "Folder with survey.csv, choices.csv and settings.csv, or an .xlsx workbook; "
+            "relative to this file."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ChannelsSection:
+    DOC: ClassVar[str] = "How each respondent is invited."
+    default: str = field(
+        default="email",
+        metadata=_doc(
+            'Channel for people with an e-mail address: "email" (invitation by e-mail, '
+            'online only) or "paper" (letter with paper questionnaire and login code).',
+            lambda v: None if v in CHANNELS else f"must be one of {', '.join(CHANNELS)}",
+        ),
+    )
+    paper_if_no_email: bool = field(
+        default=True,
+        metadata=_doc(
+            "People without an e-mail address get the paper letter. If false they are "
+            "imported with channel none and not invited."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DatesSection:
+    DOC: ClassVar[str] = 'Dates as YYYY-MM-DD; "" until known.'
+    send: dt.date | None = field(default=None, metadata=_doc("Day the invitations go out."))
+    close: dt.date | None = field(
+        default=None, metadata=_doc("Last day answers are accepted; printed in the letter.")
+    )
+
+
+@dataclass(frozen=True)
+class OnlineSection:
+    DOC: ClassVar[str] = "The online questionnaire (LimeSurvey)."
+    base_url: str = field(
+        default="",
+        metadata=_doc(
+            "Base URL of the LimeSurvey site, e.g. https://enquete.example.nl", _check_url
+        ),
+    )
+    limesurvey_sid: str = field(
+        default="",
+        metadata=_doc(
+            "LimeSurvey survey id (sid), digits only.",
+            lambda v: None if not v or v.isdigit() else "must be digits only",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class HelpdeskSection:
+    DOC: ClassVar[str] = "Where respondents can ask questions; printed in the letter."
+    phone: str = field(default="", metadata=_doc("Helpdesk phone number."))
+    email: str = field(default="", metadata=_doc("Helpdesk e-mail address."))
+    hours: str = field(
+        default="maandag tot en met vrijdag van 9.00 tot 17.00 uur",
+        metadata=_doc("When the helpdesk answers the phone."),
+    )
+
+
+@dataclass(frozen=True)
+class PrintSection:
+    DOC: ClassVar[str] = "Print batches for the print shop."
+    batch_size: int = field(
+        default=500, metadata=_doc("Respondents per print batch.", _at_least(1))
+    )
+    duplex: bool = field(default=True, metadata=_doc("Print on both sides of the sheet."))
+
+
+@dataclass(frozen=True)
+class OmrSection:
+    DOC: ClassVar[str] = (
+        "Reading the checkboxes. Ink coverage is the inked share of a box's inner area."
+    )
+    empty_below: float = field(
+        default=0.04,
+        metadata=_doc("Coverage below this is an empty box.", _between(0, 1)),
+    )
+    filled_above: float = field(
+        default=0.55,
+        metadata=_doc(
+            "Coverage above this is a filled box (a correction: the answer is withdrawn).",
+            _between(0, 1),
+        ),
+    )
+    min_confidence: float = field(
+        default=0.90,
+        metadata=_doc("Answers read with less confidence go to review.", _between(0, 1)),
+    )
+    calibrate_per_batch: bool = field(
+        default=True, metadata=_doc("Adjust the thresholds to each scan batch.")
+    )
+
+
+@dataclass(frozen=True)
+class PrivacySection:
+    DOC: ClassVar[str] = "Personal data and small groups."
+    min_cell_size: int = field(
+        default=10,
+        metadata=_doc("Reports hide figures based on fewer respondents than this.", _at_least(1)),
+    )
+    retention_days: int = field(
+        default=90,
+        metadata=_doc(
+            "Days after the close date until papersurvey purge removes pii/.", _at_least(0)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class SenderSection:
+    DOC: ClassVar[str] = "Who signs the letter."
+    name: str = field(default="", metadata=_doc("Name of the person who signs."))
+    role: str = field(default="", metadata=_doc("Their role, e.g. Manager Werk en Inkomen."))
+    organisation: str = field(
+        default="", metadata=_doc("Department or organisation; empty: Gemeente <municipality>.")
+    )
+    signature: str = field(
+        default="letters/signature.png",
+        metadata=_doc("Image of the signature, relative to this file."),
+    )
+    reply_address: tuple[str, ...] = field(
+        default=(),
+        metadata=_doc(
+            'Return address for the paper questionnaire, e.g. ["Antwoordnummer 123", "2260 VB Leidschendam"].'
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one survey round; one attribute per ``survey.toml`` table."""
+
+    survey: SurveySection = field(default_factory=SurveySection)
+    questionnaire: QuestionnaireSection = field(default_factory=QuestionnaireSection)
+    channels: ChannelsSection = field(default_factory=ChannelsSection)
+    dates: DatesSection = field(default_factory=DatesSection)
+    online: OnlineSection = field(default_factory=OnlineSection)
+    helpdesk: HelpdeskSection = field(default_factory=HelpdeskSection)
+    print: PrintSection = field(default_factory=PrintSection)
+    omr: OmrSection = field(default_factory=OmrSection)
+    privacy: PrivacySection = field(default_factory=PrivacySection)
+    sender: SenderSection = field(default_factory=SenderSection)
+
+    @property
+    def default_language(self) -> str:
+        return self.survey.languages[0]
+
+
+def default_settings(survey_id: str, municipality: str = "") -> Settings:
+    """Settings for a new round with this id; everything else at its default."""
+    return Settings(
+        survey=SurveySection(id=survey_id, code=survey_code(survey_id), municipality=municipality)
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _convert(key: str, hint: Any, value: Any) -> Any:
+    """Check one TOML value against a field type; raise ValueError with the reason."""
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise ValueError("must be true or false")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ValueError("must be a whole number")
+    if hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise ValueError("must be a number")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise ValueError('must be text in quotes ("...")')
+    if hint == tuple[str, ...]:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ValueError('must be a list of texts, like ["a", "b"]')
+    if hint == dt.date | None:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise ValueError('must be a date like 2027-03-01, or "" when not known yet')
+    raise TypeError(f"no conversion for {key}: {hint}")  # a programming error
+
+
+def _section_from(name: str, cls: type, table: Any, problems: list[str]) -> Any:
+    if not isinstance(table, dict):
+        problems.append(f"[{name}] must be a table")
+        return cls()
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        full = f"{name}.{key}"
+        f = known.get(key)
+        if f is None:
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean '{name}.{near[0]}'?" if near else ""
+            problems.append(f"unknown key '{full}'{hint}")
+            continue
+        try:
+            value = _convert(full, hints[key], raw)
+        except ValueError as exc:
+            problems.append(f"key '{full}' {exc}, found {raw!r}")
+            continue
+        check = f.metadata.get("check")
+        reason = check(value) if check else None
+        if reason:
+            problems.append(f"key '{full}' {reason}, found {raw!r}")
+            continue
+        values[key] = value
+    return cls(**values)
+
+
+def settings_from_mapping(data: Mapping[str, Any], where: str = "survey.toml") -> Settings:
+    """Build settings from parsed TOML, checking every key.
+
+    Raises:
+        ProjectError: listing every wrong key, with the key's full name.
+    """
+    problems: list[str] = []
+    fmt = data.get("format", FORMAT)
+    if fmt != FORMAT:
+        problems.append(
+            f"key 'format' is {fmt!r}; this papersurvey reads format {FORMAT}. "
+            "Use the papersurvey version that created the folder."
+        )
+    sections = {f.name: f for f in dataclasses.fields(Settings)}
+    hints = typing.get_type_hints(Settings)
+    built: dict[str, Any] = {}
+    for name, table in data.items():
+        if name == "format":
+            continue
+        if name not in sections:
+            near = difflib.get_close_matches(name, sections, n=1)
+            hint = f"; did you mean '[{near[0]}]'?" if near else ""
+            problems.append(f"unknown table '[{name}]'{hint}")
+            continue
+        built[name] = _section_from(name, hints[name], table, problems)
+    settings = Settings(**built)
+    s = settings.survey
+    if "survey" not in data or "id" not in data.get("survey", {}):
+        problems.append("key 'survey.id' is missing")
+    elif not s.code and s.id.strip():
+        try:
+            settings = dataclasses.replace(
+                settings, survey=dataclasses.replace(s, code=survey_code(s.id))
+            )
+        except ValueError:
+            problems.append(
+                f"key 'survey.id' {s.id!r} has no letters or digits to make a survey code from; "
+                "set 'survey.code'"
+            )
+    d = settings.dates
+    if d.send and d.close and d.close < d.send:
+        problems.append(f"key 'dates.close' ({d.close}) is before 'dates.send' ({d.send})")
+    o = settings.omr
+    if o.empty_below >= o.filled_above:
+        problems.append(
+            f"key 'omr.empty_below' ({o.empty_below:g}) must be below "
+            f"'omr.filled_above' ({o.filled_above:g})"
+        )
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise ProjectError(f"{where} has problems; correct them and try again:\n{lines}")
+    return settings
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and check ``survey.toml``.
+
+    Raises:
+        ProjectError: the file is missing, is not valid TOML, or has a wrong key.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ProjectError(
+            f"{path} not found: this is not a papersurvey project folder. "
+            "Create one with 'papersurvey new DIR'."
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"{path} is not UTF-8 text; save it as UTF-8.") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProjectError(
+            f"{path} is not valid TOML: {exc}. Correct the file and try again."
+        ) from exc
+    return settings_from_mapping(data, where=str(path))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return '""'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render_settings(settings: Settings) -> str:
+    """``survey.toml`` text for these settings, every key with its comment."""
+    out = [
+        "# papersurvey: settings of one survey round.",
+        "# Every key is explained in docs/project-folder.md. Texts respondents see are Dutch.",
+        "",
+        f"format = {FORMAT}",
+    ]
+    for section in dataclasses.fields(Settings):
+        obj = getattr(settings, section.name)
+        out += ["", f"# {type(obj).DOC}", f"[{section.name}]"]
+        for f in dataclasses.fields(obj):
+            out.append(f"# {f.metadata['doc']}")
+            out.append(f"{f.name} = {_toml_value(getattr(obj, f.name))}")
+    return "\n".join(out) + "\n"

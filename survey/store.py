@@ -1,0 +1,346 @@
+"""The store: one SQLite file per survey round (``store.sqlite``).
+
+It holds everything except personal data: respondents by pseudonym, mailings,
+scan files and pages, answers, review items, online responses, an audit log
+and a little metadata. The schema is versioned with ``PRAGMA user_version``
+and brought up to date on open by the forward migrations in
+:mod:`survey.migrations`. The connection runs in WAL mode with foreign keys on
+and a busy timeout, so the review UI can read while a scan run writes.
+
+Only one process should write at a time (the parent of a scan run, say);
+SQLite serialises writers, and :meth:`Store.transaction` takes the write lock
+up front so a transaction never fails half way on a busy database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from survey.errors import ProjectError
+from survey.migrations import MIGRATIONS
+
+log = logging.getLogger("papersurvey.store")
+
+SCHEMA_VERSION = len(MIGRATIONS)
+BUSY_TIMEOUT_S = 30.0
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class Channel(StrEnum):
+    """How a respondent is invited."""
+
+    EMAIL = "email"
+    PAPER = "paper"
+    NONE = "none"  # no e-mail and paper_if_no_email is false: not invited
+
+
+class RespondentStatus(StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"  # no longer in the municipality's address file
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A respondent as the store knows them: a pseudonym, never a name."""
+
+    pseudonym: str
+    channel: Channel
+    subgroup: str = ""
+    language: str = "nl"
+    imported_at: str = ""
+    status: RespondentStatus = RespondentStatus.ACTIVE
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """Figures for ``papersurvey status``; every dict is sorted by key."""
+
+    respondents: int
+    respondents_by_channel: dict[str, int]
+    respondents_by_status: dict[str, int]
+    letters: int
+    batches: int
+    scan_files: int
+    pages: int
+    pages_by_status: dict[str, int]
+    responses_paper: int
+    responses_online: int
+    responses_total: int
+    review_open: int
+
+
+def utc_now() -> str:
+    """The current time as stored: ISO 8601 UTC, whole seconds, ``Z`` suffix."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _identifier(name: str) -> str:
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return name
+
+
+class Store:
+    """An open store. Use :meth:`open`, and close it (or use ``with``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._savepoints = 0
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False) -> Store:
+        """Open (or with ``create`` make) a store and migrate it to the current schema.
+
+        Raises:
+            ProjectError: the file is missing, damaged, or from a newer papersurvey.
+        """
+        path = Path(path)
+        if not create and not path.is_file():
+            raise ProjectError(
+                f"{path} not found: the project folder is incomplete. "
+                "Restore it from a backup, or create a new project with 'papersurvey new'."
+            )
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        store = cls(conn, path)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ProjectError(
+                f"{path} is not a readable papersurvey store ({exc}). Restore it from a backup."
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise ProjectError(
+                f"{self.path} has schema version {current}, but this papersurvey knows "
+                f"version {SCHEMA_VERSION} at most. Upgrade papersurvey."
+            )
+        if current == SCHEMA_VERSION:
+            return
+        if current > 0:
+            backup = self.path.with_name(f"{self.path.name}.before-v{SCHEMA_VERSION}")
+            dest = sqlite3.connect(backup)
+            try:
+                self._conn.backup(dest)
+            finally:
+                dest.close()
+            log.info("backed up the store to %s before migrating", backup)
+        for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+            log.info("migrating store to schema version %d: %s", version, migration.name)
+            try:
+                self._conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self.audit("migrate", {"version": version, "name": migration.name})
+
+    # ------------------------------------------------------------ transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Run the block in one transaction: all of it is written, or none.
+
+        Nested use makes a savepoint, so a helper that opens a transaction can
+        be called inside a larger one.
+        """
+        if self._conn.in_transaction:
+            self._savepoints += 1
+            name = f"sp{self._savepoints}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._savepoints -= 1
+            self._conn.execute(f"RELEASE {name}")
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ generic helpers
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> int:
+        """Run ``sql`` for every row; the number of rows changed."""
+        return self._conn.executemany(sql, rows).rowcount
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def query_one(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+        return row
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        row = self._conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def insert(self, table: str, row: Mapping[str, Any], *, or_ignore: bool = False) -> int:
+        """Insert one row (column -> value); the new rowid (0 when ignored)."""
+        cols = [_identifier(c) for c in row]
+        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+        sql = (
+            f"{verb} INTO {_identifier(table)} ({', '.join(cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})"
+        )
+        cur = self._conn.execute(sql, list(row.values()))
+        return int(cur.lastrowid or 0) if cur.rowcount else 0
+
+    def insert_many(
+        self, table: str, rows: Iterable[Mapping[str, Any]], *, or_ignore: bool = False
+    ) -> int:
+        """Insert rows that all have the same columns; the number inserted."""
+        it = iter(rows)
+        first = next(it, None)
+        if first is None:
+            return 0
+        cols = [_identifier(c) for c in first]
+        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+        sql = (
+            f"{verb} INTO {_identifier(table)} ({', '.join(cols)}) "
+            f"VALUES ({', '.join('?' * len(cols))})"
+        )
+
+        def values() -> Iterator[list[Any]]:
+            yield [first[c] for c in cols]
+            for r in it:
+                yield [r[c] for c in cols]
+
+        return self.executemany(sql, values())
+
+    # ------------------------------------------------------------ meta and audit
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return default if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def audit(self, action: str, detail: Mapping[str, Any], actor: str = "papersurvey") -> None:
+        """Append to the audit log. ``detail`` must hold no names or addresses."""
+        self.insert(
+            "audit_log",
+            {
+                "at": utc_now(),
+                "actor": actor,
+                "action": action,
+                "detail": json.dumps(detail, sort_keys=True, ensure_ascii=False),
+            },
+        )
+
+    # ------------------------------------------------------------ respondents
+
+    def respondents(self, status: RespondentStatus | None = None) -> list[Respondent]:
+        """All respondents (or those with ``status``), ordered by pseudonym."""
+        sql = "SELECT * FROM respondents"
+        params: tuple[str, ...] = ()
+        if status is not None:
+            sql += " WHERE status = ?"
+            params = (status.value,)
+        return [
+            Respondent(
+                pseudonym=r["pseudonym"],
+                channel=Channel(r["channel"]),
+                subgroup=r["subgroup"],
+                language=r["language"],
+                imported_at=r["imported_at"],
+                status=RespondentStatus(r["status"]),
+            )
+            for r in self.query(sql + " ORDER BY pseudonym", params)
+        ]
+
+    def pseudonyms(self) -> set[str]:
+        """Every pseudonym ever issued in this round, withdrawn ones included."""
+        return {r[0] for r in self.query("SELECT pseudonym FROM respondents")}
+
+    def counts(self) -> StoreCounts:
+        """The figures of the round so far."""
+
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(k): int(n) for k, n in self.query(sql)}
+
+        return StoreCounts(
+            respondents=self.scalar("SELECT count(*) FROM respondents"),
+            respondents_by_channel=grouped(
+                "SELECT channel, count(*) FROM respondents WHERE status = 'active' "
+                "GROUP BY channel ORDER BY channel"
+            ),
+            respondents_by_status=grouped(
+                "SELECT status, count(*) FROM respondents GROUP BY status ORDER BY status"
+            ),
+            letters=self.scalar("SELECT count(*) FROM mailings WHERE sent_at IS NOT NULL"),
+            batches=self.scalar(
+                "SELECT count(DISTINCT batch) FROM mailings WHERE sent_at IS NOT NULL"
+            ),
+            scan_files=self.scalar("SELECT count(*) FROM scan_files"),
+            pages=self.scalar("SELECT count(*) FROM pages"),
+            pages_by_status=grouped(
+                "SELECT status, count(*) FROM pages GROUP BY status ORDER BY status"
+            ),
+            responses_paper=self.scalar(
+                "SELECT count(DISTINCT pseudonym) FROM answers WHERE source = 'paper'"
+            ),
+            responses_online=self.scalar("SELECT count(DISTINCT pseudonym) FROM online_responses"),
+            responses_total=self.scalar(
+                "SELECT count(*) FROM (SELECT pseudonym FROM answers "
+                "UNION SELECT pseudonym FROM online_responses)"
+            ),
+            review_open=self.scalar("SELECT count(*) FROM review_items WHERE state = 'open'"),
+        )
