@@ -131,3 +131,10 @@ class QuestionnaireError(ValidationError):
 
 class AddressFileError(ValidationError):
     """The municipality's address file has problems."""
+
+
+class LayoutError(PaperSurveyError):
+    """The questionnaire or letter cannot be laid out as asked (for example a question
+    taller than a page, or layout options that do not fit)."""
+
+    exit_code = ExitCode.INPUT_INVALID
