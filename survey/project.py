@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from survey.codes import KEY_BYTES, new_round_key
-from survey.errors import ConflictError, PaperSurveyError, ProjectError
+from survey.errors import ConflictError, ProjectError
 from survey.settings import Settings, default_settings, load_settings, render_settings
 from survey.store import Store
 
@@ -321,28 +321,3 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-@dataclass(frozen=True)
-class QuestionnaireInfo:
-    """What ``status`` says about the questionnaire; ``error`` when it cannot be loaded."""
-
-    path: str
-    form_id: str = ""
-    version: str = ""
-    version_hash: str = ""
-    error: str = ""
-
-
-def questionnaire_info(project: Project) -> QuestionnaireInfo:
-    """Form id and version hash of the round's questionnaire, or why they are unknown."""
-    rel = project.settings.questionnaire.path
-    try:
-        q = project.load_questionnaire()
-    except ModuleNotFoundError as exc:
-        if exc.name != "survey.questionnaire":
-            raise
-        return QuestionnaireInfo(rel, error="no questionnaire reader installed")
-    except PaperSurveyError as exc:
-        return QuestionnaireInfo(rel, error=exc.message)
-    return QuestionnaireInfo(rel, q.form_id, q.version, q.version_hash)

@@ -1,0 +1,60 @@
+"""``papersurvey status DIR``: where the survey round stands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from survey.project import Project
+from survey.status import RoundStatus, round_status
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "status",
+        help="show where the survey round stands",
+        description="Summarise the round: respondents, letters, scans, responses and review.",
+    )
+    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
+    p.add_argument("--json", action="store_true", help="print JSON with stable keys")
+    p.set_defaults(func=run)
+
+
+def _counts(d: dict[str, int]) -> str:
+    return ", ".join(f"{n} {k}" for k, n in d.items()) or "none"
+
+
+def format_status(st: RoundStatus) -> str:
+    """The status as text for a person."""
+    c, q = st.counts, st.questionnaire
+    dates = f"send {st.send or '(not set)'}, close {st.close or '(not set)'}"
+    if q.error:
+        qline = f"{q.path} ({q.error})"
+    else:
+        qline = f"{q.form_id} version {q.version} ({q.version_hash})"
+    lines = [
+        f"Survey:        {st.survey_id} (code {st.survey_code}); {dates}",
+        f"Municipality:  {st.municipality or '(not set)'}; bureau {st.bureau or '(not set)'}",
+        f"Questionnaire: {qline}",
+        f"Respondents:   {c.respondents} ({_counts(c.respondents_by_status)}); "
+        f"active by channel: {_counts(c.respondents_by_channel)}",
+        f"Letters sent:  {c.letters} in {c.batches} batches",
+        f"Scanned:       {c.pages} pages from {c.scan_files} files"
+        + (f" ({_counts(c.pages_by_status)})" if c.pages else ""),
+        f"Responses:     {c.responses_total} ({c.responses_paper} paper, "
+        f"{c.responses_online} online)",
+        f"Review:        {c.review_open} open items",
+    ]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    with Project.open(args.directory) as project:
+        st = round_status(project)
+    if args.json:
+        print(json.dumps(st.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_status(st))
+    return 0

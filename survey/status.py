@@ -1,0 +1,106 @@
+"""The state of a survey round at a glance (``papersurvey status``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from survey.errors import PaperSurveyError
+from survey.project import Project
+from survey.store import StoreCounts
+
+
+@dataclass(frozen=True)
+class QuestionnaireInfo:
+    """Form id and version hash of the questionnaire; ``error`` says why they are unknown."""
+
+    path: str
+    form_id: str = ""
+    version: str = ""
+    version_hash: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    """Everything ``status`` reports. :meth:`to_dict` gives the stable JSON form."""
+
+    project: str
+    survey_id: str
+    survey_code: str
+    title: str
+    municipality: str
+    bureau: str
+    send: str
+    close: str
+    questionnaire: QuestionnaireInfo
+    counts: StoreCounts
+    schema_version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; keys are only ever added, never renamed."""
+        c = self.counts
+        return {
+            "project": self.project,
+            "survey": {
+                "id": self.survey_id,
+                "code": self.survey_code,
+                "title": self.title,
+                "municipality": self.municipality,
+                "bureau": self.bureau,
+                "send": self.send,
+                "close": self.close,
+            },
+            "questionnaire": asdict(self.questionnaire),
+            "respondents": {
+                "total": c.respondents,
+                "by_channel": c.respondents_by_channel,
+                "by_status": c.respondents_by_status,
+            },
+            "mailings": {"letters": c.letters, "batches": c.batches},
+            "scans": {
+                "files": c.scan_files,
+                "pages": c.pages,
+                "pages_by_status": c.pages_by_status,
+            },
+            "responses": {
+                "paper": c.responses_paper,
+                "online": c.responses_online,
+                "total": c.responses_total,
+            },
+            "review": {"open": c.review_open},
+            "store": {"schema_version": self.schema_version},
+        }
+
+
+def questionnaire_info(project: Project) -> QuestionnaireInfo:
+    """Form id and version hash of the round's questionnaire, or why they are unknown."""
+    rel = project.settings.questionnaire.path
+    try:
+        q = project.load_questionnaire()
+    except ModuleNotFoundError as exc:
+        if exc.name != "survey.questionnaire":
+            raise
+        return QuestionnaireInfo(rel, error="no questionnaire reader installed")
+    except PaperSurveyError as exc:
+        return QuestionnaireInfo(rel, error=exc.message)
+    return QuestionnaireInfo(rel, q.form_id, q.version, q.version_hash)
+
+
+def round_status(project: Project) -> RoundStatus:
+    """The round's figures so far, read from the settings, questionnaire and store."""
+    s = project.settings
+    d = s.dates
+    return RoundStatus(
+        project=str(project.paths.root),
+        survey_id=s.survey.id,
+        survey_code=s.survey.code,
+        title=s.survey.title,
+        municipality=s.survey.municipality,
+        bureau=s.survey.bureau,
+        send=d.send.isoformat() if d.send else "",
+        close=d.close.isoformat() if d.close else "",
+        questionnaire=questionnaire_info(project),
+        counts=project.store.counts(),
+        schema_version=project.store.schema_version,
+    )
