@@ -1,0 +1,103 @@
+"""Executors: the same outcomes serially, in a process pool and on a Dask cluster."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.executors import (
+    DaskExecutor,
+    ExecutorError,
+    ProcessExecutor,
+    SerialExecutor,
+    make_executor,
+)
+from tests.ingest.taskfns import scaled
+
+TASKS = [*range(10), -1, 20]
+
+
+def _collect(executor, context, tasks=TASKS):
+    outcomes = list(executor.map_unordered(scaled, context, tasks))
+    return sorted((o.task, o.result, o.error.split(":")[0]) for o in outcomes)
+
+
+EXPECTED = sorted([(t, t * 3, "") for t in TASKS if t >= 0] + [(-1, None, "ValueError")])
+
+
+def test_serial_returns_results_and_errors_as_values():
+    with SerialExecutor() as ex:
+        assert _collect(ex, {"factor": 3}) == EXPECTED
+
+
+def test_serial_pulls_tasks_lazily():
+    pulled = []
+
+    def tasks():
+        for t in range(100):
+            pulled.append(t)
+            yield t
+
+    with SerialExecutor() as ex:
+        it = ex.map_unordered(scaled, {"factor": 1}, tasks())
+        next(it)
+        assert len(pulled) == 1
+
+
+def test_process_pool_matches_serial_and_survives_a_worker_crash():
+    tasks = [*TASKS, 13]
+    with ProcessExecutor(2, inflight_per_worker=2) as ex:
+        assert ex.workers == 2
+        pulled = []
+
+        def gen():
+            for t in tasks:
+                pulled.append(t)
+                yield t
+
+        outcomes = list(ex.map_unordered(scaled, {"factor": 3, "crash_on_13": True}, gen()))
+    got = {o.task: o for o in outcomes}
+    assert sorted(got) == sorted(tasks)  # every task has exactly one outcome
+    assert "died" in got[13].error
+    assert all(got[t].result == t * 3 for t in TASKS if t >= 0)  # the crash hurt nobody else
+    assert got[-1].error.startswith("ValueError: negative task -1")
+
+
+def test_process_pool_bounds_tasks_in_flight():
+    pulled = []
+
+    def gen():
+        for t in range(50):
+            pulled.append(t)
+            yield t
+
+    with ProcessExecutor(2, inflight_per_worker=2) as ex:
+        it = ex.map_unordered(scaled, {"factor": 1}, gen())
+        next(it)
+        assert len(pulled) <= 4 + 1
+        assert sum(1 for _ in it) == 49
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    yield cluster
+    cluster.close()
+
+
+def test_dask_matches_serial(dask_cluster):
+    with DaskExecutor(dask_cluster.scheduler_address) as ex:
+        assert ex.workers == 2
+        assert _collect(ex, {"factor": 3}) == EXPECTED
+
+
+def test_dask_unreachable_scheduler_is_a_clear_error():
+    with pytest.raises(ExecutorError, match="Cannot reach the Dask scheduler"):
+        DaskExecutor("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_make_executor_picks_by_options():
+    assert isinstance(make_executor(1), SerialExecutor)
+    assert isinstance(make_executor(2), ProcessExecutor)
