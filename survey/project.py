@@ -18,17 +18,17 @@ gives its paths, settings, key and store. The folder is documented in
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import secrets
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from survey.codes import KEY_BYTES, new_round_key
 from survey.errors import ConflictError, ProjectError
+from survey.questionnaire import DEFAULT_QUESTIONNAIRE, load_questionnaire
 from survey.settings import Settings, default_settings, load_settings, render_settings
 from survey.store import Store
 
@@ -37,10 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("papersurvey.project")
 
-DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_QUESTIONNAIRE = DATA_DIR / "kbo_werk_inkomen"
-DEFAULT_LETTERS = DATA_DIR / "letters"
-QUESTIONNAIRE_CSVS = ("survey.csv", "choices.csv", "settings.csv")
+DEFAULT_LETTERS = Path(__file__).parent / "data" / "letters"
 
 
 @dataclass(frozen=True)
@@ -126,39 +123,6 @@ class NewProjectOptions:
     survey_id: str | None = None
 
 
-def load_questionnaire_file(path: Path) -> Questionnaire:
-    """Load a questionnaire through ``survey.questionnaire``, imported only when needed.
-
-    Raises:
-        QuestionnaireError: the definition has problems.
-        ModuleNotFoundError: no questionnaire reader is installed.
-    """
-    module: Any = importlib.import_module("survey.questionnaire")
-    questionnaire: Questionnaire = module.load_questionnaire(path)
-    return questionnaire
-
-
-def _check_questionnaire(source: Path) -> None:
-    if source.is_dir():
-        missing = [n for n in QUESTIONNAIRE_CSVS if not (source / n).is_file()]
-        if missing:
-            raise ProjectError(
-                f"questionnaire folder {source} has no {', '.join(missing)}. "
-                "Give an .xlsx workbook or a folder with survey.csv, choices.csv and settings.csv."
-            )
-    elif not (source.is_file() and source.suffix.lower() == ".xlsx"):
-        raise ProjectError(
-            f"questionnaire {source} not found or not an .xlsx workbook. "
-            "Give an .xlsx workbook or a folder with survey.csv, choices.csv and settings.csv."
-        )
-    try:
-        load_questionnaire_file(source)
-    except ModuleNotFoundError as exc:
-        if exc.name != "survey.questionnaire":
-            raise
-        log.warning("questionnaire reader not available; %s was copied without checking", source)
-
-
 def _mkdir_private(path: Path) -> None:
     path.mkdir(mode=0o700)
     path.chmod(0o700)  # mkdir's mode is filtered by the umask
@@ -211,8 +175,8 @@ def create_project(options: NewProjectOptions) -> Project:
 
     Raises:
         ConflictError: the folder exists and is not empty.
-        ProjectError: the questionnaire is missing, or the survey id unusable.
-        QuestionnaireError: the questionnaire has problems.
+        ProjectError: the survey id has no usable characters.
+        QuestionnaireError: the questionnaire is missing or has problems.
     """
     target = Path(options.directory).absolute()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -228,7 +192,7 @@ def create_project(options: NewProjectOptions) -> Project:
             f"survey id {survey_id!r} has no letters or digits; give one with --survey-id."
         ) from exc
     source = Path(options.questionnaire) if options.questionnaire else DEFAULT_QUESTIONNAIRE
-    _check_questionnaire(source)
+    load_questionnaire(source)  # raises QuestionnaireError listing every problem
 
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.parent / f".{target.name}.new-{secrets.token_hex(4)}"
@@ -309,7 +273,7 @@ class Project:
         Raises:
             QuestionnaireError: the definition has problems.
         """
-        return load_questionnaire_file(self.questionnaire_path)
+        return load_questionnaire(self.questionnaire_path)
 
     def close(self) -> None:
         if self._store is not None:

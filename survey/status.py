@@ -78,10 +78,6 @@ def questionnaire_info(project: Project) -> QuestionnaireInfo:
     rel = project.settings.questionnaire.path
     try:
         q = project.load_questionnaire()
-    except ModuleNotFoundError as exc:
-        if exc.name != "survey.questionnaire":
-            raise
-        return QuestionnaireInfo(rel, error="no questionnaire reader installed")
     except PaperSurveyError as exc:
         return QuestionnaireInfo(rel, error=exc.message)
     return QuestionnaireInfo(rel, q.form_id, q.version, q.version_hash)

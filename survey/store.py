@@ -146,16 +146,16 @@ class Store:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        current = self.schema_version
-        if current > SCHEMA_VERSION:
+        current, latest = self.schema_version, len(MIGRATIONS)
+        if current > latest:
             raise ProjectError(
                 f"{self.path} has schema version {current}, but this papersurvey knows "
-                f"version {SCHEMA_VERSION} at most. Upgrade papersurvey."
+                f"version {latest} at most. Upgrade papersurvey."
             )
-        if current == SCHEMA_VERSION:
+        if current == latest:
             return
         if current > 0:
-            backup = self.path.with_name(f"{self.path.name}.before-v{SCHEMA_VERSION}")
+            backup = self.path.with_name(f"{self.path.name}.before-v{latest}")
             dest = sqlite3.connect(backup)
             try:
                 self._conn.backup(dest)
@@ -168,10 +168,14 @@ class Store:
                 self._conn.executescript(
                     f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {version};\nCOMMIT;"
                 )
-            except BaseException:
+            except sqlite3.Error as exc:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
-                raise
+                raise ProjectError(
+                    f"migrating {self.path} to schema version {version} ({migration.name}) "
+                    f"failed: {exc}. The store is unchanged at version {version - 1}; "
+                    "report this as a bug."
+                ) from exc
             self.audit("migrate", {"version": version, "name": migration.name})
 
     # ------------------------------------------------------------ transactions
