@@ -195,8 +195,8 @@ THEMES: dict[str, dict[str, int]] = {
     "sec_client_manager": {"grade10": 1, "agree5": 11},
     "sec_reintegration": {"trajectory": 1, "grade10": 6, "agree5": 6},
     "sec_work": {"job_chance": 2},
-    "sec_points": {"good_point": 1, "improve_point": 1, "text": 2},
     "sec_background": {"age_group": 1, "yesno": 2},
+    "sec_points": {"good_point": 1, "improve_point": 1, "text": 2},
 }
 TRAJECTORY = "q37_trajectory"
 TRAJECTORY_YES = ("1", "2")
@@ -372,7 +372,7 @@ def test_reintegration_block_is_asked_only_in_a_trajectory(
     for name in block:
         assert _relevant(routed[name], answers) is expected, (name, answer)
     # The trajectory question itself and what follows are asked of everyone.
-    for name in (TRAJECTORY, "q50_find_parttime_job", "q58_internet_home"):
+    for name in (TRAJECTORY, "q50_find_parttime_job", "q58_improve_point_explain"):
         assert _relevant(routed[name], answers)
 
 
