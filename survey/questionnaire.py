@@ -65,6 +65,7 @@ _COLUMNS = {
 }
 
 __all__ = [
+    "DEFAULT_QUESTIONNAIRE",
     "build_questionnaire",
     "default_questionnaire",
     "load_questionnaire",
@@ -217,13 +218,19 @@ def _read_settings(sheet: Sheet | None, problems: list[Problem]) -> _Settings:
 
 def _read_choices(
     sheet: Sheet | None, language: str, problems: list[Problem]
-) -> dict[str, tuple[int, list[Choice]]]:
-    """Choice lists by name, in workbook order, each with its first row."""
+) -> dict[str, tuple[int, list[Choice]]] | None:
+    """Choice lists by name, in workbook order, each with its first row.
+
+    ``None`` when the sheet is missing or lacks a needed column: its lists are
+    then unknown, and questions naming them are not reported again.
+    """
     lists: dict[str, tuple[int, list[Choice]]] = {}
-    if sheet is None or not sheet.rows:
+    if sheet is None:
+        return None
+    if not sheet.rows:
         return lists
     if _missing_columns(sheet, ("list_name", "name"), problems):
-        return lists
+        return None
     check_labels = _check_label_column(sheet, language, problems)
     name_col, list_col = sheet.heading("name"), sheet.heading("list_name")
     label_col = sheet.text_heading("label", language)
@@ -306,10 +313,15 @@ class _SurveyReader:
     """Reads the survey sheet row by row into items, collecting problems."""
 
     def __init__(
-        self, sheet: Sheet, lists: Mapping[str, ChoiceList], language: str, problems: list[Problem]
+        self,
+        sheet: Sheet,
+        lists: Mapping[str, ChoiceList] | None,
+        language: str,
+        problems: list[Problem],
     ) -> None:
         self.sheet, self.lists, self.language, self.problems = sheet, lists, language, problems
         self.check_labels = True
+        self.complete = False  # every row was read, so used_lists is complete
         self.stack = [_Frame(None)]
         self.names: dict[str, tuple[str, int]] = {}  # lower-case name -> (name, row)
         self.questions: dict[str, Question] = {}
@@ -332,6 +344,7 @@ class _SurveyReader:
         self.check_labels = _check_label_column(self.sheet, self.language, self.problems)
         for row in self.sheet.rows:
             self.read_row(row)
+        self.complete = True
         while len(self.stack) > 1:
             frame = self.stack[-1]
             assert frame.row is not None
@@ -396,9 +409,11 @@ class _SurveyReader:
         choices = None
         if list_name:
             self.used_lists.add(list_name)
-            choices = self.lists.get(list_name)
+            choices = self.lists.get(list_name) if self.lists is not None else None
             if choices is None:
                 self.broken.add(name)
+                if self.lists is None:
+                    return
                 suggestion = did_you_mean(list_name, self.lists)
                 self.report(row, "type", msg("unknown_list", list=list_name, suggestion=suggestion))
                 return
@@ -509,19 +524,23 @@ def build_questionnaire(sheets: Mapping[str, Sheet]) -> tuple[Questionnaire | No
     """
     problems = [p for sheet in sheets.values() for p in column_problems(sheet)]
     settings = _read_settings(sheets.get("settings"), problems)
-    drafts = _read_choices(sheets.get("choices"), settings.language, problems)
-    lists = {name: ChoiceList(name, tuple(choices)) for name, (_, choices) in drafts.items()}
-    survey, choices = sheets.get("survey"), sheets.get("choices")
+    choices = sheets.get("choices")
+    drafts = _read_choices(choices, settings.language, problems)
+    lists = None
+    if drafts is not None:
+        lists = {name: ChoiceList(name, tuple(cs)) for name, (_, cs) in drafts.items()}
+    survey = sheets.get("survey")
     items: tuple[Item, ...] = ()
     if survey is not None:
         reader = _SurveyReader(survey, lists, settings.language, problems)
         items = reader.run()
-        for name, (first_row, _) in drafts.items():
-            if name not in reader.used_lists and choices is not None:
-                column = choices.heading("list_name")
-                problems.append(
-                    Problem(choices.name, first_row, column, *msg("unused_list", list=name))
-                )
+        if reader.complete and choices is not None and drafts is not None:
+            column = choices.heading("list_name")
+            problems += [
+                Problem(choices.name, first_row, column, *msg("unused_list", list=name))
+                for name, (first_row, _) in drafts.items()
+                if name not in reader.used_lists
+            ]
     if problems or any(name not in sheets for name in SHEET_ORDER):
         return None, problems
     questionnaire = Questionnaire(
@@ -530,7 +549,7 @@ def build_questionnaire(sheets: Mapping[str, Sheet]) -> tuple[Questionnaire | No
         title=settings.title,
         default_language=settings.language,
         items=items,
-        choice_lists=tuple(lists.values()),
+        choice_lists=tuple((lists or {}).values()),
     )
     return questionnaire, []
 

@@ -37,7 +37,7 @@ EQUALITY = ("=", "!=")
 ORDERING = ("<", "<=", ">", ">=")
 OPERATORS = EQUALITY + ORDERING
 
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ _TOKEN_RE = re.compile(
     (?P<space>\s+)
   | (?P<ref>\$\{[^}]*\})
   | (?P<string>'[^']*'|"[^"]*")
-  | (?P<number>-?\d+(?:\.\d+)?)
+  | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
   | (?P<op>!=|<=|>=|==|=|<|>)
   | (?P<punct>[(),])
   | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
@@ -195,7 +195,9 @@ class _Parser:
         return ExpressionError(reason, self.source, token.position)
 
     def found(self, token: _Token) -> str:
-        return "the end of the condition" if token.kind == "end" else f"'{token.text}'"
+        if token.kind == "end":
+            return "the end of the condition"
+        return f"the text {token.text}" if token.kind == "string" else f"'{token.text}'"
 
     def expect(self, text: str, what: str) -> _Token:
         token = self.peek()

@@ -41,7 +41,7 @@ SPSS_RESERVED = frozenset(
 _IDENTIFIER_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _CHOICE_NAME_RE = re.compile(r"[A-Za-z0-9_-]+")
 _FORM_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 Message = tuple[str, str]
 """A problem's ``(message, fix)``; the caller adds sheet, row and column."""
@@ -447,7 +447,7 @@ def parse_lines(value: str) -> int | None:
     value = value.strip()
     if not value:
         return 0
-    if re.fullmatch(r"\d+(\.0+)?", value):
+    if re.fullmatch(r"[0-9]+(\.0+)?", value):
         return int(value.split(".")[0])
     return None
 
