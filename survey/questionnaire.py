@@ -298,7 +298,7 @@ class _Frame:
     that run when the group closes.
     """
 
-    row: Row | None
+    row: int  # the begin group row; 0 for the top level
     name: str = ""
     label: Text = field(default_factory=Text)
     appearance: str = ""
@@ -322,7 +322,7 @@ class _SurveyReader:
         self.sheet, self.lists, self.language, self.problems = sheet, lists, language, problems
         self.check_labels = True
         self.complete = False  # every row was read, so used_lists is complete
-        self.stack = [_Frame(None)]
+        self.stack = [_Frame(0)]
         self.names: dict[str, tuple[str, int]] = {}  # lower-case name -> (name, row)
         self.questions: dict[str, Question] = {}
         self.groups: dict[str, int] = {}
@@ -347,7 +347,6 @@ class _SurveyReader:
         self.complete = True
         while len(self.stack) > 1:
             frame = self.stack[-1]
-            assert frame.row is not None
             self.report(frame.row, "type", msg("unclosed_group", name=frame.name))
             self.close_group()
         for number, own_name, expr in self.conditions:
@@ -398,7 +397,7 @@ class _SurveyReader:
         frame.members.append((row.number, "group" if what == "begin" else what, list_name, name))
         if what == "begin":
             self.groups.setdefault(name, row.number)
-            self.stack.append(_Frame(row, name, label, appearance, relevant, source, paper))
+            self.stack.append(_Frame(row.number, name, label, appearance, relevant, source, paper))
             return
         required = self.read_flag(row, "required")
         if self.check_labels and not _has_text(label, self.language):
@@ -483,7 +482,6 @@ class _SurveyReader:
 
     def close_group(self) -> None:
         frame = self.stack.pop()
-        assert frame.row is not None
         group = Group(
             name=frame.name,
             label=frame.label,
@@ -492,7 +490,7 @@ class _SurveyReader:
             relevant=frame.relevant,
             relevant_source=frame.relevant_source,
             paper=frame.paper,
-            row=frame.row.number,
+            row=frame.row,
         )
         if not frame.members:
             self.report(frame.row, "type", msg("empty_group", name=frame.name))
