@@ -117,7 +117,7 @@ class ValidationError(PaperSurveyError):
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return tuple(self.args[1])  # type: ignore[arg-type]
+        return tuple(self.args[1])
 
     def __str__(self) -> str:
         lines = [self.message]
