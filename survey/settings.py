@@ -39,10 +39,6 @@ def _doc(text: str, check: Callable[[Any], str | None] | None = None) -> dict[st
     return {"doc": text, "check": check}
 
 
-def _between(lo: float, hi: float) -> Callable[[Any], str | None]:
-    return lambda v: None if lo <= v <= hi else f"must be between {lo:g} and {hi:g}"
-
-
 def _at_least(lo: int) -> Callable[[Any], str | None]:
     return lambda v: None if v >= lo else f"must be {lo} or more"
 
@@ -178,29 +174,42 @@ class PrintSection:
     duplex: bool = field(default=True, metadata=_doc("Print on both sides of the sheet."))
 
 
+OmrValue = bool | int | float
+
+
 @dataclass(frozen=True)
 class OmrSection:
+    """Overrides of the OMR settings for this round; empty means the tuned defaults.
+
+    The names and defaults live in one place, ``omr.params.OmrParams`` (see
+    ``docs/omr.md``); ``papersurvey scan`` checks the names. Here only their
+    values are checked: numbers or true/false.
+    """
+
     DOC: ClassVar[str] = (
-        "Reading the checkboxes. Ink coverage is the inked share of a box's inner area."
+        "Reading the checkboxes. Empty: the tuned defaults of docs/omr.md. To override one\n"
+        "# for this round, name it, for example:\n"
+        "#   review_below = 0.5       # a box read with less confidence sends its question to review\n"
+        "#   empty_max_ink = 0.035    # a box with less ink is empty\n"
+        "#   mark_min_ink = 0.07      # a box with more ink is marked\n"
+        "#   fill_min_coverage = 0.85 # a box covered this much is filled (a correction)"
     )
-    empty_below: float = field(
-        default=0.04,
-        metadata=_doc("Coverage below this is an empty box.", _between(0, 1)),
-    )
-    filled_above: float = field(
-        default=0.55,
-        metadata=_doc(
-            "Coverage above this is a filled box (a correction: the answer is withdrawn).",
-            _between(0, 1),
-        ),
-    )
-    min_confidence: float = field(
-        default=0.90,
-        metadata=_doc("Answers read with less confidence go to review.", _between(0, 1)),
-    )
-    calibrate_per_batch: bool = field(
-        default=True, metadata=_doc("Adjust the thresholds to each scan batch.")
-    )
+    overrides: tuple[tuple[str, OmrValue], ...] = ()
+
+    def as_dict(self) -> dict[str, OmrValue]:
+        return dict(self.overrides)
+
+
+def _omr_from(table: dict[str, Any], problems: list[str]) -> OmrSection:
+    overrides = []
+    for key, value in table.items():
+        if not re.match(r"^[a-z][a-z0-9_]*$", key):
+            problems.append(f"key 'omr.{key}' is not an OMR setting name; see docs/omr.md")
+        elif not isinstance(value, bool | int | float):
+            problems.append(f"key 'omr.{key}' must be a number or true/false, found {value!r}")
+        else:
+            overrides.append((key, value))
+    return OmrSection(tuple(sorted(overrides)))
 
 
 @dataclass(frozen=True)
@@ -308,6 +317,8 @@ def _section_from(name: str, cls: type, table: Any, problems: list[str]) -> Any:
     if not isinstance(table, dict):
         problems.append(f"[{name}] must be a table")
         return cls()
+    if cls is OmrSection:
+        return _omr_from(table, problems)
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
@@ -375,12 +386,6 @@ def settings_from_mapping(data: Mapping[str, Any], where: str = "survey.toml") -
     d = settings.dates
     if d.send and d.close and d.close < d.send:
         problems.append(f"key 'dates.close' ({d.close}) is before 'dates.send' ({d.send})")
-    o = settings.omr
-    if o.empty_below >= o.filled_above:
-        problems.append(
-            f"key 'omr.empty_below' ({o.empty_below:g}) must be below "
-            f"'omr.filled_above' ({o.filled_above:g})"
-        )
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise ProjectError(f"{where} has problems; correct them and try again:\n{lines}")
@@ -452,6 +457,9 @@ def render_settings(settings: Settings) -> str:
     for section in dataclasses.fields(Settings):
         obj = getattr(settings, section.name)
         out += ["", f"# {type(obj).DOC}", f"[{section.name}]"]
+        if isinstance(obj, OmrSection):
+            out += [f"{k} = {_toml_value(v)}" for k, v in obj.overrides]
+            continue
         for f in dataclasses.fields(obj):
             out.append(f"# {f.metadata['doc']}")
             out.append(f"{f.name} = {_toml_value(getattr(obj, f.name))}")

@@ -40,12 +40,12 @@ def format_status(st: RoundStatus) -> str:
         f"Questionnaire: {qline}",
         f"Respondents:   {c.respondents} ({_counts(c.respondents_by_status)}); "
         f"active by channel: {_counts(c.respondents_by_channel)}",
-        f"Letters sent:  {c.letters} in {c.batches} batches",
+        f"Letters sent:  {c.letters} in {c.batches} batch{'' if c.batches == 1 else 'es'}",
         f"Scanned:       {c.pages} pages from {c.scan_files} files"
         + (f" ({_counts(c.pages_by_status)})" if c.pages else ""),
         f"Responses:     {c.responses_total} ({c.responses_paper} paper, "
         f"{c.responses_online} online)",
-        f"Review:        {c.review_open} open items",
+        f"Review:        {c.review_open} open item{'' if c.review_open == 1 else 's'}",
     ]
     return "\n".join(lines)
 
