@@ -158,14 +158,27 @@ def read_addresses(path: Path) -> dict[str, tuple[str, AddressRecord]]:
     return out
 
 
+def _csv_rows(path: Path, delimiter: str) -> list[list[str]] | None:
+    """The data rows of a CSV file written by :func:`_write_private_csv`; ``None`` if absent."""
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f, delimiter=delimiter))[1:]
+
+
 def _write_private_csv(
-    path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], *, delimiter: str, bom: bool
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], delimiter: str
 ) -> None:
-    """Write a CSV readable by its owner only, replacing ``path`` in one step."""
+    """Write a CSV readable by its owner only, replacing ``path`` in one step.
+
+    Semicolon files get a BOM so that Dutch Excel opens them; the comma file is
+    for LimeSurvey, which wants plain UTF-8.
+    """
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    encoding = "utf-8-sig" if delimiter == PII_DELIMITER else "utf-8"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
             w = csv.writer(f, delimiter=delimiter)
             w.writerow(header)
             w.writerows(rows)
@@ -252,7 +265,8 @@ def import_addresses(
         progress=progress,
     )
     name = Path(options.file).name
-    key = read_key(paths.key_file)
+    key_rows = [[r[h] for h in KEY_HEADER] for r in _read_pii_csv(paths.key_file, KEY_HEADER)]
+    key = {client: p for client, p, _ in key_rows}
     current = read_addresses(paths.addresses)
     new = {r.client_number: r for r in records}
     diff = diff_addresses({c: rec for c, (_, rec) in current.items()}, new)
@@ -269,52 +283,40 @@ def import_addresses(
     missing = [c for c in new if c not in key]
     fresh = new_pseudonyms(len(missing), existing=store.pseudonyms() | set(key.values()))
     issued = utc_now()
-    key_rows = [(c, p, issued) for c, p in zip(missing, fresh, strict=True)]
-    key = {**key, **{c: p for c, p, _ in key_rows}}
+    added_rows = [[c, p, issued] for c, p in zip(missing, fresh, strict=True)]
+    key |= {c: p for c, p, _ in added_rows}
     people = [(key[c], rec) for c, rec in new.items()]
     channels = {p: choose_channel(rec, settings.channels) for p, rec in people}
+    participants = [
+        [rec.first_name, rec.full_last_name, rec.email, p, rec.language, rec.subgroup]
+        for p, rec in people
+        if channels[p] is not Channel.NONE
+    ]
 
-    files_stale = bool(diff) or not paths.addresses.exists()
-    files_stale = files_stale or not paths.limesurvey_participants.exists()
-    if key_rows:
-        old_rows = _read_pii_csv(paths.key_file, KEY_HEADER)
-        _write_private_csv(
-            paths.key_file,
-            KEY_HEADER,
-            [[r[h] for h in KEY_HEADER] for r in old_rows] + [list(r) for r in key_rows],
-            delimiter=PII_DELIMITER,
-            bom=True,
-        )
-    if files_stale:
-        _write_private_csv(
-            paths.addresses,
-            ADDRESS_HEADER,
-            ([p, *(getattr(rec, f) for f in FIELDS)] for p, rec in people),
-            delimiter=PII_DELIMITER,
-            bom=True,
-        )
-        _write_private_csv(
-            paths.limesurvey_participants,
-            LIMESURVEY_HEADER,
-            (
-                (rec.first_name, rec.full_last_name, rec.email, p, rec.language, rec.subgroup)
-                for p, rec in people
-                if channels[p] is not Channel.NONE
-            ),
-            delimiter=",",
-            bom=False,
-        )
+    written = []
+    if added_rows:
+        _write_private_csv(paths.key_file, KEY_HEADER, key_rows + added_rows, PII_DELIMITER)
+        written.append(paths.key_file.name)
+    if diff or not paths.addresses.exists():
+        rows = [[p, *(getattr(rec, f) for f in FIELDS)] for p, rec in people]
+        _write_private_csv(paths.addresses, ADDRESS_HEADER, rows, PII_DELIMITER)
+        written.append(paths.addresses.name)
+    if _csv_rows(paths.limesurvey_participants, ",") != participants:
+        _write_private_csv(paths.limesurvey_participants, LIMESURVEY_HEADER, participants, ",")
+        written.append(paths.limesurvey_participants.name)
     wanted = {p: (channels[p], rec.subgroup, rec.language) for p, rec in people}
     store_changes = _sync_store(store, key, wanted)
-    nothing = not (diff or key_rows or files_stale or store_changes)
+    nothing = not (written or store_changes)
     if not nothing:
         log.info(
-            "imported %s: %d people, %d added, %d removed, %d changed, %d store rows changed",
+            "imported %s: %d people, %d added, %d removed, %d changed; wrote %s; "
+            "%d store rows changed",
             name,
             len(people),
             len(diff.added),
             len(diff.removed),
             len(diff.changed),
+            ", ".join(written) or "no pii files",
             store_changes,
         )
     return ImportReport(

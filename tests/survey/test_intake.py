@@ -121,6 +121,22 @@ def test_reimporting_the_same_file_changes_nothing(project: Project, address_csv
     assert snapshot(project) == before
 
 
+def test_a_new_channel_rule_applies_on_reimport(
+    project: Project, address_csv: Path, people: list[FakePerson]
+) -> None:
+    import_addresses(project, ImportOptions(address_csv))
+    addresses_before = project.paths.addresses.read_bytes()
+    without = sum(1 for p in people if not p.email)
+    with_settings(project, paper_if_no_email=False)
+    report = import_addresses(project, ImportOptions(address_csv))
+    assert not report.nothing_changed and not report.diff
+    assert report.store_changes == without
+    assert project.store.counts().respondents_by_channel["none"] == without
+    rows = read_csv(project.paths.limesurvey_participants, ",")
+    assert len(rows) == len(people) - without
+    assert project.paths.addresses.read_bytes() == addresses_before
+
+
 def test_reimporting_the_same_people_as_xlsx_changes_nothing(
     project: Project, address_csv: Path, people: list[FakePerson], tmp_path: Path
 ) -> None:
