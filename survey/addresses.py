@@ -123,9 +123,9 @@ def normalise_heading(heading: str) -> str:
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
-def _fail(name: str, message: str, fix: str, summary: str = "cannot be read") -> AddressFileError:
+def _fail(name: str, message: str, fix: str) -> AddressFileError:
     return AddressFileError(
-        f"{name} {summary}; nothing was imported.", [Problem(name, 0, "", message, fix)]
+        f"{name} cannot be read; nothing was imported.", [Problem(name, 0, "", message, fix)]
     )
 
 
