@@ -138,3 +138,7 @@ class LayoutError(PaperSurveyError):
     taller than a page, or layout options that do not fit)."""
 
     exit_code = ExitCode.INPUT_INVALID
+
+
+class OnlineExportError(ValidationError):
+    """The online (LimeSurvey) response export has problems; nothing was imported."""

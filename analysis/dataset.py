@@ -1,0 +1,375 @@
+"""The merged dataset: paper and online answers, one row per respondent.
+
+Built from the store in four stages:
+
+1. **collect** every response: paper answers from ``answers`` (``source =
+   'paper'``, overridden per question by ``source = 'review'``: an operator's
+   decision wins over the machine's reading), online answers from
+   ``online_responses``;
+2. **resolve duplicates** (:mod:`analysis.duplicates`): one response per pseudonym;
+3. **validate** the long format (pseudonym, question, value, mode) against a
+   declared schema (:mod:`analysis.schema`), lazily: every failing value is
+   listed in :attr:`Dataset.problems` and left out of the data;
+4. **apply the routing**: an answer to a question the respondent should have
+   skipped (a paper respondent who ignored "ga door naar vraag 23") is left
+   out and listed as a problem of kind ``routing``, so that every figure is
+   based on the respondents the question was meant for.
+
+The wide frame :attr:`Dataset.data` has the columns ``pseudonym``, ``mode``
+(``paper``/``online``), ``status`` (``complete``/``partial``), ``channel``
+(how the respondent was invited), ``subgroup``, ``language``, ``open_review``
+(review items still open for this respondent's paper pages), then one column
+per question with the stored codes as text (``select_multiple``: codes
+separated by spaces). Nothing in it identifies a person.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.duplicates import MODES, Candidate, Loser, resolve
+from analysis.schema import Check, FrameSchema, empty_failures, isin, not_null, unique, validate
+from survey import pseudonym as pseudonyms
+from survey.model import Group, Item, Questionnaire, QuestionType
+from survey.routing import evaluate
+from survey.store import Store
+
+META_COLUMNS = ("pseudonym", "mode", "status", "channel", "subgroup", "language", "open_review")
+"""The columns before the question columns in :attr:`Dataset.data`."""
+
+STATUSES = ("complete", "partial")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The merged dataset of a round.
+
+    Attributes:
+        questionnaire: the questionnaire the columns follow.
+        data: one row per respondent (see the module docstring).
+        long: the validated long format: pseudonym, question, value, mode.
+        problems: the data-quality table: every value left out, and why
+            (columns of :data:`analysis.schema.FAILURE_COLUMNS`).
+        duplicates: responses that did not count: pseudonym, mode, ref,
+            complete, time, winner_mode, winner_ref, reason.
+        population: every respondent invited or responding: pseudonym,
+            channel, subgroup, status, responded, mode.
+    """
+
+    questionnaire: Questionnaire
+    data: pd.DataFrame
+    long: pd.DataFrame
+    problems: pd.DataFrame
+    duplicates: pd.DataFrame
+    population: pd.DataFrame
+
+    @property
+    def question_columns(self) -> list[str]:
+        return [q.name for q in self.questionnaire.answerable()]
+
+
+# ---------------------------------------------------------------- collect
+
+
+def paper_candidates(store: Store) -> list[Candidate]:
+    """The paper response of every pseudonym with paper (or review) answers."""
+    answers: dict[str, dict[str, str | None]] = {}
+    for source in ("paper", "review"):
+        for row in store.query(
+            "SELECT pseudonym, question, value FROM answers WHERE source = ? ORDER BY pseudonym",
+            (source,),
+        ):
+            answers.setdefault(row["pseudonym"], {})[row["question"]] = row["value"]
+    pages: dict[str, set[int]] = {}
+    first_scan: dict[str, str] = {}
+    for row in store.query(
+        "SELECT pseudonym, page_no, processed_at FROM pages "
+        "WHERE status = 'ok' AND pseudonym IS NOT NULL"
+    ):
+        p = row["pseudonym"]
+        pages.setdefault(p, set()).add(int(row["page_no"] or 0))
+        t = row["processed_at"] or ""
+        if t and (p not in first_scan or t < first_scan[p]):
+            first_scan[p] = t
+    page_count = max((max(s) for s in pages.values() if s), default=0)
+    out = []
+    for p, values in answers.items():
+        seen = pages.get(p)
+        complete = seen is None or seen >= set(range(1, page_count + 1))
+        given = {q: v for q, v in values.items() if v is not None and v != ""}
+        out.append(Candidate(p, "paper", complete, first_scan.get(p, ""), "paper", 0, given))
+    return out
+
+
+def online_candidates(store: Store) -> list[Candidate]:
+    """Every stored online response (several per pseudonym are possible)."""
+    out = []
+    for row in store.query(
+        "SELECT pseudonym, submitted_at, raw FROM online_responses ORDER BY pseudonym, submitted_at"
+    ):
+        raw = json.loads(row["raw"])
+        out.append(
+            Candidate(
+                pseudonym=row["pseudonym"],
+                mode="online",
+                complete=bool(row["submitted_at"]),
+                time=row["submitted_at"],
+                ref=f"online:{row['submitted_at'] or 'partial'}",
+                order=int(raw.get("response_id") or 0),
+                answers={str(k): str(v) for k, v in raw.get("answers", {}).items()},
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _value_ok(questionnaire: Questionnaire) -> Check:
+    allowed: dict[str, frozenset[str]] = {}
+    multi: set[str] = set()
+    integers: set[str] = set()
+    for q in questionnaire.answerable():
+        if q.choices is not None:
+            allowed[q.name] = frozenset(q.choices.names())
+        if q.type is QuestionType.SELECT_MULTIPLE:
+            multi.add(q.name)
+        if q.type is QuestionType.INTEGER:
+            integers.add(q.name)
+
+    def ok(question: str, value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        if question in multi:
+            codes = value.split()
+            return bool(codes) and len(set(codes)) == len(codes) and set(codes) <= allowed[question]
+        if question in allowed:
+            return value in allowed[question]
+        if question in integers:
+            return value.lstrip("-").isdigit()
+        return bool(value.strip())
+
+    def predicate(df: pd.DataFrame) -> pd.Series:
+        return pd.Series(
+            [ok(q, v) for q, v in zip(df["question"], df["value"], strict=True)],
+            index=df.index,
+            dtype=bool,
+        )
+
+    return Check(
+        "value_valid", "value", predicate, "the answer is not a valid code for the question"
+    )
+
+
+def _valid_pseudonyms(df: pd.DataFrame) -> pd.Series:
+    good = {p for p in df["pseudonym"].unique() if isinstance(p, str) and pseudonyms.is_valid(p)}
+    return df["pseudonym"].isin(list(good))
+
+
+def long_schema(questionnaire: Questionnaire) -> FrameSchema:
+    """The declared schema of the long format."""
+    names = [q.name for q in questionnaire.answerable()]
+    return FrameSchema(
+        "answers",
+        ("pseudonym", "question", "value", "mode"),
+        (
+            Check(
+                "pseudonym_valid",
+                "pseudonym",
+                _valid_pseudonyms,
+                "not a well-formed pseudonym",
+            ),
+            not_null("mode"),
+            isin("mode", MODES),
+            isin("question", names),
+            not_null("value"),
+            _value_ok(questionnaire),
+            unique(("pseudonym", "question")),
+        ),
+    )
+
+
+def asked(questionnaire: Questionnaire, answers: Mapping[str, str]) -> set[str]:
+    """The questions the routing asks, given the answers (evaluated in questionnaire order)."""
+    seen: dict[str, str] = {}
+    out: set[str] = set()
+
+    def walk(items: tuple[Item, ...]) -> None:
+        for item in items:
+            if item.relevant is not None and not evaluate(item.relevant, seen):
+                continue
+            if isinstance(item, Group):
+                walk(item.items)
+            elif item.is_answerable:
+                out.add(item.name)
+                if item.name in answers:
+                    seen[item.name] = answers[item.name]
+
+    walk(questionnaire.items)
+    return out
+
+
+def _routing_failures(long: pd.DataFrame, questionnaire: Questionnaire) -> pd.Series:
+    """True for rows answering a question the routing skips."""
+    answers: dict[str, dict[str, str]] = {}
+    for p, q, v in zip(long["pseudonym"], long["question"], long["value"], strict=True):
+        answers.setdefault(p, {})[q] = v
+    allowed = {p: asked(questionnaire, a) for p, a in answers.items()}
+    flags = [q not in allowed[p] for p, q in zip(long["pseudonym"], long["question"], strict=True)]
+    return pd.Series(flags, index=long.index, dtype=bool)
+
+
+# ---------------------------------------------------------------- build
+
+
+def _respondents(store: Store) -> pd.DataFrame:
+    rows = store.query("SELECT pseudonym, channel, subgroup, language, status FROM respondents")
+    return pd.DataFrame(
+        [dict(r) for r in rows], columns=["pseudonym", "channel", "subgroup", "language", "status"]
+    ).astype(object)
+
+
+def build_dataset(
+    store: Store, questionnaire: Questionnaire, *, apply_routing: bool = True
+) -> Dataset:
+    """Merge, resolve, validate and route: the dataset of the round as the store holds it now."""
+    winners, losers = resolve(paper_candidates(store) + online_candidates(store))
+    records = [
+        {"pseudonym": c.pseudonym, "question": q, "value": v, "mode": c.mode}
+        for c in winners.values()
+        for q, v in c.answers.items()
+    ]
+    long = pd.DataFrame(records, columns=["pseudonym", "question", "value", "mode"]).astype(object)
+    problems = validate(long, long_schema(questionnaire))
+    failing = set(problems["row"].dropna().to_list())
+    long = long.loc[~long.index.isin(list(failing))]
+    if apply_routing and not long.empty:
+        routed = _routing_failures(long, questionnaire)
+        if routed.any():
+            bad = long.loc[routed]
+            problems = pd.concat(
+                [
+                    problems,
+                    pd.DataFrame(
+                        {
+                            "check": "routing",
+                            "column": "value",
+                            "row": bad.index.to_list(),
+                            "pseudonym": bad["pseudonym"].to_list(),
+                            "question": bad["question"].to_list(),
+                            "value": bad["value"].to_list(),
+                            "message": "answered although the routing skips this question; left out",
+                        }
+                    ).astype(object),
+                ],
+                ignore_index=True,
+            )
+            long = long.loc[~routed]
+    long = long.reset_index(drop=True)
+    people = _respondents(store).set_index("pseudonym")
+    open_review = {
+        r[0]: int(r[1])
+        for r in store.query(
+            "SELECT pseudonym, count(*) FROM review_items WHERE state = 'open' AND pseudonym IS NOT NULL "
+            "GROUP BY pseudonym"
+        )
+    }
+    data = _wide(long, winners, people, open_review, questionnaire)
+    population = _population(people, winners)
+    return Dataset(
+        questionnaire,
+        data,
+        long,
+        problems if len(problems) else empty_failures(),
+        _losers(losers),
+        population,
+    )
+
+
+def _wide(
+    long: pd.DataFrame,
+    winners: Mapping[str, Candidate],
+    people: pd.DataFrame,
+    open_review: Mapping[str, int],
+    questionnaire: Questionnaire,
+) -> pd.DataFrame:
+    names = [q.name for q in questionnaire.answerable()]
+    rows = []
+    values: dict[str, dict[str, str]] = {}
+    for p, q, v in zip(long["pseudonym"], long["question"], long["value"], strict=True):
+        values.setdefault(p, {})[q] = v
+    info = people.to_dict("index")
+    for p in sorted(winners):
+        c = winners[p]
+        person = info.get(p, {})
+        row: dict[str, object] = {
+            "pseudonym": p,
+            "mode": c.mode,
+            "status": "complete" if c.complete else "partial",
+            "channel": person.get("channel", ""),
+            "subgroup": person.get("subgroup", ""),
+            "language": person.get("language", ""),
+            "open_review": open_review.get(p, 0),
+        }
+        answers = values.get(p, {})
+        row.update({n: answers.get(n) for n in names})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*META_COLUMNS, *names]).astype(object)
+    frame["open_review"] = frame["open_review"].astype("int64")
+    return frame
+
+
+def _population(people: pd.DataFrame, winners: Mapping[str, Candidate]) -> pd.DataFrame:
+    invited = people[(people["channel"] != "none") & (people["status"] == "active")]
+    keep = people.loc[people.index.isin(list(invited.index)) | people.index.isin(list(winners))]
+    frame = keep.reset_index()[["pseudonym", "channel", "subgroup", "status"]].copy()
+    frame["responded"] = frame["pseudonym"].isin(list(winners))
+    frame["mode"] = frame["pseudonym"].map(lambda p: winners[p].mode if p in winners else None)
+    return frame.sort_values("pseudonym").reset_index(drop=True)
+
+
+def _losers(losers: list[Loser]) -> pd.DataFrame:
+    columns = [
+        "pseudonym",
+        "mode",
+        "ref",
+        "complete",
+        "time",
+        "winner_mode",
+        "winner_ref",
+        "reason",
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "pseudonym": x.candidate.pseudonym,
+                "mode": x.candidate.mode,
+                "ref": x.candidate.ref,
+                "complete": x.candidate.complete,
+                "time": x.candidate.time,
+                "winner_mode": x.winner.mode,
+                "winner_ref": x.winner.ref,
+                "reason": x.reason,
+            }
+            for x in losers
+        ],
+        columns=columns,
+    ).astype(object)
+
+
+def wide_schema(questionnaire: Questionnaire) -> FrameSchema:
+    """The declared schema of the wide frame (used on files read back, e.g. a previous round)."""
+    checks: list[Check] = [
+        not_null("pseudonym"),
+        unique(("pseudonym",)),
+        isin("mode", MODES),
+        isin("status", STATUSES),
+    ]
+    for q in questionnaire.answerable():
+        if q.type is QuestionType.SELECT_ONE and q.choices is not None:
+            checks.append(isin(q.name, q.choices.names()))
+    return FrameSchema("dataset", ("pseudonym", "mode"), tuple(checks))

@@ -1,0 +1,231 @@
+"""Simulated respondents for the demo and the tests: answers, and a LimeSurvey export.
+
+Nothing here is used on real data. :func:`simulate_answers` fills in a
+questionnaire the way a respondent would: it follows the routing (a question
+or group whose ``relevant`` does not hold is skipped), leaves a few questions
+open, and draws grades around a 7 and agree answers leaning to "mee eens".
+:func:`write_limesurvey_csv` writes responses exactly as LimeSurvey's
+*Export responses* does (UTF-8 BOM, every field quoted, question codes as
+headings, grids as ``ARRAY[SUBQUESTION]``, multiple choice as ``Q[choice]``
+with ``Y``), and :func:`simulate_online_export` does both for the online
+respondents of a project folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.scales import Kind, scale_of
+from survey.model import Group, Item, Question, Questionnaire, QuestionType
+from survey.project import Project
+from survey.routing import evaluate
+from survey.store import Channel
+
+_OPEN_TEXTS = (
+    "De medewerkers zijn vriendelijk en denken met mij mee.",
+    "Ik word niet teruggebeld als dat is afgesproken.",
+    "Mijn uitkering komt altijd op tijd.",
+    "Ik krijg steeds een andere klantmanager.",
+    "De brieven zijn moeilijk te begrijpen.",
+    "Goed geholpen bij het zoeken naar werk.",
+)
+
+
+def limesurvey_code(name: str) -> str:
+    """The LimeSurvey question code for a questionnaire name (letters and digits only)."""
+    return re.sub(r"[^A-Za-z0-9]", "", name)
+
+
+@dataclass(frozen=True)
+class Tendency:
+    """How positive the simulated respondents are.
+
+    Attributes:
+        grade_mean: the mean of the grades drawn (before rounding to 1-10).
+        grade_sd: their standard deviation.
+        agree_weights: relative weights of the agree codes, most negative first.
+        dont_know: the chance of a *don't know* answer where one is offered.
+        skip: the chance of leaving a question open.
+    """
+
+    grade_mean: float = 7.3
+    grade_sd: float = 1.5
+    agree_weights: tuple[float, ...] = (0.05, 0.09, 0.14, 0.47, 0.25)
+    dont_know: float = 0.06
+    skip: float = 0.04
+
+
+def _draw(q: Question, rng: random.Random, t: Tendency) -> str | None:
+    scale = scale_of(q)
+    if rng.random() < t.skip:
+        return None
+    if scale.dont_know and rng.random() < t.dont_know:
+        return rng.choice(scale.dont_know)
+    if scale.kind is Kind.GRADE:
+        return str(min(10, max(1, round(rng.gauss(t.grade_mean, t.grade_sd)))))
+    if scale.kind is Kind.AGREE:
+        weights = list(t.agree_weights[: len(scale.valid)])
+        weights += [weights[-1]] * (len(scale.valid) - len(weights))
+        return rng.choices(scale.valid, weights=weights)[0]
+    if scale.kind is Kind.SINGLE:
+        weights = [1.0 / (i + 1) ** 0.6 for i in range(len(scale.valid))]
+        return rng.choices(scale.valid, weights=weights)[0]
+    if scale.kind is Kind.MULTIPLE:
+        chosen = [c for c in scale.valid if rng.random() < 0.3] or [rng.choice(scale.valid)]
+        return " ".join(chosen)
+    if scale.kind is Kind.INTEGER:
+        return str(rng.randint(0, 10))
+    return rng.choice(_OPEN_TEXTS) if rng.random() < 0.4 else None
+
+
+def simulate_answers(
+    questionnaire: Questionnaire, rng: random.Random, tendency: Tendency | None = None
+) -> dict[str, str]:
+    """One respondent's answers (question name -> stored value), following the routing."""
+    t = tendency or Tendency()
+    answers: dict[str, str] = {}
+
+    def walk(items: Iterable[Item]) -> None:
+        for item in items:
+            if item.relevant is not None and not evaluate(item.relevant, answers):
+                continue
+            if isinstance(item, Group):
+                walk(item.items)
+            elif item.is_answerable:
+                value = _draw(item, rng, t)
+                if value is not None:
+                    answers[item.name] = value
+
+    walk(questionnaire.items)
+    return answers
+
+
+@dataclass(frozen=True)
+class SimulatedResponse:
+    """One simulated online response: a token, its answers and how far it got."""
+
+    token: str
+    answers: Mapping[str, str]
+    submitted_at: str  # "YYYY-MM-DD HH:MM:SS", "" for a partial response
+    lastpage: int
+    language: str = "nl"
+
+
+def _columns(questionnaire: Questionnaire) -> list[tuple[str, Question, str]]:
+    """(heading, question, choice) per export column, in questionnaire order."""
+    out: list[tuple[str, Question, str]] = []
+
+    def walk(items: Iterable[Item], grid: Group | None) -> None:
+        for item in items:
+            if isinstance(item, Group):
+                walk(item.items, item if item.is_grid else None)
+            elif not item.is_answerable:
+                continue
+            elif item.type is QuestionType.SELECT_MULTIPLE and item.choices:
+                code = limesurvey_code(item.name)
+                out.extend((f"{code}[{c}]", item, c) for c in item.choices.names())
+            elif grid is not None:
+                out.append(
+                    (f"{limesurvey_code(grid.name)}[{limesurvey_code(item.name)}]", item, "")
+                )
+            else:
+                out.append((limesurvey_code(item.name), item, ""))
+
+    walk(questionnaire.items, None)
+    return out
+
+
+def write_limesurvey_csv(
+    path: Path,
+    questionnaire: Questionnaire,
+    responses: Sequence[SimulatedResponse],
+    *,
+    delimiter: str = ",",
+    extra_columns: Mapping[str, str] | None = None,
+) -> Path:
+    """Write ``responses`` as LimeSurvey's CSV response export (question codes, answer codes).
+
+    Args:
+        extra_columns: more columns with one value for every row (for tests:
+            participant fields such as ``email`` that must never be stored).
+    """
+    cols = _columns(questionnaire)
+    extra = dict(extra_columns or {})
+    head = ["id", "token", "submitdate", "lastpage", "startlanguage", "seed", *extra]
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(head + [h for h, _, _ in cols])
+    for i, r in enumerate(responses, start=1):
+        row = [str(i), r.token, r.submitted_at, str(r.lastpage), r.language, str(1000 + i)]
+        row += list(extra.values())
+        for _, q, choice in cols:
+            value = r.answers.get(q.name, "")
+            if choice:
+                row.append("Y" if choice in value.split() else "")
+            else:
+                row.append(value)
+        writer.writerow(row)
+    path.write_bytes(b"\xef\xbb\xbf" + (buf.getvalue() + "\r\n").encode("utf-8"))
+    return path
+
+
+def _truncate(
+    questionnaire: Questionnaire, answers: Mapping[str, str], rng: random.Random
+) -> tuple[dict[str, str], int]:
+    """Answers of a respondent who stopped part way, and the page (top-level group) reached."""
+    groups = [i for i in questionnaire.items if isinstance(i, Group)]
+    stop = rng.randint(1, max(1, len(groups) - 1))
+    kept = {q.name for g in groups[:stop] for q in g.questions()}
+    return {k: v for k, v in answers.items() if k in kept}, stop
+
+
+def simulate_online_export(
+    project_dir: Path,
+    out: Path | None = None,
+    *,
+    email_rate: float = 0.5,
+    paper_rate: float = 0.1,
+    partial_rate: float = 0.08,
+    seed: int = 2027,
+    delimiter: str = ",",
+) -> Path:
+    """Simulate the online answers of a round and write them as a LimeSurvey export.
+
+    Respondents invited by e-mail answer online with chance ``email_rate``;
+    those who got a paper letter use its login code online with chance
+    ``paper_rate`` (some of them return the paper questionnaire as well, which
+    the analysis resolves as a duplicate). A share ``partial_rate`` stops part
+    way and never submits.
+
+    Returns:
+        The export file (default ``DIR/online/limesurvey-responses.csv``).
+    """
+    rng = random.Random(seed)
+    with Project.open(project_dir) as project:
+        questionnaire = project.load_questionnaire()
+        respondents = project.store.respondents()
+        out = out or project.paths.root / "online" / "limesurvey-responses.csv"
+    groups = sum(isinstance(i, Group) for i in questionnaire.items)
+    start = dt.datetime(2027, 3, 1, 9, 0, 0)
+    responses = []
+    for r in respondents:
+        rate = email_rate if r.channel is Channel.EMAIL else paper_rate
+        if r.channel is Channel.NONE or rng.random() >= rate:
+            continue
+        answers = simulate_answers(questionnaire, rng)
+        when = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 21))
+        if rng.random() < partial_rate:
+            partial, page = _truncate(questionnaire, answers, rng)
+            responses.append(SimulatedResponse(r.pseudonym, partial, "", page, r.language))
+        else:
+            stamp = when.strftime("%Y-%m-%d %H:%M:%S")
+            responses.append(SimulatedResponse(r.pseudonym, answers, stamp, groups, r.language))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return write_limesurvey_csv(out, questionnaire, responses, delimiter=delimiter)
