@@ -77,7 +77,7 @@ def test_dry_run_and_keep_scans(imported: Path) -> None:
 
 def test_without_close_date_only_force_purges(project_dir: Path) -> None:
     with Project.open(project_dir) as p:
-        with pytest.raises(ConflictError, match="no 'dates.close'"):
+        with pytest.raises(ConflictError, match=r"no 'dates\.close'"):
             purge(p, PurgeOptions(today=dt.date(2099, 1, 1)))
         purge(p, PurgeOptions(today=dt.date(2000, 1, 1), force=True))
 
