@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class Channel(StrEnum):
+class PrintChannel(StrEnum):
     """How a respondent is invited (the ``--channel`` option of ``papersurvey print``)."""
 
     PAPER = "paper"  # letter + paper questionnaire (and the online link)
@@ -49,11 +49,11 @@ class Variant(StrEnum):
         return self in (Variant.REMINDER, Variant.REMINDER_PAPER)
 
 
-def invitation_variant(channel: Channel) -> Variant:
+def invitation_variant(channel: PrintChannel) -> Variant:
     """The invitation envelope for a resolved (non-auto) channel."""
-    if channel is Channel.AUTO:
+    if channel is PrintChannel.AUTO:
         raise ValueError("resolve the auto channel per respondent first")
-    return Variant.INVITATION_PAPER if channel is Channel.PAPER else Variant.INVITATION_ONLINE
+    return Variant.INVITATION_PAPER if channel is PrintChannel.PAPER else Variant.INVITATION_ONLINE
 
 
 def blanks_after(pages: int, duplex: bool) -> int:

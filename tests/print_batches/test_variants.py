@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from print_batches.variants import Channel, Variant, blanks_after, invitation_variant, sheets
+from print_batches.variants import PrintChannel, Variant, blanks_after, invitation_variant, sheets
 
 
 def test_variants() -> None:
-    assert invitation_variant(Channel.PAPER) is Variant.INVITATION_PAPER
-    assert invitation_variant(Channel.LETTER) is Variant.INVITATION_ONLINE
+    assert invitation_variant(PrintChannel.PAPER) is Variant.INVITATION_PAPER
+    assert invitation_variant(PrintChannel.LETTER) is Variant.INVITATION_ONLINE
     with pytest.raises(ValueError):
-        invitation_variant(Channel.AUTO)
+        invitation_variant(PrintChannel.AUTO)
     assert Variant.REMINDER_PAPER.letter == "reminder"
     assert Variant.REMINDER_PAPER.with_questionnaire and Variant.REMINDER_PAPER.is_reminder
     assert not Variant.INVITATION_ONLINE.with_questionnaire

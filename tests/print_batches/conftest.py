@@ -1,0 +1,52 @@
+"""Fixtures for print_batches: small project folders with imported addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from papersurvey.demo.addresses import fake_people, write_address_csv
+from survey.intake import ImportOptions, import_addresses
+from survey.project import NewProjectOptions, Project, create_project
+
+MakeProject = Callable[..., Project]
+ONLINE = {"base_url": "https://enquete.example.nl", "limesurvey_sid": "123456"}
+
+
+def new_project(
+    root: Path, n: int, *, email_share: float = 0.4, seed: int = 7, name: str = "kbo"
+) -> Path:
+    """A project folder under ``root`` with ``n`` invented people imported.
+
+    ``email_share`` of them have an e-mail address; with the default settings
+    they get channel ``email``, the others ``paper``.
+    """
+    directory = root / name
+    create_project(NewProjectOptions(directory, municipality="Leidschendam-Voorburg")).close()
+    toml = directory / "survey.toml"
+    text = toml.read_text(encoding="utf-8")
+    for key, value in ONLINE.items():
+        text = text.replace(f'{key} = ""', f'{key} = "{value}"', 1)
+    toml.write_text(text, encoding="utf-8")
+    people = fake_people(n, seed=seed, email_share=email_share)
+    csv_path = write_address_csv(root / f"{name}-adressen.csv", people)
+    with Project.open(directory) as project:
+        import_addresses(project, ImportOptions(csv_path))
+    return directory
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Iterator[MakeProject]:
+    """Make an opened project with ``n`` people imported (closed after the test)."""
+    opened: list[Project] = []
+
+    def make(n: int = 7, **kwargs: object) -> Project:
+        project = Project.open(new_project(tmp_path, n, **kwargs))  # type: ignore[arg-type]
+        opened.append(project)
+        return project
+
+    yield make
+    for p in opened:
+        p.close()
