@@ -149,14 +149,22 @@ class ProcessExecutor:
         self._workers = max(1, workers or os.cpu_count() or 1)
         self._inflight = self._workers * max(1, inflight_per_worker)
         self._pool: ProcessPoolExecutor | None = None
+        self._context: Any = None
 
     @property
     def workers(self) -> int:
         return self._workers
 
+    def _pool_for(self, context: Any) -> ProcessPoolExecutor:
+        """The running pool if it was started with this very context, else a new one."""
+        if self._pool is not None and self._context is context:
+            return self._pool
+        return self._new_pool(context)
+
     def _new_pool(self, context: Any) -> ProcessPoolExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        self._context = context
         self._pool = ProcessPoolExecutor(
             self._workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -168,7 +176,7 @@ class ProcessExecutor:
     def map_unordered(
         self, fn: Callable[[Any, T], R], context: Any, tasks: Iterable[T]
     ) -> Iterator[TaskOutcome[T, R]]:
-        pool = self._new_pool(context)
+        pool = self._pool_for(context)
         source = iter(tasks)
         pending: dict[Future[Any], T] = {}
         suspects: list[T] = []  # in flight when a worker died: rerun one at a time

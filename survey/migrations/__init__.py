@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.migrations import v001_initial
+from survey.migrations import v001_initial, v002_scan_ingest
 
 
 @dataclass(frozen=True)
@@ -26,5 +26,8 @@ class Migration:
     sql: str
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("initial schema", v001_initial.SQL),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("initial schema", v001_initial.SQL),
+    Migration("scan batches, page positions, box measures, clips", v002_scan_ingest.SQL),
+)
 """Every migration, oldest first; the schema version is the length of this tuple."""

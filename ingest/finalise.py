@@ -1,0 +1,344 @@
+"""Second pass of a scan run, in the parent: calibrate, classify, assemble, open review items.
+
+After every page of a batch has been measured, the batch's own box measures
+give its calibration (:func:`omr.calibration.fit_calibration`); each measured
+page is then classified with it (:func:`omr.page.finish_page`, cheap: no
+image needed). Identified pages are assembled per pseudonym
+(:mod:`ingest.assembly`), the answers of the pages that count are written,
+and questions that need a human get review items.
+
+All of that happens in **one transaction**: a run killed half way leaves the
+pages measured but unclassified, and the next run does this step again from
+the start, with the same result as a clean run. Clips are settled afterwards
+(:func:`settle_clips`), which is idempotent by itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+
+from ingest import clips as clipfiles
+from ingest.assembly import Assembly, DuplicateKind, PageEntry, assemble
+from ingest.clips import ClipJob
+from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
+from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
+from ingest.sources import Kind, PageRef
+from omr.calibration import Calibration, fit_calibration
+from omr.checkboxes import BoxMeasures
+from omr.page import finish_page
+from omr.params import OmrParams
+from survey.formmap import FormMap
+from survey.pageresult import PageResult, PageStatus
+from survey.store import Store, utc_now
+
+log = logging.getLogger("papersurvey.ingest.finalise")
+
+
+def encode_value(value: str | tuple[str, ...] | None) -> str | None:
+    """An answer as stored: a choice code, codes separated by spaces (multiple), or NULL."""
+    if isinstance(value, tuple):
+        return " ".join(value)
+    return value
+
+
+def pending_batches(store: Store) -> list[str]:
+    """Batches with measured pages not yet classified, oldest first."""
+    rows = store.query(
+        "SELECT DISTINCT m.batch FROM page_measures m JOIN scan_batches b ON b.name = m.batch "
+        "WHERE m.stage = 'measured' ORDER BY b.started_at, b.name"
+    )
+    return [r[0] for r in rows]
+
+
+def batch_calibration(store: Store, batch: str, params: OmrParams) -> Calibration:
+    """Fit the calibration of a batch from the box measures of all its pages."""
+    parts = [
+        arrays_from_bytes(BoxMeasures, r[0])
+        for r in store.query(
+            "SELECT measures FROM page_measures WHERE batch = ? AND measures IS NOT NULL "
+            "ORDER BY image_sha256",
+            (batch,),
+        )
+    ]
+    return fit_calibration(BoxMeasures.concat(parts), params)
+
+
+def _classify_page(
+    store: Store,
+    root: Path,
+    sha: str,
+    form_maps: dict[str, FormMap],
+    calibration: Calibration | None,
+    params: OmrParams,
+    respondents: set[str],
+) -> str:
+    """Classify one measured page and record its final status; returns its pseudonym or ``""``."""
+    row = store.query_one(
+        "SELECT m.measurement, p.result, p.quality FROM pages p "
+        "JOIN page_measures m ON m.image_sha256 = p.image_sha256 WHERE p.image_sha256 = ?",
+        (sha,),
+    )
+    assert row is not None
+    result: PageResult
+    if row["measurement"] is not None:
+        try:
+            measurement = pickle.loads(row["measurement"])
+        except Exception:  # measured by another papersurvey version: read the page again
+            log.warning("page %s must be read again (stored by another version)", sha[:12])
+            store.execute("DELETE FROM scan_pages WHERE image_sha256 = ?", (sha,))
+            store.execute("DELETE FROM clips WHERE page_sha256 = ?", (sha,))
+            store.execute("DELETE FROM page_measures WHERE image_sha256 = ?", (sha,))
+            store.execute("DELETE FROM pages WHERE image_sha256 = ?", (sha,))
+            return ""
+        language = json.loads(row["quality"]).get("language", "")
+        form_map = form_maps.get(language) or next(iter(form_maps.values()))
+        result = finish_page(measurement, form_map, calibration=calibration, params=params)
+    else:
+        result = result_from_json(row["result"])
+    status, reason, pseudonym = result.status.value, result.reason, result.pseudonym
+    if result.status is PageStatus.OK and pseudonym not in respondents:
+        status = QuarantineReason.UNKNOWN_RESPONDENT.value
+        reason = f"the page code verifies, but {pseudonym} is not a respondent of this round"
+    store.execute(
+        "UPDATE pages SET status = ?, reason = ?, pseudonym = ?, page_no = ?, result = ? "
+        "WHERE image_sha256 = ?",
+        (status, reason, pseudonym or None, result.page or None, result_to_json(result), sha),
+    )
+    store.execute(
+        "UPDATE page_measures SET stage = 'classified', measurement = NULL WHERE image_sha256 = ?",
+        (sha,),
+    )
+    if status in PAGE_STATUSES:
+        quarantine_page(store, root, sha, status, pseudonym)
+    return pseudonym if status == PageStatus.OK.value else ""
+
+
+def classify_pending(
+    store: Store,
+    root: Path,
+    form_maps: dict[str, FormMap],
+    params: OmrParams,
+    *,
+    calibrate: bool = True,
+) -> tuple[list[str], set[str]]:
+    """Calibrate and classify every measured page; returns (batches, pseudonyms touched).
+
+    Call inside a transaction (see :func:`finalise`).
+    """
+    respondents = store.pseudonyms()
+    touched: set[str] = set()
+    batches = pending_batches(store)
+    for batch in batches:
+        calibration = batch_calibration(store, batch, params) if calibrate else None
+        shas = [
+            r[0]
+            for r in store.query(
+                "SELECT image_sha256 FROM page_measures WHERE batch = ? AND stage = 'measured' "
+                "ORDER BY image_sha256",
+                (batch,),
+            )
+        ]
+        for sha in shas:
+            p = _classify_page(store, root, sha, form_maps, calibration, params, respondents)
+            if p:
+                touched.add(p)
+        store.execute(
+            "UPDATE scan_batches SET calibration = ?, finished_at = ? WHERE name = ?",
+            (
+                json.dumps(dataclasses.asdict(calibration) if calibration else {"source": "off"}),
+                utc_now(),
+                batch,
+            ),
+        )
+        log.info("batch %s: %d pages classified", batch, len(shas))
+    return batches, touched
+
+
+def _entries(
+    store: Store, pseudonyms: Iterable[str]
+) -> tuple[list[PageEntry], dict[str, PageResult]]:
+    store.execute("CREATE TEMP TABLE IF NOT EXISTS _assemble (pseudonym TEXT PRIMARY KEY)")
+    store.execute("DELETE FROM _assemble")
+    store.executemany("INSERT OR IGNORE INTO _assemble VALUES (?)", [(p,) for p in pseudonyms])
+    rows = store.query(
+        "SELECT p.image_sha256, p.pseudonym, p.page_no, p.result, b.started_at, m.batch, i.seq, "
+        "p.page_index, f.path FROM pages p "
+        "JOIN _assemble a ON a.pseudonym = p.pseudonym "
+        "JOIN page_measures m ON m.image_sha256 = p.image_sha256 "
+        "JOIN scan_files f ON f.sha256 = p.file_sha256 "
+        "JOIN scan_file_info i ON i.sha256 = p.file_sha256 "
+        "JOIN scan_batches b ON b.name = m.batch "
+        "WHERE p.status IN ('ok', 'duplicate') AND m.stage = 'classified'"
+    )
+    entries, results = [], {}
+    for r in rows:
+        result = result_from_json(r["result"])
+        results[r["image_sha256"]] = result
+        answers = tuple(sorted((q.name, encode_value(q.value)) for q in result.questions))
+        entries.append(
+            PageEntry(
+                r["image_sha256"],
+                r["pseudonym"],
+                int(r["page_no"]),
+                (r["started_at"], r["batch"], int(r["seq"]), int(r["page_index"])),
+                answers,
+                f"{Path(r['path']).name} p.{int(r['page_index']) + 1}",
+            )
+        )
+    return entries, results
+
+
+def assemble_respondents(store: Store, pseudonyms: set[str], page_count: int) -> Assembly:
+    """Assemble the pages of ``pseudonyms`` and write their answers and review items.
+
+    Call inside a transaction (see :func:`finalise`).
+    """
+    entries, results = _entries(store, sorted(pseudonyms))
+    assembly = assemble(entries, page_count)
+    now = utc_now()
+    losers = {d.other.image_sha256 for d in assembly.duplicates}
+    for d in assembly.duplicates:
+        sha = d.other.image_sha256
+        store.execute(
+            "UPDATE pages SET status = 'duplicate', reason = ? WHERE image_sha256 = ?",
+            (f"{d.kind.value}: {d.reason}", sha),
+        )
+        store.execute(
+            "DELETE FROM review_items WHERE page_sha256 = ? AND question != '' AND state = 'open'",
+            (sha,),
+        )
+        if d.kind is DuplicateKind.RETURNED_TWICE:
+            store.execute(
+                "INSERT OR IGNORE INTO review_items (pseudonym, question, page_sha256, reason, "
+                "state, created_at) VALUES (?, '', ?, 'returned_twice', 'open', ?)",
+                (d.pseudonym, sha, now),
+            )
+    for p in sorted(pseudonyms):
+        store.execute("DELETE FROM answers WHERE pseudonym = ? AND source = 'paper'", (p,))
+    for returned in assembly.returned.values():
+        for sha in returned.pages.values():
+            if sha in losers:  # pragma: no cover - assemble() never does this
+                continue
+            store.execute(
+                "UPDATE pages SET status = 'ok', reason = '' WHERE image_sha256 = ? "
+                "AND status = 'duplicate'",
+                (sha,),
+            )
+            store.execute(
+                "DELETE FROM review_items WHERE page_sha256 = ? AND question = '' "
+                "AND reason = 'returned_twice' AND state = 'open'",
+                (sha,),
+            )
+            result = results[sha]
+            store.executemany(
+                "INSERT INTO answers (pseudonym, question, value, source, confidence, page_sha256) "
+                "VALUES (?, ?, ?, 'paper', ?, ?)",
+                [
+                    (returned.pseudonym, q.name, encode_value(q.value), q.confidence, sha)
+                    for q in result.questions
+                ],
+            )
+            store.executemany(
+                "INSERT OR IGNORE INTO review_items (pseudonym, question, page_sha256, reason, "
+                "state, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+                [
+                    (returned.pseudonym, q.name, sha, ",".join(r.value for r in q.review), now)
+                    for q in result.questions
+                    if q.review
+                ],
+            )
+    return assembly
+
+
+def finalise(
+    store: Store,
+    root: Path,
+    form_maps: dict[str, FormMap],
+    params: OmrParams,
+    *,
+    calibrate: bool = True,
+) -> tuple[list[str], Assembly]:
+    """Classify everything measured and assemble the respondents it touches, atomically.
+
+    Args:
+        store: the round's store.
+        root: the project folder.
+        form_maps: the form map per language, default language first.
+        params: OMR settings.
+        calibrate: fit a calibration per batch (else the default thresholds).
+    """
+    page_count = len(next(iter(form_maps.values())).pages)
+    with store.transaction():
+        batches, touched = classify_pending(store, root, form_maps, params, calibrate=calibrate)
+        assembly = assemble_respondents(store, touched, page_count)
+    return batches, assembly
+
+
+def settle_clips(store: Store, root: Path) -> list[ClipJob]:
+    """Give every open review item its clip; returns the clips still to cut from images.
+
+    A candidate clip the worker cut is moved to its final name; candidates no
+    longer needed are removed.
+    """
+    rows = store.query(
+        "SELECT r.id, r.pseudonym, r.question, r.page_sha256, p.result, p.quality, p.file_sha256, "
+        "p.page_index, f.path, i.kind FROM review_items r "
+        "JOIN pages p ON p.image_sha256 = r.page_sha256 "
+        "JOIN scan_files f ON f.sha256 = p.file_sha256 "
+        "JOIN scan_file_info i ON i.sha256 = p.file_sha256 "
+        "LEFT JOIN clips c ON c.page_sha256 = r.page_sha256 AND c.question = r.question "
+        "WHERE r.question != '' AND c.path IS NULL AND r.state = 'open' ORDER BY p.image_sha256"
+    )
+    jobs: dict[str, list[tuple[str, tuple[int, int, int, int], str]]] = {}
+    refs: dict[str, tuple[PageRef, float]] = {}
+    with store.transaction():
+        for r in rows:
+            sha, question, pseudonym = r["page_sha256"], r["question"], r["pseudonym"] or ""
+            final = clipfiles.question_clip_name(pseudonym, question, sha)
+            if clipfiles.promote(root, clipfiles.candidate_clip_name(question, sha), final):
+                record_clip(store, sha, question, pseudonym, final)
+                continue
+            result = result_from_json(r["result"])
+            try:
+                rect = result.question(question).clip_image
+            except KeyError:
+                continue
+            jobs.setdefault(sha, []).append((question, rect, final))
+            dpi = float(json.loads(r["quality"]).get("dpi") or 300.0)
+            refs[sha] = (
+                PageRef(r["path"], r["file_sha256"], Kind(r["kind"]), int(r["page_index"])),
+                dpi,
+            )
+    for sha in _classified_candidates(store, root):
+        clipfiles.drop_candidates(root, sha)
+    return [ClipJob(refs[s][0], s, refs[s][1], tuple(items)) for s, items in sorted(jobs.items())]
+
+
+def record_clip(store: Store, sha: str, question: str, pseudonym: str, name: str) -> None:
+    """Note the review clip of a question in ``clips``."""
+    store.execute(
+        "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
+        "VALUES (?, ?, ?, 'review', ?)",
+        (sha, question, pseudonym, name),
+    )
+
+
+def _classified_candidates(store: Store, root: Path) -> list[str]:
+    """Page keys (16-character prefixes) of candidate folders whose page is classified."""
+    base = root / "clips" / clipfiles.CANDIDATES
+    if not base.is_dir():
+        return []
+    out = []
+    for d in base.iterdir():
+        stage = store.scalar(
+            "SELECT stage FROM page_measures WHERE image_sha256 >= ? AND image_sha256 < ? LIMIT 1",
+            (d.name, d.name + "g"),
+        )
+        if stage != "measured":
+            out.append(d.name)
+    return out

@@ -1,0 +1,297 @@
+"""A scan run, staged as inspect -> validate -> process -> report.
+
+* **inspect**: every file named (folders expanded) is recognised, hashed and
+  counted; files that cannot be read are reported and recorded, the rest go on.
+* **validate**: the OMR settings of the round, the batch, and which page
+  positions earlier runs already read (those are skipped: this is what makes
+  a rerun resume).
+* **process**: pages stream through the executor in small tasks; the parent
+  writes each outcome to the store in short transactions and logs one line
+  per problem page. Then the batch is calibrated, classified and assembled
+  in one transaction (:mod:`ingest.finalise`), and review clips that still
+  need a page image are cut.
+* **report**: the batch report, from the store (:mod:`ingest.report`).
+
+Usable from Python without the CLI::
+
+    report = scan(ScanOptions(project=Path("kbo-2027"), paths=(Path("scans"),), form_maps=maps))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.executors import DaskExecutor, Executor, ProcessExecutor, make_executor
+from ingest.finalise import finalise, record_clip, settle_clips
+from ingest.report import PAGE_COUNT_META, BatchReport, RunStats, save_report, summarise
+from ingest.sources import ScanFile, inspect_paths, page_refs
+from ingest.store_io import PageWriter, done_positions, register_files
+from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, cut_clips, read_pages
+from omr.params import DEFAULT_PARAMS, OmrParams
+from survey.errors import CorruptInputError, ProjectError
+from survey.formmap import FormMap
+from survey.progress import NullProgressBar, ProgressFactory
+from survey.project import Project
+from survey.store import Store
+
+log = logging.getLogger("papersurvey.ingest.scan")
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What ``papersurvey scan`` needs.
+
+    Attributes:
+        project: the project folder.
+        paths: scan files and folders.
+        form_maps: the questionnaire's form map per language, the round's
+            default language first (the shell builds them with layout/).
+        workers: worker processes (``None``: one per core; 1: serial, in this process).
+        dask: address of a Dask scheduler; overrides ``workers``.
+        batch: the batch name (default: the first path's name and the time).
+        chunk_pages: pages per task.
+        ocr: read page codes with tesseract when both QR codes fail.
+        calibrate: fit thresholds per batch (else the documented defaults).
+    """
+
+    project: Path
+    paths: tuple[Path, ...]
+    form_maps: dict[str, FormMap]
+    workers: int | None = None
+    dask: str | None = None
+    batch: str | None = None
+    chunk_pages: int = 4
+    ocr: bool = True
+    calibrate: bool = True
+
+
+def omr_params(project: Project) -> OmrParams:
+    """The OMR settings of the round: the defaults with ``[omr]`` of ``survey.toml`` applied.
+
+    Raises:
+        ProjectError: naming every ``[omr]`` key that is not an OMR setting.
+    """
+    overrides = project.settings.omr.as_dict()
+    known = {f.name: f for f in dataclasses.fields(OmrParams)}
+    unknown = sorted(k for k in overrides if k not in known)
+    if unknown:
+        raise ProjectError(
+            f"{project.paths.settings_file}: unknown OMR setting(s) {', '.join(unknown)} in [omr]. "
+            "See docs/omr.md for the names."
+        )
+    return dataclasses.replace(DEFAULT_PARAMS, **overrides)  # type: ignore[arg-type]
+
+
+def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) -> str:
+    """``<first path's name>-YYYYMMDD-HHMMSS``."""
+    stem = Path(paths[0]).stem if paths else "scan"
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "scan"
+    return f"{stem}-{(now or dt.datetime.now()):%Y%m%d-%H%M%S}"
+
+
+def _tasks(todo: list[tuple[ScanFile, set[int]]], chunk: int) -> Iterator[PageTask]:
+    for f, done in todo:
+        refs = list(page_refs(f, skip=done))
+        for i in range(0, len(refs), chunk):
+            yield PageTask(tuple(refs[i : i + chunk]))
+
+
+def _log_page(o: PageOutcome, batch: str) -> None:
+    extra = {"batch": batch, "page": o.ref.label}
+    if o.error:
+        log.warning("%s: %s", o.ref.label, o.error, extra=extra)
+        return
+    if o.status in QUARANTINE:
+        log.warning("%s: %s: %s", o.ref.label, o.status, o.reason, extra=extra)
+    q = json.loads(o.quality)
+    if q.get("warning"):
+        log.warning("%s: %s", o.ref.label, q["warning"], extra=extra)
+    if q.get("dpi_mismatch"):
+        log.warning(
+            "%s: the file says %s dpi but the registration marks measure %s dpi; using the marks",
+            o.ref.label,
+            q.get("dpi_declared"),
+            q.get("dpi"),
+            extra=extra,
+        )
+
+
+def _executor_name(ex: Executor) -> str:
+    if isinstance(ex, DaskExecutor):
+        return "dask"
+    return "processes" if isinstance(ex, ProcessExecutor) else "serial"
+
+
+def _inspect(paths: Sequence[Path]) -> tuple[list[ScanFile], list[ScanFile]]:
+    """All files, and the usable ones without repeats (the same bytes under two names)."""
+    files, usable, seen = [], [], set()
+    for f in inspect_paths(paths):
+        files.append(f)
+        if f.problem:
+            log.warning("%s: %s", f.name, f.problem)
+        elif f.warning:
+            log.warning("%s: %s", f.name, f.warning)
+        if f.usable and f.sha256 not in seen:
+            seen.add(f.sha256)
+            usable.append(f)
+        elif f.usable:
+            log.info("%s: the same file was named twice; read once", f.name)
+    return files, usable
+
+
+def _process(
+    store: Store,
+    ex: Executor,
+    ctx: WorkContext,
+    todo: list[tuple[ScanFile, set[int]]],
+    batches: dict[str, str],
+    options: ScanOptions,
+    progress: ProgressFactory,
+) -> tuple[PageWriter, list[float]]:
+    total = sum(f.page_count - len(done) for f, done in todo)
+    writer = PageWriter(store, batches)
+    times: list[float] = [0.0, 0.0, 0.0]  # pages, decode ms, read ms
+    try:
+        with progress(total=total, desc="scanning", unit="page") as bar:
+            for outcome in ex.map_unordered(read_pages, ctx, _tasks(todo, options.chunk_pages)):
+                pages = (
+                    outcome.result
+                    if outcome.ok and outcome.result is not None
+                    else [
+                        PageOutcome(ref, error=f"the page could not be read: {outcome.error}")
+                        for ref in outcome.task.refs
+                    ]
+                )
+                for o in pages:
+                    writer.add(o)
+                    _log_page(o, batches.get(o.ref.file_sha256, ""))
+                    if not o.error:
+                        q = json.loads(o.quality)
+                        times[0] += 1
+                        times[1] += float(q.get("decode_ms", 0.0))
+                        times[2] += float(q.get("read_ms", 0.0))
+                bar.update(len(pages))
+    finally:
+        writer.flush()  # what is complete is kept, also on Ctrl-C
+    return writer, times
+
+
+def _cut_missing_clips(store: Store, ex: Executor, ctx: WorkContext, root: Path) -> None:
+    jobs = settle_clips(store, root)
+    if not jobs:
+        return
+    log.info("cutting %d review clips from their pages", sum(len(j.items) for j in jobs))
+    for outcome in ex.map_unordered(cut_clips, ctx, jobs):
+        if not outcome.ok or outcome.result is None:
+            log.warning("%s: review clips not cut: %s", outcome.task.ref.label, outcome.error)
+            continue
+        with store.transaction():
+            for question, name in outcome.result:
+                pseudonym = store.scalar(
+                    "SELECT pseudonym FROM review_items WHERE page_sha256 = ? AND question = ?",
+                    (outcome.task.image_sha256, question),
+                )
+                record_clip(store, outcome.task.image_sha256, question, pseudonym or "", name)
+
+
+def scan(
+    options: ScanOptions,
+    *,
+    progress: ProgressFactory = NullProgressBar,
+    executor: Executor | None = None,
+) -> BatchReport:
+    """Read scan files into the round's store; returns the batch report.
+
+    Args:
+        options: what to scan and how.
+        progress: progress bars (the CLI passes a terminal bar).
+        executor: run the pages here instead of the one ``options`` describe.
+
+    Raises:
+        ValidationError: a path does not exist (nothing was read).
+        CorruptInputError: no file could be read at all.
+        ProjectError: the project folder or its settings are wrong.
+    """
+    t0 = time.perf_counter()
+    with Project.open(options.project) as project:
+        store = project.store
+        root = project.paths.root
+        # inspect
+        files, usable = _inspect(options.paths)
+        # validate
+        params = omr_params(project)
+        batch = options.batch or default_batch_name(options.paths)
+        records = register_files(store, batch, files) if files else {}
+        store.set_meta(PAGE_COUNT_META, str(len(next(iter(options.form_maps.values())).pages)))
+        if not usable:
+            problems = "; ".join(f"{f.name}: {f.problem}" for f in files) or "no files found"
+            raise CorruptInputError(f"None of the scan files can be read ({problems}).")
+        todo = [(f, done_positions(store, f.sha256)) for f in usable]
+        skipped = sum(len(done) for _, done in todo)
+        file_batch = {sha: r.batch for sha, r in records.items()}
+        languages = {
+            str(r[0]): str(r[1])
+            for r in store.query(
+                "SELECT pseudonym, language FROM respondents WHERE language != ?",
+                (project.settings.default_language,),
+            )
+        }
+        ctx = WorkContext(
+            form_maps=dict(options.form_maps),
+            key=project.key,
+            survey=project.settings.survey.code,
+            params=params,
+            root=str(root),
+            languages=languages,
+            ocr=options.ocr,
+        )
+        # process
+        own = executor is None
+        ex = executor or make_executor(options.workers, options.dask)
+        try:
+            writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)
+            finalise(store, root, ctx.form_maps, params, calibrate=options.calibrate)
+            _cut_missing_clips(store, ex, ctx, root)
+        finally:
+            if own:
+                ex.close()
+        # report
+        n = times[0] or 1.0
+        run = RunStats(
+            seconds=round(time.perf_counter() - t0, 3),
+            positions=sum(writer.counts.values()),
+            new_pages=writer.counts["read"],
+            repeats=writer.counts["repeat"],
+            failed=writer.counts["failed"],
+            skipped=skipped,
+            files=len(files),
+            rejected=tuple((f.name, f.problem) for f in files if f.problem),
+            warnings=tuple((f.name, f.warning) for f in files if f.warning),
+            executor=_executor_name(ex),
+            workers=ex.workers,
+            decode_ms=round(times[1] / n, 1),
+            read_ms=round(times[2] / n, 1),
+        )
+        batches = sorted({file_batch[f.sha256] for f in usable})
+        page_count = len(next(iter(options.form_maps.values())).pages)
+        report = summarise(store, batches, page_count, run)
+        with store.transaction():
+            save_report(store, report)
+            store.audit(
+                "scan",
+                {
+                    "batches": batches,
+                    "pages": run.positions,
+                    "new": run.new_pages,
+                    "failed": run.failed,
+                },
+            )
+        return report

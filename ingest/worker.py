@@ -1,0 +1,230 @@
+"""The page task that runs in the workers: decode, measure, cut clips, return a small outcome.
+
+A task is a short run of pages of one file (:class:`PageTask`); the context
+(:class:`WorkContext`: form map, key, settings) reaches each worker once. Per
+page the worker decodes the image, runs the OMR's first pass
+(:func:`omr.page.measure_page`), classifies provisionally with the default
+thresholds to learn which questions may need review, writes the clips it can
+only cut while it holds the image, and returns a :class:`PageOutcome` of a
+few kilobytes. It never touches the store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest import clips as clipfiles
+from ingest.codec import arrays_to_bytes, result_to_json
+from ingest.decode import PageImage, load_page
+from ingest.sources import PageRef
+from omr.ocr_code import TesseractOcr
+from omr.page import PageMeasurement, finish_page, measure_page
+from omr.params import OmrParams
+from survey.errors import PaperSurveyError
+from survey.formmap import FormMap
+from survey.pageresult import PageResult, PageStatus
+
+log = logging.getLogger("papersurvey.ingest.worker")
+
+QUARANTINE = frozenset({PageStatus.UNREGISTRABLE, PageStatus.UNIDENTIFIED, PageStatus.FOREIGN})
+CANDIDATE_BELOW = 0.9  # questions read with less confidence get a candidate clip
+DPI_TOLERANCE = 0.05  # declared and measured resolution may differ this much
+
+
+@dataclass(frozen=True)
+class WorkContext:
+    """What every worker needs, sent once per worker.
+
+    Attributes:
+        form_maps: the questionnaire's form map per language; the first is the
+            round's default language.
+        key: the round's secret key.
+        survey: the survey code of the round.
+        params: OMR settings.
+        root: the project folder (clips are written under ``root/clips``).
+        languages: pseudonym -> language, for respondents whose questionnaire
+            was printed in another language than the default.
+        ocr: use tesseract for page codes whose QR codes both fail.
+    """
+
+    form_maps: dict[str, FormMap]
+    key: bytes
+    survey: str
+    params: OmrParams
+    root: str
+    languages: dict[str, str] = field(default_factory=dict)
+    ocr: bool = True
+
+    @property
+    def default_language(self) -> str:
+        return next(iter(self.form_maps))
+
+    def form_map(self, language: str | None = None) -> FormMap:
+        """The form map of ``language`` (default: the round's default language)."""
+        return self.form_maps.get(language or "", self.form_maps[self.default_language])
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """Consecutive pages of one file."""
+
+    refs: tuple[PageRef, ...]
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What became of one page position; small, never the image.
+
+    Attributes:
+        ref: the page position.
+        error: why the page could not be decoded (then nothing else is set).
+        image_sha256: the page key.
+        status: the OMR page status (``ok``, ``blank``, ...).
+        reason: why the status is not ``ok``.
+        pseudonym: the respondent, when identified.
+        page_no: the questionnaire page number, 0 when unknown.
+        quality: quality figures as a JSON object (OMR quality plus the
+            declared resolution, how the page was decoded and timings).
+        result_json: the provisional page result (default thresholds).
+        measures: the box measures (:func:`ingest.codec.arrays_to_bytes`).
+        measurement: the pickled first pass, for the batch classification.
+        clips: ``(question, kind, name)`` of clips written (``text`` or ``candidate``).
+        preview: name of the page preview for a quarantined page, else ``""``.
+        seconds: time spent on this page in the worker.
+    """
+
+    ref: PageRef
+    error: str = ""
+    image_sha256: str = ""
+    status: str = ""
+    reason: str = ""
+    pseudonym: str = ""
+    page_no: int = 0
+    quality: str = "{}"
+    result_json: str = "{}"
+    measures: bytes = b""
+    measurement: bytes = b""
+    clips: tuple[tuple[str, str, str], ...] = ()
+    preview: str = ""
+    seconds: float = 0.0
+
+
+def _quality(
+    page: PageImage, result: PageResult, language: str, decode_s: float, total_s: float
+) -> str:
+    q: dict[str, object] = asdict(result.quality)
+    q["language"] = language
+    q["dpi_declared"] = round(page.dpi, 1) if page.dpi else None
+    measured = result.quality.dpi
+    mismatch = bool(page.dpi and measured and abs(measured / page.dpi - 1) > DPI_TOLERANCE)
+    q["dpi_mismatch"] = mismatch
+    q["method"] = page.method
+    q["warning"] = page.warning
+    q["decode_ms"] = round(decode_s * 1000, 1)
+    q["read_ms"] = round(total_s * 1000, 1)
+    return json.dumps(q, separators=(",", ":"))
+
+
+def _write_clips(
+    root: Path, gray: object, result: PageResult, sha: str, dpi: float
+) -> list[tuple[str, str, str]]:
+    written: list[tuple[str, str, str]] = []
+    pseudonym = result.pseudonym
+    for t in result.texts:
+        if t.has_writing:
+            name = clipfiles.question_clip_name(pseudonym, t.question, sha)
+            if clipfiles.write_clip(root, name, gray, t.rect_image, dpi=dpi):  # type: ignore[arg-type]
+                written.append((t.question, "text", name))
+    for q in result.questions:
+        if q.review or q.confidence < CANDIDATE_BELOW:
+            name = clipfiles.candidate_clip_name(q.name, sha)
+            if clipfiles.write_clip(root, name, gray, q.clip_image, dpi=dpi):  # type: ignore[arg-type]
+                written.append((q.name, "candidate", name))
+    return written
+
+
+def read_one(ctx: WorkContext, ref: PageRef, ocr: TesseractOcr | None) -> PageOutcome:
+    """Decode and measure one page; decode failures become an outcome with ``error``."""
+    t0 = time.perf_counter()
+    try:
+        page = load_page(ref)
+    except PaperSurveyError as exc:
+        return PageOutcome(ref, error=exc.message, seconds=time.perf_counter() - t0)
+    t1 = time.perf_counter()
+    language = ctx.default_language
+    form_map = ctx.form_map()
+    m: PageMeasurement = measure_page(
+        page.gray, form_map, key=ctx.key, survey=ctx.survey, params=ctx.params, ocr=ocr
+    )
+    code = m.code.code if m.code else None
+    other = ctx.languages.get(code.pseudonym, language) if code else language
+    if other != language and ctx.form_map(other) != form_map:
+        # Printed in another language: the boxes sit elsewhere. Measure again with its map.
+        language, form_map = other, ctx.form_map(other)
+        m = measure_page(
+            page.gray, form_map, key=ctx.key, survey=ctx.survey, params=ctx.params, ocr=ocr
+        )
+    result = finish_page(m, form_map, calibration=None, params=ctx.params)
+    root = Path(ctx.root)
+    dpi = result.quality.dpi or page.dpi or m.nominal_dpi or 300.0
+    clips = []
+    preview = ""
+    # A rerun rewrites the same page's candidates from scratch.
+    shutil.rmtree(clipfiles.candidate_dir(root, page.sha256), ignore_errors=True)
+    if result.status in QUARANTINE:
+        preview = clipfiles.write_preview(root, page.gray, page.sha256, dpi=dpi)
+    if result.status in (PageStatus.OK, PageStatus.UNIDENTIFIED):
+        clips = _write_clips(root, page.gray, result, page.sha256, dpi)
+    t2 = time.perf_counter()
+    return PageOutcome(
+        ref,
+        image_sha256=page.sha256,
+        status=result.status.value,
+        reason=result.reason,
+        pseudonym=result.pseudonym,
+        page_no=result.page,
+        quality=_quality(page, result, language, t1 - t0, t2 - t0),
+        result_json=result_to_json(result),
+        measures=arrays_to_bytes(m.boxes) if len(m.boxes) else b"",
+        measurement=pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) if len(m.boxes) else b"",
+        clips=tuple(clips),
+        preview=preview,
+        seconds=t2 - t0,
+    )
+
+
+def _ocr(ctx: WorkContext) -> TesseractOcr | None:
+    return TesseractOcr() if ctx.ocr and shutil.which("tesseract") else None
+
+
+def read_pages(ctx: WorkContext, task: PageTask) -> list[PageOutcome]:
+    """The executor's task function: every page of ``task``, in order."""
+    ocr = _ocr(ctx)
+    out = []
+    for ref in task.refs:
+        try:
+            out.append(read_one(ctx, ref, ocr))
+        except Exception as exc:  # a bug must cost one page, not the batch
+            log.exception("unexpected error on %s", ref.label)
+            out.append(PageOutcome(ref, error=f"unexpected error: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def cut_clips(ctx: WorkContext, job: clipfiles.ClipJob) -> list[tuple[str, str]]:
+    """The executor's task for review clips the worker could not foresee: ``(question, name)``."""
+    page = load_page(job.ref)
+    if page.sha256 != job.image_sha256:
+        log.warning("%s changed since it was scanned; no clips cut", job.ref.label)
+        return []
+    root = Path(ctx.root)
+    return [
+        (question, name)
+        for question, rect, name in job.items
+        if clipfiles.write_clip(root, name, page.gray, rect, dpi=job.dpi)
+    ]
