@@ -12,6 +12,7 @@ fail to converge.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 _EPS = 1e-15
 _TINY = 1e-300
@@ -71,8 +72,19 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+def t_pdf(t: float, df: float) -> float:
+    """The density of Student's t with ``df`` degrees of freedom."""
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    return math.exp(log_c - (df + 1) / 2 * math.log1p(t * t / df))
+
+
+@lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
-    """The t value with P(T <= t) = p, for 0 < p < 1."""
+    """The t value with P(T <= t) = p, for 0 < p < 1.
+
+    Newton's method from the normal quantile (a few steps); bisection when
+    Newton leaves its bracket, so it always converges.
+    """
     if not 0.0 < p < 1.0:
         raise ValueError("p must be strictly between 0 and 1")
     if p == 0.5:
@@ -82,15 +94,20 @@ def t_quantile(p: float, df: float) -> float:
     lo, hi = 0.0, 1.0
     while t_cdf(hi, df) < p:
         lo, hi = hi, hi * 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if t_cdf(mid, df) < p:
-            lo = mid
+    t = min(max(normal_quantile(p), lo), hi)
+    for _ in range(100):
+        f = t_cdf(t, df) - p
+        if abs(f) < 1e-14:
+            return t
+        if f < 0:
+            lo = t
         else:
-            hi = mid
-        if hi - lo < 1e-12 * max(1.0, hi):
+            hi = t
+        step = f / t_pdf(t, df)
+        t = t - step if lo < t - step < hi else 0.5 * (lo + hi)
+        if hi - lo < 1e-13 * max(1.0, hi):
             break
-    return 0.5 * (lo + hi)
+    return t
 
 
 def normal_cdf(z: float) -> float:

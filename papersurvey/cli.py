@@ -22,7 +22,10 @@ from survey.errors import ExitCode, PaperSurveyError
 COMMANDS = [
     "new",
     "import_addresses",
+    "import_online",
     "status",
+    "export",
+    "report",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""
 

@@ -1,0 +1,205 @@
+"""Figures to compare with: the previous round and a reference group.
+
+Two kinds of file are accepted for ``--previous`` and ``--reference``:
+
+* **a dataset**: the ``data.csv`` or ``data.parquet`` that ``papersurvey
+  export`` wrote for that round (one row per respondent, question codes as
+  columns). Its figures are computed with the same functions as this
+  round's (:mod:`analysis.metrics`), so the comparison is like for like.
+* **a table of figures** (CSV, ``;`` or ``,``), for a reference group that is
+  only known as aggregates, one row per figure::
+
+      question;statistic;value;n;sd
+      q01_grade_overall;mean;7,3;6316;1,6
+      q19_intake_rights;agree;81%;2450;
+      q37_trajectory;share:1;0,15;6316;
+
+  ``statistic`` is ``mean`` (a grade mean), ``agree`` (% (helemaal) mee
+  eens), ``fail`` (% onvoldoende) or ``share:CODE`` (the share of one answer
+  code). Shares may be written as 0.81, 0,81 or 81%. ``n`` and ``sd`` are
+  optional; without them the comparison tests against a fixed value.
+
+A question of the file that is not in the questionnaire is ignored (and
+logged); questions renamed between rounds therefore do not compare.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import metrics
+from analysis.scales import Kind, scales
+from survey.errors import CorruptInputError, Problem, ValidationError
+from survey.model import Questionnaire
+
+log = logging.getLogger("papersurvey.analysis.benchmarks")
+
+Key = tuple[str, str]
+"""(question, statistic): ``mean``, ``agree``, ``fail`` or ``share:CODE``."""
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """Every figure of one comparison source.
+
+    Attributes:
+        label: how the report names the source ("Vorige meting", "Referentiegroep").
+        figures: (question, statistic) -> figure.
+        respondents: the number of respondents of the source, when known.
+    """
+
+    label: str
+    figures: Mapping[Key, metrics.Benchmark]
+    respondents: int | None = None
+
+    def get(self, question: str, statistic: str) -> metrics.Benchmark | None:
+        return self.figures.get((question, statistic))
+
+
+def dataset_figures(
+    data: pd.DataFrame, questionnaire: Questionnaire
+) -> dict[Key, metrics.Benchmark]:
+    """Every benchmark figure of a dataset (one row per respondent, codes as columns)."""
+    out: dict[Key, metrics.Benchmark] = {}
+    for name, scale in scales(questionnaire).items():
+        if name not in data.columns:
+            continue
+        values = data[name].map(_code)
+        if scale.kind is Kind.GRADE:
+            out[(name, "mean")] = metrics.benchmark_of(metrics.grade_mean(values, scale))
+            out[(name, "fail")] = metrics.benchmark_of(metrics.fail_share(values, scale))
+        elif scale.kind is Kind.AGREE:
+            out[(name, "agree")] = metrics.benchmark_of(metrics.agree_share(values, scale))
+        if scale.kind in (Kind.AGREE, Kind.SINGLE, Kind.MULTIPLE, Kind.GRADE):
+            dist = metrics.distribution(values, scale)
+            for code in scale.valid:
+                out[(name, f"share:{code}")] = metrics.benchmark_of(dist.share(code))
+    return out
+
+
+def _code(value: object) -> str | None:
+    """A cell of a read-back dataset as a code: 7.0 -> "7", NaN -> None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
+        text = text[:-2]
+    return text or None
+
+
+def _number(text: str) -> float | None:
+    t = text.strip().replace("\u2009", "").replace(" ", "")
+    if not t:
+        return None
+    percent = t.endswith("%")
+    t = t.rstrip("%").replace(",", ".")
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return value / 100.0 if percent else value
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return [
+        {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    ]
+
+
+def _aggregate(
+    path: Path, rows: list[dict[str, str]], questionnaire: Questionnaire
+) -> dict[Key, metrics.Benchmark]:
+    names = {q.name for q in questionnaire.answerable()}
+    problems: list[Problem] = []
+    out: dict[Key, metrics.Benchmark] = {}
+    for i, row in enumerate(rows, start=2):
+        q, stat = row.get("question", ""), row.get("statistic", "")
+        if q not in names:
+            log.info("%s row %d: %s is not in the questionnaire; ignored", path.name, i, q)
+            continue
+        value = _number(row.get("value", ""))
+        if value is None:
+            problems.append(
+                Problem(
+                    path.name,
+                    i,
+                    "value",
+                    f"{row.get('value')!r} is not a number.",
+                    "Write a number such as 7,3 or 81%.",
+                )
+            )
+            continue
+        if stat in ("agree", "fail") or stat.startswith("share:"):
+            value = value / 100.0 if value > 1.0 else value
+        elif stat != "mean":
+            problems.append(
+                Problem(
+                    path.name,
+                    i,
+                    "statistic",
+                    f"unknown statistic {stat!r}.",
+                    "Use mean, agree, fail or share:CODE.",
+                )
+            )
+            continue
+        n = _number(row.get("n", ""))
+        sd = _number(row.get("sd", ""))
+        out[(q, stat)] = metrics.Benchmark(value, int(n) if n else None, sd)
+    if problems:
+        raise ValidationError(
+            f"{path.name} has {len(problems)} problems; fix them and run again.", problems
+        )
+    return out
+
+
+def read_dataset_file(path: Path) -> pd.DataFrame:
+    """A dataset export read back (CSV with ``;`` or ``,``, or Parquet), codes as text."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        first = text.split("\n", 1)[0]
+        sep = ";" if first.count(";") >= first.count(",") else ","
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
+        )
+    except (OSError, ValueError) as exc:
+        raise CorruptInputError(f"{path} cannot be read as a dataset ({exc}).") from exc
+
+
+def load_benchmarks(path: Path, questionnaire: Questionnaire, label: str) -> Benchmarks:
+    """Read a previous round's dataset or a reference table (see the module docstring).
+
+    Raises:
+        CorruptInputError: the file cannot be read.
+        ValidationError: a table of figures has bad rows (all are listed).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CorruptInputError(f"{path} not found. Give the path of the comparison file.")
+    if path.suffix.lower() != ".parquet":
+        rows = _read_table(path)
+        if rows and {"question", "statistic", "value"} <= set(rows[0]):
+            return Benchmarks(label, _aggregate(path, rows, questionnaire), None)
+    data = read_dataset_file(path)
+    figures = dataset_figures(data, questionnaire)
+    if not figures:
+        raise CorruptInputError(
+            f"{path.name} holds no question of this questionnaire: it is neither a papersurvey "
+            "export nor a table with the columns question, statistic, value."
+        )
+    return Benchmarks(label, figures, len(data))

@@ -1,0 +1,472 @@
+"""Build the report's chapters from the results, following the questionnaire.
+
+Order, as in the KBO reports: a summary, an introduction with the response,
+then one chapter per top-level group of the questionnaire (so another
+questionnaire still gets a sensible report), then appendices: response tables,
+respondent characteristics (groups named ``*background*``/``*achtergrond*``),
+key figures per subgroup, and the method.
+
+Inside a chapter every question gets the figure its scale asks for
+(:mod:`analysis.scales`): a grid of grades -> a bar chart of means and a
+table; a grid of agree statements -> "% (helemaal) mee eens" bars, the stacked
+distribution and a table; a single grade -> its bar and the spread of grades;
+other choice questions -> a table of shares (and a chart when there are four
+or more answers); open questions -> a count only. Every cell goes through
+:meth:`ChapterBuilder.cell`, which shows a dash for a hidden figure, so
+nothing below ``privacy.min_cell_size`` can reach the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import charts
+from analysis.document import Block, FigureBlock, Heading, Paragraph, TableBlock
+from analysis.metrics import Mean, hidden
+from analysis.results import TOTAL, Figure, Results
+from analysis.scales import Kind
+from analysis.texts import DASH, DOWN, UP, Texts
+from survey.model import Group, Item, Question, Questionnaire
+from survey.routing import Compare, Expr, Or
+
+_BACKGROUND = ("background", "achtergrond")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What the report says about the round besides the figures.
+
+    Attributes:
+        title: the survey's title.
+        municipality: the municipality, or ``""``.
+        year: the round's year, for the cover and the introduction.
+        start: the day invitations went out, or ``None``.
+        end: the closing day, or ``None``.
+        subgroup_name: what a subgroup is called ("deelgebied", "gemeente").
+    """
+
+    title: str
+    municipality: str = ""
+    year: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    subgroup_name: str = ""
+
+
+def is_background(group: Group) -> bool:
+    """Whether a top-level group describes the respondents (it goes to an appendix)."""
+    return any(word in group.name.lower() for word in _BACKGROUND)
+
+
+def describe_condition(expr: Expr | None, questionnaire: Questionnaire, texts: Texts) -> str:
+    """A routing condition in words, for the note under a routed figure."""
+    if expr is None:
+        return ""
+    terms = list(expr.terms) if isinstance(expr, Or) else [expr]
+    if all(isinstance(t, Compare) and t.op == "=" for t in terms):
+        refs = {t.ref for t in terms if isinstance(t, Compare)}
+        if len(refs) == 1:
+            q = questionnaire.question(refs.pop())
+            answers = []
+            for t in terms:
+                assert isinstance(t, Compare)
+                code = str(t.value)
+                label = (
+                    q.choices.choice(code).label.get(texts.language)
+                    if q.choices and code in q.choices.names()
+                    else code
+                )
+                answers.append(label)
+            joined = f" {texts('or')} ".join(answers)
+            return texts("note_routing", question=q.label.get(texts.language), answers=joined)
+    return texts("note_routing_generic")
+
+
+class ChapterBuilder:
+    """Builds chapters, numbering figures and tables through the whole report."""
+
+    def __init__(
+        self, results: Results, texts: Texts, image_dir: Path, context: ReportContext
+    ) -> None:
+        self.r = results
+        self.t = texts
+        self.k = results.min_cell_size
+        self.q = results.dataset.questionnaire
+        self.image_dir = image_dir
+        self.context = context
+        self.figure_no = 0
+        self.table_no = 0
+        self.hid_any = False
+
+    # ------------------------------------------------------------ cells
+
+    def label(self, q: Question) -> str:
+        return q.label.get(self.t.language)
+
+    def fmt(self, value: float, statistic: str) -> str:
+        return self.t.number(value) if statistic == "mean" else self.t.percent(value)
+
+    def cell(self, f: Figure | None) -> str:
+        """The figure's value, or a dash when hidden or unknown."""
+        if f is None or f.hidden:
+            self.hid_any = self.hid_any or (f is not None and f.hidden)
+            return DASH
+        return self.fmt(f.value, f.statistic)
+
+    def margin(self, f: Figure | None) -> str:
+        if f is None or f.hidden:
+            return DASH
+        m = f.stat.margin
+        return f"± {self.t.number(m)}" if f.statistic == "mean" else f"± {self.t.percent(m)}"
+
+    def n(self, f: Figure | None) -> str:
+        return DASH if f is None or f.hidden else self.t.integer(f.n)
+
+    def other(self, f: Figure | None, side: str) -> str:
+        """The previous or reference figure, with a marker when this round differs significantly."""
+        if f is None or f.hidden:
+            return DASH
+        bench = f.previous if side == "previous" else f.reference
+        test = f.previous_test if side == "previous" else f.reference_test
+        if bench is None:
+            return DASH
+        text = self.fmt(bench.value, f.statistic)
+        if test is not None and test.direction:
+            text += f" {UP if test.direction > 0 else DOWN}"
+        return text
+
+    def sides(self) -> list[str]:
+        return [s for s, b in (("previous", self.r.previous), ("reference", self.r.reference)) if b]
+
+    def side_names(self) -> list[str]:
+        return [self.t(s) for s in self.sides()]
+
+    def notes(self, *extra: str, margin: bool = True) -> tuple[str, ...]:
+        out = [e for e in extra if e]
+        if margin:
+            out.append(self.t("note_margin"))
+        if self.sides():
+            out.append(self.t("note_sig"))
+        if self.hid_any:
+            out.append(self.t("note_hidden", k=self.k))
+        self.hid_any = False
+        return tuple(out)
+
+    # ------------------------------------------------------------ blocks
+
+    def figure(self, caption: str, draw: object, notes: Sequence[str] = ()) -> FigureBlock:
+        self.figure_no += 1
+        path = self.image_dir / f"fig{self.figure_no:02d}.png"
+        assert callable(draw)
+        draw(path)
+        return FigureBlock(self.figure_no, caption, path, tuple(n for n in notes if n))
+
+    def table(
+        self,
+        caption: str,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        notes: Sequence[str] = (),
+        bold: Sequence[int] = (),
+    ) -> TableBlock:
+        self.table_no += 1
+        return TableBlock(
+            self.table_no,
+            caption,
+            tuple(header),
+            tuple(tuple(r) for r in rows),
+            tuple(notes),
+            tuple(bold),
+        )
+
+    def series(self, figures: Sequence[Figure | None]) -> list[charts.Series]:
+        def val(f: Figure | None) -> float | None:
+            return None if f is None or f.hidden else f.value
+
+        out = [charts.Series(self.t("this_round"), [val(f) for f in figures], charts.CURRENT)]
+        if self.r.previous:
+            vals = [
+                None if f is None or f.hidden or f.previous is None else f.previous.value
+                for f in figures
+            ]
+            out.append(charts.Series(self.t("previous"), vals, charts.PREVIOUS))
+        if self.r.reference:
+            vals = [
+                None if f is None or f.hidden or f.reference is None else f.reference.value
+                for f in figures
+            ]
+            out.append(charts.Series(self.t("reference"), vals, charts.REFERENCE))
+        return out
+
+    # ------------------------------------------------------------ units
+
+    def grades(self, questions: Sequence[Question], title: str, route: str) -> Iterator[Block]:
+        figs = [self.r.get(q.name, "mean") for q in questions]
+        labels = [self.label(q) for q in questions]
+        header = [self.t("item"), self.t("n"), self.t("mean"), self.t("margin"), *self.side_names()]
+        rows = [
+            [
+                lab,
+                self.n(f),
+                self.cell(f),
+                self.margin(f),
+                *[self.other(f, s) for s in self.sides()],
+            ]
+            for lab, f in zip(labels, figs, strict=True)
+        ]
+        hid = any(f is None or f.hidden for f in figs)
+        fig = self.figure(
+            title,
+            lambda p: charts.bar_chart(
+                p, labels, self.series(figs), self.t, axis_label=self.t("grade_axis")
+            ),
+            [route, self.t("note_hidden", k=self.k) if hid else ""],
+        )
+        if len(questions) == 1:
+            yield Paragraph(self.t("figures_intro_grade", fig=fig.number, label=labels[0]))
+        else:
+            yield Paragraph(self.t("figures_intro_grades", fig=fig.number))
+        yield fig
+        yield from self.grade_sentences(questions, figs)
+        yield self.table(title, header, rows, self.notes(route))
+
+    def grade_sentences(
+        self, questions: Sequence[Question], figs: Sequence[Figure | None]
+    ) -> Iterator[Block]:
+        shown = [
+            (q, f) for q, f in zip(questions, figs, strict=True) if f is not None and not f.hidden
+        ]
+        if len(questions) == 1:
+            q, f = questions[0], figs[0]
+            if f is None or f.hidden:
+                yield Paragraph(self.t("hidden_sentence", label=self.label(q), k=self.k))
+                return
+            text = self.t(
+                "sentence_grade",
+                label=self.label(q),
+                value=self.t.number(f.value),
+                margin=self.t.number(f.stat.margin),
+                n=self.t.integer(f.n),
+            )
+            fail = self.r.get(q.name, "fail")
+            if fail is not None and not fail.hidden:
+                text += " " + self.t("sentence_fail", pct=self.t.percent(fail.value))
+            cmp = self.comparison_sentence(f)
+            yield Paragraph(f"{text} {cmp}".strip())
+        elif len(shown) >= 2:
+            hi = max(shown, key=lambda x: x[1].value)
+            lo = min(shown, key=lambda x: x[1].value)
+            yield Paragraph(
+                self.t(
+                    "best_grade",
+                    label=self.label(hi[0]),
+                    value=self.t.number(hi[1].value),
+                    low_label=self.label(lo[0]),
+                    low_value=self.t.number(lo[1].value),
+                )
+            )
+
+    def comparison_sentence(self, f: Figure) -> str:
+        parts = []
+        for side, what in (("previous", "the_previous"), ("reference", "the_reference")):
+            bench = f.previous if side == "previous" else f.reference
+            test = f.previous_test if side == "previous" else f.reference_test
+            if bench is None or test is None:
+                continue
+            key = (
+                "cmp_higher"
+                if test.direction > 0
+                else "cmp_lower"
+                if test.direction < 0
+                else "cmp_same"
+            )
+            parts.append(self.t(key, what=self.t(what), other=self.fmt(bench.value, f.statistic)))
+        return self.t("cmp_sentence", parts=self.t.join(parts)) if parts else ""
+
+    def spread(self, q: Question) -> Iterator[Block]:
+        dist = self.r.distributions.get((q.name, TOTAL))
+        if dist is None or hidden(dist.n, self.k):
+            return
+        scale = self.r.scales[q.name]
+        shares = [dist.share(c).p for c in scale.valid]
+        ref = None
+        if self.r.reference:
+            vals = [self.r.reference.get(q.name, f"share:{c}") for c in scale.valid]
+            ref = [v.value for v in vals] if all(v is not None for v in vals) else None
+        yield self.figure(
+            f"{self.t('spread_fig')}: {self.label(q)}",
+            lambda p: charts.grade_spread(p, shares, self.t, reference=ref),
+        )
+
+    def agree(self, questions: Sequence[Question], title: str, route: str) -> Iterator[Block]:
+        figs = [self.r.get(q.name, "agree") for q in questions]
+        labels = [self.label(q) for q in questions]
+        hid = any(f is None or f.hidden for f in figs)
+        notes = tuple(n for n in (route, self.t("note_hidden", k=self.k) if hid else "") if n)
+        bar = self.figure(
+            f"{title}: {self.t('agree')}",
+            lambda p: charts.bar_chart(
+                p, labels, self.series(figs), self.t, percent=True, axis_label=self.t("agree")
+            ),
+            notes,
+        )
+        scale = self.r.scales[questions[0].name]
+        cl = questions[0].choices
+        cats = (
+            [cl.choice(c).label.get(self.t.language) for c in scale.valid]
+            if cl
+            else list(scale.valid)
+        )
+        stacks: list[list[float] | None] = []
+        for q in questions:
+            dist = self.r.distributions.get((q.name, TOTAL))
+            stacks.append(
+                None
+                if dist is None or hidden(dist.n, self.k)
+                else [dist.share(c).p for c in scale.valid]
+            )
+        stacked = self.figure(
+            f"{title}: {self.t('stacked_fig').split(': ', 1)[-1]}",
+            lambda p: charts.stacked_chart(p, labels, stacks, cats, self.t),
+            (*notes, self.t("agree_legend_dk")),
+        )
+        yield Paragraph(self.t("figures_intro_agree", fig=bar.number, fig2=stacked.number))
+        yield bar
+        yield stacked
+        shown = [
+            (q, f) for q, f in zip(questions, figs, strict=True) if f is not None and not f.hidden
+        ]
+        if len(shown) >= 2:
+            hi = max(shown, key=lambda x: x[1].value)
+            yield Paragraph(
+                self.t("highest_agree", label=self.label(hi[0]), value=self.t.percent(hi[1].value))
+            )
+        header = [
+            self.t("statement"),
+            self.t("n"),
+            self.t("agree"),
+            self.t("margin"),
+            *self.side_names(),
+        ]
+        rows = [
+            [
+                lab,
+                self.n(f),
+                self.cell(f),
+                self.margin(f),
+                *[self.other(f, s) for s in self.sides()],
+            ]
+            for lab, f in zip(labels, figs, strict=True)
+        ]
+        yield self.table(f"{title}: {self.t('agree')}", header, rows, self.notes(route))
+
+    def single(self, q: Question, route: str, chart: bool = True) -> Iterator[Block]:
+        scale = self.r.scales[q.name]
+        cl = q.choices
+        codes = list(scale.valid)
+        figs = [self.r.get(q.name, f"share:{c}") for c in codes]
+        labels = [cl.choice(c).label.get(self.t.language) if cl else c for c in codes]
+        dist = self.r.distributions.get((q.name, TOTAL))
+        base_hidden = dist is None or hidden(dist.n, self.k)
+        if chart and len(codes) >= 4 and not base_hidden:
+            yield self.figure(
+                self.label(q),
+                lambda p: charts.bar_chart(
+                    p,
+                    labels,
+                    self.series(figs),
+                    self.t,
+                    percent=True,
+                    xmax=max(
+                        0.5,
+                        min(
+                            1.0,
+                            max((f.value for f in figs if f and not f.hidden), default=0.5) * 1.25,
+                        ),
+                    ),
+                    axis_label=self.t("share_axis"),
+                ),
+                [route] if route else [],
+            )
+        header = [self.t("answer"), self.t("share"), *self.side_names()]
+        rows = [
+            [lab, self.cell(f), *[self.other(f, s) for s in self.sides()]]
+            for lab, f in zip(labels, figs, strict=True)
+        ]
+        rows.append(
+            [
+                self.t("n"),
+                DASH if base_hidden or dist is None else self.t.integer(dist.n),
+                *["" for _ in self.sides()],
+            ]
+        )
+        if base_hidden:
+            self.hid_any = True
+        yield self.table(
+            self.label(q), header, rows, self.notes(route, margin=False), bold=(len(rows) - 1,)
+        )
+
+    def text(self, q: Question) -> Iterator[Block]:
+        values = self.r.dataset.data.get(q.name)
+        n = 0 if values is None else int(values.dropna().astype(str).str.strip().ne("").sum())
+        if hidden(n, self.k):
+            yield Paragraph(self.t("note_open_hidden", question=self.label(q)))
+        else:
+            yield Paragraph(self.t("note_open", question=self.label(q), n=self.t.integer(n)))
+
+    def integer(self, q: Question, route: str) -> Iterator[Block]:
+        from analysis.metrics import mean_of, numbers
+
+        stat: Mean = mean_of(numbers(self.r.dataset.data[q.name], self.r.scales[q.name]))
+        f = Figure(q.name, "mean", TOTAL, stat, hidden(stat.n, self.k))
+        yield self.table(
+            self.label(q),
+            [self.t("item"), self.t("n"), self.t("mean"), self.t("margin")],
+            [[self.label(q), self.n(f), self.cell(f), self.margin(f)]],
+            self.notes(route),
+        )
+
+    # ------------------------------------------------------------ walking the questionnaire
+
+    def items(
+        self, items: Sequence[Item], route_from: Expr | None = None, chart: bool = True
+    ) -> Iterator[Block]:
+        for item in items:
+            if isinstance(item, Group) and item.is_grid:
+                yield from self.grid(item)
+            elif isinstance(item, Group):
+                yield Heading(item.label.get(self.t.language))
+                yield from self.items(item.items, item.relevant, chart)
+            elif item.is_answerable:
+                yield from self.question(item, chart)
+
+    def grid(self, group: Group) -> Iterator[Block]:
+        questions = [q for q in group.questions() if q.is_answerable]
+        route = describe_condition(group.relevant, self.q, self.t)
+        title = group.label.get(self.t.language)
+        kinds = {self.r.scales[q.name].kind for q in questions}
+        if kinds == {Kind.GRADE}:
+            yield from self.grades(questions, title, route)
+        elif kinds == {Kind.AGREE}:
+            yield from self.agree(questions, title, route)
+        else:
+            for q in questions:
+                yield from self.question(q, True, route)
+
+    def question(self, q: Question, chart: bool = True, route: str = "") -> Iterator[Block]:
+        route = route or describe_condition(q.relevant, self.q, self.t)
+        kind = self.r.scales[q.name].kind
+        if kind is Kind.GRADE:
+            yield from self.grades([q], self.label(q), route)
+            yield from self.spread(q)
+        elif kind is Kind.AGREE:
+            yield from self.agree([q], self.label(q), route)
+        elif kind in (Kind.SINGLE, Kind.MULTIPLE):
+            yield from self.single(q, route, chart)
+        elif kind is Kind.INTEGER:
+            yield from self.integer(q, route)
+        else:
+            yield from self.text(q)

@@ -1,0 +1,220 @@
+"""The report's charts (matplotlib, no pyplot state): PNG files for the PDF and the HTML.
+
+Three shapes, as in the KBO reports municipalities know:
+
+* :func:`bar_chart`: horizontal bars per item, this round next to the
+  previous round and the reference group (grades, or "% (helemaal) mee eens",
+  or shares of a distribution);
+* :func:`stacked_chart`: one 100% bar per statement, split over the answer
+  categories of an agree scale;
+* :func:`grade_spread`: the distribution of one grade, fails in another colour.
+
+A value of ``None`` is a suppressed (or unknown) figure: no bar is drawn and a
+dash is written where it would be. Charts are sized for an A4 text column
+(16 cm) and rendered at 200 dpi.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from analysis.texts import DASH, Texts
+
+WIDTH_IN = 6.3
+DPI = 200
+CURRENT = "#1B4F72"
+PREVIOUS = "#7FA7CC"
+REFERENCE = "#B3B3B3"
+FAIL = "#D98C5F"
+AGREE_COLOURS = ("#B03A2E", "#E6A58A", "#D9D9D9", "#86B3D6", "#1B4F72")
+TEXT = "#222222"
+GRID = "#E5E5E5"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One set of bars: a name for the legend, a value per item (``None`` = hidden) and a colour."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str
+
+
+def _style(fig: Figure) -> None:
+    for ax in fig.axes:
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.spines["left"].set_color("#999999")
+        ax.spines["bottom"].set_color("#999999")
+        ax.tick_params(colors=TEXT, labelsize=8)
+        ax.xaxis.grid(True, color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    FigureCanvasAgg(fig)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, facecolor="white")
+    return path
+
+
+def _wrap(label: str, width: int = 42) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def bar_chart(
+    path: Path,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    texts: Texts,
+    *,
+    percent: bool = False,
+    xmax: float | None = None,
+    axis_label: str = "",
+) -> Path:
+    """Horizontal grouped bars: one group per label, one bar per series (top to bottom)."""
+    k = len(series)
+    bar_h = 0.8 / k
+    rows = [max(1, len(_wrap(lab).splitlines())) for lab in labels]
+    group_h = max(0.26 * k + 0.12, 0.17 * max(rows) + 0.12)
+    height = 0.7 + group_h * len(labels) + (0.3 if k > 1 else 0.0)
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes(
+        (0.42, (0.45 + (0.3 if k > 1 else 0)) / height, 0.54, (group_h * len(labels)) / height)
+    )
+    top = xmax if xmax is not None else (1.0 if percent else 10.0)
+    for j, s in enumerate(series):
+        for i, v in enumerate(s.values):
+            y = i + (j - (k - 1) / 2) * bar_h
+            if v is None:
+                ax.text(top * 0.01, y, DASH, va="center", ha="left", fontsize=7.5, color=TEXT)
+                continue
+            ax.barh(y, v, height=bar_h * 0.92, color=s.colour, edgecolor="white", linewidth=0.4)
+            text = texts.percent(v) if percent else texts.number(v)
+            ax.text(v + top * 0.012, y, text, va="center", ha="left", fontsize=7.5, color=TEXT)
+    ax.set_yticks(range(len(labels)), [_wrap(lab) for lab in labels], fontsize=8)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, top * 1.1)
+    if percent:
+        ticks = [0, 0.2, 0.4, 0.6, 0.8, 1.0] if top >= 1.0 else None
+        if ticks:
+            ax.set_xticks(ticks, [texts.percent(t) for t in ticks])
+    else:
+        ax.set_xticks(range(0, int(top) + 1, 1 if top <= 10 else 2))
+    if axis_label:
+        ax.set_xlabel(axis_label, fontsize=8, color=TEXT)
+    _style(fig)
+    ax.tick_params(axis="y", length=0)
+    if k > 1:
+        handles = [Patch(color=s.colour) for s in series]
+        fig.legend(
+            handles, [s.name for s in series], loc="lower center", ncol=k, frameon=False, fontsize=8
+        )
+    return _save(fig, path)
+
+
+def stacked_chart(
+    path: Path,
+    labels: Sequence[str],
+    shares: Sequence[Sequence[float] | None],
+    categories: Sequence[str],
+    texts: Texts,
+    *,
+    colours: Sequence[str] = AGREE_COLOURS,
+) -> Path:
+    """One 100% bar per label split over ``categories``; ``None`` rows are suppressed."""
+    rows = [max(1, len(_wrap(lab).splitlines())) for lab in labels]
+    row_h = max(0.36, 0.17 * max(rows) + 0.14)
+    legend_rows = max(len(_wrap(c, 20).splitlines()) for c in categories)
+    bottom = 0.4 + 0.13 * legend_rows
+    height = bottom + 0.2 + row_h * len(labels)
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes((0.42, bottom / height, 0.54, row_h * len(labels) / height))
+    palette = list(colours)[: len(categories)] if len(categories) <= len(colours) else None
+    for i, row in enumerate(shares):
+        if row is None:
+            ax.text(0.01, i, DASH, va="center", ha="left", fontsize=8, color=TEXT)
+            continue
+        left = 0.0
+        for c, v in enumerate(row):
+            colour = palette[c] if palette else None
+            ax.barh(i, v, left=left, height=0.62, color=colour, edgecolor="white", linewidth=0.6)
+            if v >= 0.06:
+                dark = colour in (colours[0], colours[-1]) if palette else False
+                ax.text(
+                    left + v / 2,
+                    i,
+                    texts.percent(v),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if dark else TEXT,
+                )
+            left += v
+    ax.set_yticks(range(len(labels)), [_wrap(lab) for lab in labels], fontsize=8)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], [texts.percent(t) for t in (0, 0.25, 0.5, 0.75, 1.0)])
+    _style(fig)
+    ax.tick_params(axis="y", length=0)
+    handles = [Patch(color=palette[c] if palette else None) for c in range(len(categories))]
+    names = [_wrap(c, 20) for c in categories]
+    fig.legend(handles, names, loc="lower center", ncol=len(categories), frameon=False, fontsize=7)
+    return _save(fig, path)
+
+
+def grade_spread(
+    path: Path,
+    shares: Sequence[float] | None,
+    texts: Texts,
+    *,
+    reference: Sequence[float] | None = None,
+    fail_below: int = 6,
+) -> Path:
+    """Vertical bars: the share of each grade 1-10; fails in orange, passes in blue."""
+    fig = Figure(figsize=(WIDTH_IN, 2.5))
+    ax = fig.add_axes((0.09, 0.24, 0.88, 0.68))
+    grades = list(range(1, 11))
+    if shares is None:
+        ax.text(5.5, 0.5, DASH, ha="center", va="center", fontsize=14, color=TEXT)
+        ax.set_ylim(0, 1)
+    else:
+        width = 0.38 if reference else 0.7
+        offset = -width / 2 if reference else 0.0
+        colours = [FAIL if g < fail_below else CURRENT for g in grades]
+        ax.bar([g + offset for g in grades], shares, width=width, color=colours)
+        for g, v in zip(grades, shares, strict=True):
+            ax.text(
+                g + offset,
+                v + 0.006,
+                texts.percent(v),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color=TEXT,
+            )
+        if reference:
+            ax.bar([g + width / 2 for g in grades], reference, width=width, color=REFERENCE)
+        top = max([*shares, *(reference or [])], default=0.1)
+        ax.set_ylim(0, top * 1.2 + 0.01)
+    ax.set_xticks(grades)
+    ax.yaxis.set_major_formatter(lambda v, _: texts.percent(v))
+    ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+    ax.xaxis.grid(False)
+    _style(fig)
+    ax.xaxis.grid(False)
+    ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+    handles = [Patch(color=FAIL), Patch(color=CURRENT)]
+    names = [texts("fail"), texts("pass")]
+    if reference:
+        handles.append(Patch(color=REFERENCE))
+        names.append(texts("reference"))
+    fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=7.5)
+    return _save(fig, path)

@@ -1,0 +1,337 @@
+"""Render a :class:`~analysis.document.Document` as an A4 PDF (reportlab platypus).
+
+A cover page, a table of contents, every chapter on a new page, captions
+above figures and tables ("Figuur 3 ...", as in the KBO reports), footnotes
+under them, and a running header and "pagina x van y" footer. Fonts are the
+DejaVu fonts matplotlib ships (embedded, with every Dutch character and the
+arrows of the significance markers), so no system font is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from analysis import document as d
+
+BLUE = colors.HexColor("#1B4F72")
+LIGHT = colors.HexColor("#EAF1F7")
+GREY = colors.HexColor("#666666")
+MARGIN = 22 * mm
+FONT, BOLD, ITALIC = "PS-DejaVuSans", "PS-DejaVuSans-Bold", "PS-DejaVuSans-Oblique"
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(ttf / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(ITALIC, str(ttf / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=9.5,
+        leading=13.5,
+        spaceAfter=6,
+        textColor=colors.HexColor("#222222"),
+    )
+    return {
+        "body": base,
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=BOLD, fontSize=17, leading=21, textColor=BLUE, spaceAfter=12
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=11.5,
+            leading=15,
+            textColor=BLUE,
+            spaceBefore=8,
+            spaceAfter=4,
+        ),
+        "caption": ParagraphStyle(
+            "caption",
+            parent=base,
+            fontName=BOLD,
+            fontSize=9,
+            leading=12,
+            spaceBefore=6,
+            spaceAfter=4,
+            textColor=BLUE,
+        ),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=7.3, leading=9.5, textColor=GREY, spaceAfter=1
+        ),
+        "cell": ParagraphStyle(
+            "cell", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_LEFT
+        ),
+        "num": ParagraphStyle(
+            "num", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_RIGHT
+        ),
+        "head": ParagraphStyle(
+            "head",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8.3,
+            leading=10.5,
+            spaceAfter=0,
+            textColor=colors.white,
+        ),
+        "headnum": ParagraphStyle(
+            "headnum",
+            parent=base,
+            fontName=BOLD,
+            fontSize=8.3,
+            leading=10.5,
+            spaceAfter=0,
+            textColor=colors.white,
+            alignment=TA_RIGHT,
+        ),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2),
+        "toc1": ParagraphStyle("toc1", parent=base, fontSize=10, leading=16, leftIndent=0),
+        "cover_title": ParagraphStyle(
+            "ct", parent=base, fontName=BOLD, fontSize=26, leading=32, textColor=colors.white
+        ),
+        "cover_sub": ParagraphStyle(
+            "cs", parent=base, fontSize=14, leading=19, textColor=colors.white
+        ),
+    }
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _ChapterTitle(Paragraph):
+    """A chapter heading that registers itself in the table of contents."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__(_esc(text), style)
+        self.toc_text = text
+
+
+class _DocTemplate(BaseDocTemplate):
+    def __init__(self, path: Path, doc: d.Document) -> None:
+        super().__init__(
+            str(path),
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=25 * mm,
+            bottomMargin=22 * mm,
+            title=f"{doc.title} {doc.subtitle}".strip(),
+            author="papersurvey",
+            subject=doc.labels.get("report", ""),
+        )
+        self.report = doc
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [frame], onPage=self._cover),
+                PageTemplate("body", [frame], onPage=self._page),
+            ]
+        )
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _ChapterTitle):
+            key = f"ch{id(flowable)}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.toc_text, key, 0, closed=True)
+            self.notify("TOCEntry", (0, flowable.toc_text, self.page, key))
+
+    def _cover(self, canvas: Canvas, _doc: Any) -> None:
+        w, h = A4
+        canvas.saveState()
+        canvas.setFillColor(BLUE)
+        canvas.rect(0, h * 0.45, w, h * 0.55, stroke=0, fill=1)
+        canvas.setFillColor(colors.HexColor("#7FA7CC"))
+        canvas.rect(0, h * 0.45 - 6 * mm, w, 6 * mm, stroke=0, fill=1)
+        canvas.restoreState()
+
+    def _page(self, canvas: Canvas, _doc: Any) -> None:
+        w, h = A4
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(GREY)
+        canvas.drawString(
+            MARGIN, h - 14 * mm, f"{self.report.title} {self.report.subtitle}".strip().upper()
+        )
+        canvas.setStrokeColor(colors.HexColor("#C8D6E5"))
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, h - 15.5 * mm, w - MARGIN, h - 15.5 * mm)
+        canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):
+    """Writes "pagina x van y" once the page count is known (pages after the cover)."""
+
+    label = ("pagina", "van")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            if self._pageNumber > 1:
+                self.setFont(FONT, 7.5)
+                self.setFillColor(GREY)
+                page, of = self.label
+                self.drawRightString(
+                    A4[0] - MARGIN, 12 * mm, f"{page} {self._pageNumber} {of} {total}"
+                )
+            super().showPage()
+        super().save()
+
+
+def _table(block: d.TableBlock, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    ncols = len(block.header)
+    first = width * (0.46 if ncols > 3 else 0.6)
+    rest = (width - first) / max(1, ncols - 1)
+    widths = [first] + [rest] * (ncols - 1)
+    data = [
+        [
+            Paragraph(_esc(h), st["head"] if i == 0 else st["headnum"])
+            for i, h in enumerate(block.header)
+        ]
+    ]
+    for r, row in enumerate(block.rows):
+        bold = r in block.bold_rows
+        cells = []
+        for i, c in enumerate(row):
+            text = f"<b>{_esc(c)}</b>" if bold else _esc(c)
+            cells.append(Paragraph(text, st["cell"] if i == 0 else st["num"]))
+        data.append(cells)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), BLUE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.6, BLUE),
+    ]
+    style += [("BACKGROUND", (0, i), (-1, i), LIGHT) for i in range(2, len(data), 2)]
+    table.setStyle(TableStyle(style))
+    caption = Paragraph(
+        f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
+    )
+    notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
+    if len(block.rows) <= 25:
+        return [KeepTogether([caption, table, Spacer(1, 2), *notes]), Spacer(1, 8)]
+    return [caption, table, Spacer(1, 2), *notes, Spacer(1, 8)]
+
+
+_LABELS: dict[str, str] = {}
+
+
+def block_label(block: d.TableBlock | d.FigureBlock) -> str:
+    kind = "table" if isinstance(block, d.TableBlock) else "figure"
+    return f"{_LABELS.get(kind, kind.title())} {block.number}"
+
+
+def _figure(block: d.FigureBlock, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    from PIL import Image as PILImage
+
+    with PILImage.open(block.image) as im:
+        w, h = im.size
+    img = Image(str(block.image), width=width, height=width * h / w)
+    caption = Paragraph(
+        f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
+    )
+    notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
+    return [KeepTogether([caption, img, *notes]), Spacer(1, 8)]
+
+
+def render_pdf(doc: d.Document, path: Path) -> Path:
+    """Write ``doc`` as a PDF to ``path``."""
+    _register_fonts()
+    _LABELS.update(
+        table=doc.labels.get("table", "Tabel"), figure=doc.labels.get("figure", "Figuur")
+    )
+    st = _styles()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    template = _DocTemplate(path, doc)
+    width = template.width
+    story: list[Flowable] = [
+        Spacer(1, 55 * mm),
+        Paragraph(_esc(doc.title), st["cover_title"]),
+        Spacer(1, 6 * mm),
+        Paragraph(_esc(doc.subtitle), st["cover_sub"]),
+        Spacer(1, 3 * mm),
+        Paragraph(_esc(doc.labels.get("report", "")), st["cover_sub"]),
+        Spacer(1, 95 * mm),
+        Paragraph(_esc(doc.date), st["body"]),
+        NextPageTemplate("body"),
+        PageBreak(),
+        Paragraph(_esc(doc.labels.get("contents", "")), st["h1"]),
+    ]
+    toc = TableOfContents()
+    toc.levelStyles = [st["toc1"]]
+    toc.dotsMinLevel = 0
+    story.append(toc)
+    appendix_started = False
+    for chapter in doc.chapters:
+        story.append(PageBreak())
+        if chapter.appendix and not appendix_started:
+            appendix_started = True
+        title = (
+            f"{doc.labels.get('appendix', '')} {chapter.number}. {chapter.title}"
+            if chapter.appendix
+            else chapter.heading
+        )
+        story.append(_ChapterTitle(title, st["h1"]))
+        for block in chapter.blocks:
+            if isinstance(block, d.Paragraph):
+                story.append(Paragraph(_esc(block.text), st["body"]))
+            elif isinstance(block, d.Heading):
+                story.append(Paragraph(_esc(block.text), st["h2"]))
+            elif isinstance(block, d.Bullets):
+                story += [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
+            elif isinstance(block, d.FigureBlock):
+                story += _figure(block, st, width)
+            elif isinstance(block, d.TableBlock):
+                story += _table(block, st, width)
+    canvas = type(
+        "Canvas",
+        (_NumberedCanvas,),
+        {"label": (doc.labels.get("page", "pagina"), doc.labels.get("of", "van"))},
+    )
+    template.multiBuild(story, canvasmaker=canvas)
+    return path

@@ -1,0 +1,59 @@
+"""``papersurvey export DIR``: the merged dataset as CSV, Parquet and SPSS."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from analysis.dataset import build_dataset
+from analysis.exports import FORMATS, export_all
+from analysis.results import compute_results
+from survey.project import Project
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "export",
+        help="write the merged dataset (CSV, Parquet, SPSS) and its tables",
+        description=(
+            "Merge paper and online answers into one row per respondent and write it to "
+            "out/export/ as data.csv, data.parquet and/or data.sav, with metrics.csv (every "
+            "figure of the report, small cells suppressed), codebook.csv, the data-quality "
+            "table problems.csv and the duplicates that did not count."
+        ),
+    )
+    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
+    p.add_argument(
+        "--format",
+        choices=[*FORMATS, "all"],
+        default="all",
+        help="which data file to write (default: all)",
+    )
+    p.add_argument(
+        "--out", metavar="FOLDER", type=Path, help="where to write (default DIR/out/export)"
+    )
+    p.add_argument("--language", choices=["nl", "en"], default="nl", help="labels language")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    formats = FORMATS if args.format == "all" else (args.format,)
+    with Project.open(args.directory) as project:
+        questionnaire = project.load_questionnaire()
+        dataset = build_dataset(project.store, questionnaire)
+        results = compute_results(dataset, project.settings.privacy.min_cell_size)
+        out = args.out or project.paths.out / "export"
+        files = export_all(results, out, formats, args.language)
+    d = dataset
+    print(
+        f"Exported {len(d.data)} respondents ({int((d.data['mode'] == 'paper').sum())} paper, "
+        f"{int((d.data['mode'] == 'online').sum())} online) to {out}:"
+    )
+    for f in files:
+        print(f"  {f.name}")
+    if len(d.duplicates):
+        print(f"  {len(d.duplicates)} duplicate responses did not count (duplicates.csv).")
+    if len(d.problems):
+        print(f"  {len(d.problems)} answers left out by the data checks (problems.csv).")
+    return 0

@@ -1,0 +1,65 @@
+"""``papersurvey report DIR``: the report as PDF and HTML in out/report/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from analysis.report import ReportOptions, make_report
+from survey.project import Project
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="write the report (PDF and HTML) with charts",
+        description=(
+            "Write the round's report to out/report/: summary, introduction with the response, "
+            "a chapter per questionnaire section with charts and tables, and appendices. "
+            "Figures based on fewer answers than privacy.min_cell_size are never shown."
+        ),
+    )
+    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
+    p.add_argument(
+        "--reference",
+        metavar="FILE",
+        type=Path,
+        help="reference group: a papersurvey export, or a table question;statistic;value;n",
+    )
+    p.add_argument(
+        "--previous",
+        metavar="FILE",
+        type=Path,
+        help="previous round: its data.csv/data.parquet export, or a table of figures",
+    )
+    p.add_argument("--format", choices=["pdf", "html", "both"], default="both")
+    p.add_argument("--language", choices=["nl", "en"], default="nl")
+    p.add_argument(
+        "--out", metavar="FOLDER", type=Path, help="where to write (default DIR/out/report)"
+    )
+    p.add_argument("--previous-label", metavar="TEXT", default="", help="e.g. 'Meting 2025'")
+    p.add_argument("--reference-label", metavar="TEXT", default="", help="e.g. 'Landelijk'")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    formats = ("pdf", "html") if args.format == "both" else (args.format,)
+    options = ReportOptions(
+        formats=formats,
+        reference=args.reference,
+        previous=args.previous,
+        language=args.language,
+        out_dir=args.out,
+        previous_label=args.previous_label,
+        reference_label=args.reference_label,
+    )
+    with Project.open(args.directory) as project:
+        out = make_report(project, options)
+    print(
+        f"Report on {out.respondents} respondents: {out.figures} figures, {out.tables} tables, "
+        f"{out.suppressed} cells suppressed (fewer answers than privacy.min_cell_size)."
+    )
+    for f in out.files:
+        print(f"  {f}")
+    return 0
