@@ -48,6 +48,7 @@ class ReviewReason(StrEnum):
     UNCERTAIN_MARK = "uncertain_mark"  # a mark too faint, small or odd to be sure of
     PARTLY_FILLED = "partly_filled"  # between a cross and a filled box: chosen or cancelled?
     MARK_OUTSIDE_BOX = "mark_outside_box"  # ink beside the box rather than in it
+    STRAY_LINE = "stray_line"  # a line through the box that continues far outside it
     FILLED_WITHOUT_CROSS = "filled_without_cross"  # only filled boxes: cancelled, or the answer?
     UNREADABLE = "unreadable"  # the box area is outside the image, covered or not found
 

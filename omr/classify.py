@@ -1,0 +1,138 @@
+"""Classify measured boxes: empty, marked or filled, with a confidence and a doubt.
+
+The rules, applied to all boxes at once (``np.select``), in order:
+
+1. **Unreadable**: the printed outline is not where it should be (outside
+   the image, covered, torn off). Confidence 0.
+2. **Filled**: the inner area is covered almost completely.
+3. **Partly filled**: more covered than any cross, less than a fill: the
+   reader cannot tell a cancelled box from a heavy mark. Doubtful.
+4. **Marked**: enough ink in the inner area, or in its core (a small dot).
+5. **Empty**: little ink in the inner area and its core.
+6. **Uncertain**: in between (faint pencil, a tiny dot, an erased mark). Doubtful.
+
+Two more doubts: a straight stroke that continues far outside the box is a
+stray line (doubtful whatever its ink), and an empty box with ink just
+outside it may have been meant (a cross beside the box).
+
+The confidence is 0.5 at a threshold and rises to 1 as the measure moves a
+threshold's width away from it; doubtful boxes stay below ``review_below``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from omr.calibration import Calibration
+from omr.checkboxes import BoxMeasures
+from omr.params import DEFAULT_PARAMS, OmrParams
+from survey.pageresult import BoxState, ReviewReason
+
+# Box-level doubts as bits, so a question can OR the doubts of its boxes.
+DOUBT_BITS: dict[ReviewReason, int] = {
+    ReviewReason.UNCERTAIN_MARK: 1,
+    ReviewReason.PARTLY_FILLED: 2,
+    ReviewReason.MARK_OUTSIDE_BOX: 4,
+    ReviewReason.UNREADABLE: 8,
+    ReviewReason.STRAY_LINE: 16,
+}
+
+
+@dataclass(frozen=True)
+class BoxClasses:
+    """Classification of ``n`` boxes.
+
+    Attributes:
+        states: ``int8`` :class:`BoxState` values (the best guess, also when doubtful).
+        confidence: ``float32`` 0-1.
+        doubts: ``uint8`` bit set of :data:`DOUBT_BITS` (0 = no doubt).
+    """
+
+    states: np.ndarray
+    confidence: np.ndarray
+    doubts: np.ndarray
+
+
+def _ramp(x: np.ndarray, width: float) -> np.ndarray:
+    """0.5 at ``x = 0``, rising linearly to 1.0 at ``x = width``."""
+    return np.clip(0.5 + 0.5 * x / max(width, 1e-6), 0.5, 1.0)
+
+
+def classify(
+    measures: BoxMeasures,
+    calibration: Calibration | None = None,
+    params: OmrParams = DEFAULT_PARAMS,
+) -> BoxClasses:
+    """Classify boxes from their measures.
+
+    Args:
+        measures: the boxes' measures (see :func:`omr.checkboxes.measure_boxes`).
+        calibration: the batch thresholds; ``None`` for the defaults of ``params``.
+        params: the coverage, spill, line and outline rules.
+
+    Returns:
+        State, confidence and doubts per box.
+    """
+    cal = calibration or Calibration.default(params)
+    ink = measures.ink.astype(np.float64)
+    core = measures.core.astype(np.float64)
+    cov = measures.coverage.astype(np.float64)
+    lo, hi = cal.empty_max_ink, cal.mark_min_ink
+    core_lo, core_hi = cal.empty_max_core, cal.mark_min_core
+    fill_at, cross_at = params.fill_min_coverage, params.cross_max_coverage
+
+    unreadable = measures.outline < params.min_outline
+    filled = cov >= fill_at
+    partly = cov >= cross_at
+    marked = (ink >= hi) | (core >= core_hi)
+    empty = (ink <= lo) & (core <= core_lo)
+    reach = measures.reach
+    line = (reach.max(axis=1) >= params.line_long_pt) | (reach.min(axis=1) >= params.line_both_pt)
+    beside = empty & (measures.spill >= params.outside_min_spill)
+
+    # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).
+    mark_depth = np.maximum((ink - hi) / hi, (core - core_hi) / core_hi)
+    empty_depth = np.minimum((lo - ink) / lo, (core_lo - core) / core_lo)
+    middle = np.maximum((ink - lo) / (hi - lo), (core - core_lo) / (core_hi - core_lo))
+
+    conditions = [unreadable, filled, partly, marked, empty]
+    states = np.select(
+        conditions,
+        [
+            np.where(marked, BoxState.MARKED, BoxState.EMPTY),
+            BoxState.FILLED,
+            np.where(cov >= (fill_at + cross_at) / 2, BoxState.FILLED, BoxState.MARKED),
+            BoxState.MARKED,
+            BoxState.EMPTY,
+        ],
+        default=np.where(middle >= 0.5, BoxState.MARKED, BoxState.EMPTY),
+    ).astype(np.int8)
+
+    doubtful = min(0.45, params.review_below - 0.05)
+    confidence = np.select(
+        conditions,
+        [
+            0.0,
+            _ramp(cov - fill_at, 1.0 - fill_at),
+            doubtful * np.abs(cov - (fill_at + cross_at) / 2) / ((fill_at - cross_at) / 2),
+            np.minimum(_ramp(mark_depth, 1.0), _ramp(cross_at - cov, cross_at)),
+            _ramp(empty_depth, 1.0),
+        ],
+        default=doubtful * np.abs(middle - 0.5) * 2,
+    )
+    doubt_line = line & ~unreadable & ~filled
+    confidence = np.where(doubt_line | beside, np.minimum(confidence, doubtful), confidence)
+
+    readable = ~unreadable
+
+    def bit(mask: np.ndarray, reason: ReviewReason) -> np.ndarray:
+        return np.where(mask, DOUBT_BITS[reason], 0).astype(np.uint8)
+
+    doubts = bit(unreadable, ReviewReason.UNREADABLE)
+    doubts |= bit(readable & partly & ~filled, ReviewReason.PARTLY_FILLED)
+    doubts |= bit(readable & ~partly & ~marked & ~empty, ReviewReason.UNCERTAIN_MARK)
+    doubts |= bit(doubt_line, ReviewReason.STRAY_LINE)
+    doubts |= bit(readable & ~partly & beside, ReviewReason.MARK_OUTSIDE_BOX)
+    return BoxClasses(states=states, confidence=confidence.astype(np.float32), doubts=doubts)

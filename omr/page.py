@@ -1,0 +1,372 @@
+"""Read one page: the OMR pipeline from a page image to a :class:`PageResult`.
+
+The stages, each a pure function of its own module::
+
+    to_gray -> page_levels (blank?) -> find_marks -> register -> read_code
+            -> measure_boxes -> classify -> resolve_questions (+ text areas)
+
+:func:`read_page` runs them all. For per-batch calibration, ingest runs the
+first part on every page of a batch (:func:`measure_page`, whose result is
+small and picklable), fits a :class:`~omr.calibration.Calibration` from all box
+measures, then finishes every page (:func:`finish_page`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from omr.calibration import Calibration
+from omr.checkboxes import BoxMeasures, measure_boxes
+from omr.classify import classify
+from omr.image import Levels, dpi_guess, is_blank, page_levels, to_gray
+from omr.marks import find_marks
+from omr.ocr_code import TextOcr
+from omr.opentext import read_text_areas
+from omr.pagecode import CodeReading, read_code
+from omr.params import DEFAULT_PARAMS, OmrParams
+from omr.refine import refine_with_boxes
+from omr.registration import Registration, register
+from omr.resolve import PageQuestions, resolve_questions
+from survey.codes import CodeStatus
+from survey.formmap import FormMap, PageMap
+from survey.pageresult import PageResult, PageStatus, Quality, TextResult
+from survey.units import page_to_image, rect_corners, rects_to_page
+
+
+@dataclass(frozen=True)
+class PageMeasurement:
+    """Everything :func:`finish_page` needs; small and picklable (no image).
+
+    Attributes:
+        status: the page status so far.
+        reason: why the status is not ``ok``.
+        page: the 1-based page number, 0 when unknown.
+        code: the code reading, or ``None`` when the page did not register.
+        registration: the registration, or ``None`` for a blank page.
+        levels: paper and ink levels of the page.
+        boxes: the measures of the page's boxes (empty when not read).
+        clips: pixel bounds per box ``(n, 4)`` int64.
+        texts: the open-text results.
+        image_shape: ``(rows, cols)`` of the page image.
+        nominal_dpi: the resolution the image size implies for a full A4 page.
+    """
+
+    status: PageStatus
+    reason: str = ""
+    page: int = 0
+    code: CodeReading | None = None
+    registration: Registration | None = None
+    levels: Levels | None = None
+    boxes: BoxMeasures = field(default_factory=BoxMeasures.empty)
+    clips: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), dtype=np.int64))
+    texts: tuple[TextResult, ...] = ()
+    image_shape: tuple[int, int] = (0, 0)
+    nominal_dpi: float = 0.0
+
+
+def _box_rects(page: PageMap, page_height: float) -> np.ndarray:
+    return rects_to_page(page.box_rects(), page_height)
+
+
+def _layout_match(
+    gray: np.ndarray, reg: Registration, form_map: FormMap, black: float
+) -> tuple[int, str]:
+    """Which page of the form the box outlines say this is: ``(page, "")`` or ``(0, reason)``.
+
+    Used only when the page code cannot be read: the boxes of the right page
+    show their printed outlines where the form map puts them, the boxes of
+    other pages mostly do not.
+    """
+    scores = []
+    for page in form_map.pages:
+        rects = _box_rects(page, form_map.page_height)
+        if not len(rects):
+            scores.append(0.0)
+            continue
+        m = measure_boxes(gray, reg.homography, rects, black=black)
+        scores.append(float(np.mean(m.outline >= DEFAULT_PARAMS.min_outline)))
+    order = np.argsort(scores)[::-1]
+    best = scores[order[0]]
+    second = scores[order[1]] if len(order) > 1 else 0.0
+    if best >= 0.9 and best - second >= 0.3:
+        return int(order[0]) + 1, ""
+    return 0, "the box layout matches no single page of the questionnaire"
+
+
+def measure_page(
+    image: np.ndarray,
+    form_map: FormMap,
+    *,
+    key: bytes,
+    survey: str,
+    params: OmrParams = DEFAULT_PARAMS,
+    ocr: TextOcr | None = None,
+    text_ocr: TextOcr | None = None,
+) -> PageMeasurement:
+    """The first pass over a page: register, identify, measure boxes and text areas.
+
+    Args:
+        image: the page: ``uint8`` gray ``(h, w)``, colour ``(h, w, 3)`` (BGR)
+            or 1-bit (``bool`` or 0/1); any resolution from 150 to 600 dpi.
+        form_map: the questionnaire's form map.
+        key: the round's secret key (page codes are verified with it).
+        survey: the survey code the pages must belong to.
+        params: OMR settings.
+        ocr: OCR engine for the printed page code, the fallback when both QR
+            codes fail (``None``: no OCR fallback).
+        text_ocr: OCR engine for draft transcriptions of open answers (``None``: none).
+
+    Returns:
+        The page's measurement; never raises for an unreadable page.
+    """
+    gray = to_gray(image)
+    shape = (int(gray.shape[0]), int(gray.shape[1]))
+    guess = dpi_guess(gray.shape, form_map.page_width, form_map.page_height)
+    levels = page_levels(gray, guess)
+    if is_blank(levels, params.blank_max_ink):
+        return PageMeasurement(
+            PageStatus.BLANK,
+            "no print on the page",
+            levels=levels,
+            image_shape=shape,
+            nominal_dpi=guess,
+        )
+    first = form_map.pages[0]
+    ids = tuple(m.aruco_id for m in first.marks)
+    detections = find_marks(
+        gray, dpi=guess, ids=ids, dictionary=form_map.aruco_dictionary, params=params
+    )
+    reg = register(
+        detections,
+        first.marks,
+        page_width=form_map.page_width,
+        page_height=form_map.page_height,
+        params=params,
+    )
+    if not reg.ok:
+        return PageMeasurement(
+            PageStatus.UNREGISTRABLE,
+            reg.reason,
+            registration=reg,
+            levels=levels,
+            image_shape=shape,
+            nominal_dpi=guess,
+        )
+    affine = len(reg.marks_used) < 4
+    code_params = replace(params, qr_margin_mm=3 * params.qr_margin_mm) if affine else params
+    code = read_code(
+        gray, reg.homography, form_map, key=key, survey=survey, ocr=ocr, params=code_params
+    )
+    status, reason, page = PageStatus.OK, "", 0
+    pc = code.code
+    if pc is None or pc.status is CodeStatus.DAMAGED:
+        status = PageStatus.UNIDENTIFIED
+        reason = "page code unreadable" if pc is None else f"page code damaged: {pc.reason}"
+    elif pc.status is CodeStatus.FOREIGN:
+        return PageMeasurement(
+            PageStatus.FOREIGN,
+            pc.reason,
+            code=code,
+            registration=reg,
+            levels=levels,
+            image_shape=shape,
+            nominal_dpi=guess,
+        )
+    elif not 1 <= pc.page <= len(form_map.pages):
+        return PageMeasurement(
+            PageStatus.FOREIGN,
+            f"page {pc.page} is not in this questionnaire",
+            code=code,
+            registration=reg,
+            levels=levels,
+            image_shape=shape,
+        )
+    else:
+        page = pc.page
+        if pc.status is CodeStatus.TEMPLATE:
+            status, reason = PageStatus.UNIDENTIFIED, "reference print without a respondent code"
+    if page == 0:
+        page, why = _layout_match(gray, reg, form_map, levels.black)
+        if page == 0:
+            return PageMeasurement(
+                status,
+                f"{reason}; {why}",
+                code=code,
+                registration=reg,
+                levels=levels,
+                image_shape=shape,
+                nominal_dpi=guess,
+            )
+    pm = form_map.page(page)
+    rects = _box_rects(pm, form_map.page_height)
+    if affine:
+        reg = refine_with_boxes(
+            gray,
+            reg,
+            rects,
+            black=levels.black,
+            mark_src=reg.points_page,
+            mark_dst=reg.points_image,
+            page_width=form_map.page_width,
+            page_height=form_map.page_height,
+            params=params,
+        )
+    boxes = measure_boxes(gray, reg.homography, rects, black=levels.black, params=params)
+    shifted = rects + np.concatenate([boxes.shift, boxes.shift], axis=1)
+    corners = page_to_image(rect_corners(shifted), reg.homography)
+    clips = np.concatenate(
+        [np.floor(corners.min(axis=1)), np.ceil(corners.max(axis=1)) + 1], axis=1
+    ).astype(np.int64)
+    clips[:, [0, 2]] = np.clip(clips[:, [0, 2]], 0, shape[1])
+    clips[:, [1, 3]] = np.clip(clips[:, [1, 3]], 0, shape[0])
+    areas = [
+        (
+            t.question,
+            tuple(
+                float(v)
+                for v in rects_to_page(np.array([t.rect.as_tuple()]), form_map.page_height)[0]
+            ),
+        )
+        for t in pm.text_areas
+    ]
+    texts = read_text_areas(
+        gray, reg.homography, areas, black=levels.black, ocr=text_ocr, params=params
+    )  # type: ignore[arg-type]
+    return PageMeasurement(
+        status,
+        reason,
+        page=page,
+        code=code,
+        registration=reg,
+        levels=levels,
+        boxes=boxes,
+        clips=clips,
+        texts=texts,
+        image_shape=shape,
+        nominal_dpi=guess,
+    )
+
+
+def page_questions(form_map: FormMap, page: int) -> PageQuestions:
+    """The select questions of a page and the box-to-question index."""
+    pm = form_map.page(page)
+    names: list[str] = []
+    for b in pm.boxes:
+        if b.question not in names:
+            names.append(b.question)
+    types = {q.name: q.type for q in form_map.questions}
+    position = {n: i for i, n in enumerate(names)}
+    return PageQuestions(
+        names=tuple(names),
+        multiple=np.array(
+            [types.get(n, "select_one") == "select_multiple" for n in names], dtype=bool
+        ),
+        index=np.array([position[b.question] for b in pm.boxes], dtype=np.int64),
+        choices=tuple(b.choice for b in pm.boxes),
+    )
+
+
+def _quality(m: PageMeasurement) -> Quality:
+    reg, lev = m.registration, m.levels
+    if reg is None or not reg.ok:
+        return Quality(
+            marks_found=0 if reg is None else len(reg.marks_used),
+            contrast=0.0 if lev is None else round(lev.contrast, 1),
+            paper_level=0.0 if lev is None else round(lev.paper, 1),
+        )
+    return Quality(
+        marks_found=len(reg.marks_used),
+        rotation_deg=round(reg.rotation_deg, 3),
+        shear_deg=round(reg.shear_deg, 3),
+        scale=round(reg.dpi / m.nominal_dpi, 4) if m.nominal_dpi else 0.0,
+        dpi=round(reg.dpi, 1),
+        reprojection_pt=round(reg.reprojection_pt, 3),
+        contrast=0.0 if lev is None else round(lev.contrast, 1),
+        paper_level=0.0 if lev is None else round(lev.paper, 1),
+        refine_pt=round(float(np.median(np.abs(m.boxes.shift))) if len(m.boxes) else 0.0, 3),
+    )
+
+
+def finish_page(
+    measurement: PageMeasurement,
+    form_map: FormMap,
+    *,
+    calibration: Calibration | None = None,
+    params: OmrParams = DEFAULT_PARAMS,
+) -> PageResult:
+    """The second pass: classify the boxes and resolve the questions.
+
+    Args:
+        measurement: the page's first pass (:func:`measure_page`).
+        form_map: the same form map.
+        calibration: the batch's thresholds (``None``: the defaults of ``params``).
+        params: OMR settings.
+    """
+    m = measurement
+    reg = m.registration
+    base = {
+        "status": m.status,
+        "reason": m.reason,
+        "code": m.code.code if m.code else None,
+        "code_source": m.code.source if m.code else "",
+        "page": m.page,
+        "quality": _quality(m),
+    }
+    if reg is None or not reg.ok:
+        return PageResult(**base)  # type: ignore[arg-type]
+    base["orientation"] = reg.orientation
+    base["homography"] = tuple(float(v) for v in reg.homography.ravel())
+    if m.page == 0 or m.status is PageStatus.FOREIGN:
+        return PageResult(**base)  # type: ignore[arg-type]
+    pm = form_map.page(m.page)
+    classes = classify(m.boxes, calibration, params)
+    questions = resolve_questions(
+        page_questions(form_map, m.page), classes, clips=m.clips, params=params
+    )
+    return PageResult(
+        **base,  # type: ignore[arg-type]
+        boxes=tuple((b.question, b.choice) for b in pm.boxes),
+        box_states=tuple(int(s) for s in classes.states),
+        box_confidences=tuple(round(float(c), 3) for c in classes.confidence),
+        box_ink=tuple(round(float(v), 4) for v in m.boxes.ink),
+        questions=questions,
+        texts=m.texts,
+    )
+
+
+def read_page(
+    image: np.ndarray,
+    form_map: FormMap,
+    *,
+    key: bytes,
+    survey: str,
+    params: OmrParams = DEFAULT_PARAMS,
+    calibration: Calibration | None = None,
+    ocr: TextOcr | None = None,
+    text_ocr: TextOcr | None = None,
+) -> PageResult:
+    """Read one page image: status, page code, answers with confidence, open-text clips.
+
+    Args:
+        image: the page: ``uint8`` gray ``(h, w)``, colour ``(h, w, 3)`` (BGR)
+            or 1-bit (``bool`` or 0/1); any resolution from 150 to 600 dpi, any
+            orientation. Not modified.
+        form_map: the questionnaire's form map.
+        key: the round's secret key.
+        survey: the survey code the pages must belong to.
+        params: OMR settings.
+        calibration: the batch's thresholds (``None``: the defaults).
+        ocr: OCR engine for the printed page code when both QR codes fail
+            (for example :class:`omr.ocr_code.TesseractOcr`; ``None``: no OCR).
+        text_ocr: OCR engine for draft transcriptions of open answers.
+
+    Returns:
+        The page result; expected failures (blank, unregistrable, foreign,
+        unidentified) are statuses with a reason, never exceptions.
+    """
+    m = measure_page(
+        image, form_map, key=key, survey=survey, params=params, ocr=ocr, text_ocr=text_ocr
+    )
+    return finish_page(m, form_map, calibration=calibration, params=params)

@@ -1,0 +1,135 @@
+"""OMR settings with their documented defaults.
+
+One frozen :class:`OmrParams` travels with every call, so a worker process
+reads pages exactly as the parent asked. The defaults are tuned on the scan
+simulator's round-trip suite (``benchmarks/accuracy.py``); ``docs/omr.md``
+explains each one. Lengths are in points (1/72 inch) or millimetres as named.
+
+The box thresholds here are the *safe defaults* a batch starts from; a batch
+large enough to say more about its own pens and scanner gets a fitted
+:class:`omr.calibration.Calibration` instead (see ``calibration.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OmrParams:
+    """Settings of the OMR, grouped by stage.
+
+    Attributes:
+        blank_max_ink: a page whose share of dark pixels is below this is blank.
+        mark_window_mm: side of the square searched for a registration mark in
+            each image corner. Larger than the 36 mm the layout keeps free so
+            shifts of 10 mm and skew of 5 degrees still leave the mark inside.
+        mark_search_dpi: the corner windows are scaled to this resolution
+            before the ArUco search (speed; 8 mm marks are 31 px at 100 dpi).
+        min_marks: registration marks needed (3: affine, 4: homography).
+        dpi_range: plausible scan resolutions; a fit outside is rejected.
+        max_skew_deg: largest accepted rotation away from a right angle.
+        max_shear_deg: largest accepted deviation of the page axes from 90 degrees.
+        max_anisotropy: largest accepted relative difference of x and y scale.
+        max_perspective: largest accepted ratio of local scales across the page.
+        max_reprojection_pt: largest accepted RMS error at the mark corners.
+        refine_search_pt: with only three marks (an affine fit), the box
+            outlines are searched this far to refine the registration.
+        qr_margin_mm: margin around the QR area cut from the page (registration
+            slack); three times as much with only three marks.
+        qr_dpi: resolution of the QR crop handed to zxing-cpp.
+        ocr_dpi: resolution of the printed-code crop handed to the OCR engine.
+        sample_step_pt: sampling step of the box patches (0.5 pt = 144 dpi);
+            strokes thinner than this are invisible.
+        search_pt: how far the box refinement looks for the printed outline.
+        inset_pt: the inner area starts this far inside the outer outline edge
+            (the 0.75 pt outline plus clearance), so the outline is not ink.
+        spill_pt: width of the ring just outside the box measured for spill.
+        stroke_max_pt: the widest pen stroke; darker areas wider than this
+            (shadows of folds, stains, shaded rows) are background, not ink.
+        ink_floor: darkness below this share of paper-to-black is not ink
+            (scanner noise, faint stain rims and creases are lighter than any pen).
+        stroke_ink: a sample darker than this share of paper-to-black counts
+            as covered (for the coverage of the inner area).
+        line_elongation: ink inside a box this line-like (ratio of principal
+            moments) with ink just outside (``line_spill``) is followed outward
+            to see whether it is a stray line passing through.
+        line_spill: see ``line_elongation``.
+        empty_max_ink: default calibration: a box with less mean ink (and
+            less core ink than ``empty_max_core``) is empty.
+        mark_min_ink: default calibration: a box with more mean ink (or more
+            core ink than ``mark_min_core``) is marked; in between it is uncertain.
+        empty_max_core: see ``empty_max_ink``.
+        mark_min_core: see ``mark_min_ink`` (a small dot in the middle is a mark).
+        fill_min_coverage: covered share of the inner area from which a box is filled.
+        cross_max_coverage: covered share up to which a marked box is a cross;
+            between this and ``fill_min_coverage`` the box is "partly filled".
+        outside_min_spill: ink just outside the box that, with little ink
+            inside, means a mark placed beside the box.
+        line_long_pt: a straight stroke through a box that continues this far
+            beyond the outline on one side (or ``line_both_pt`` on both) is a
+            stray line, sent to review.
+        line_both_pt: see ``line_long_pt``.
+        min_outline: a box whose printed outline is fainter than this (mean ink
+            of the outline band) is unreadable: out of the image or covered.
+        review_below: a box with a confidence below this sends its question to review.
+        filled_means_cancelled: the printed convention: a filled box is a
+            cancelled choice. When ``False`` a filled box counts as marked.
+        review_filled_only: a question with filled boxes but no cross goes to
+            review (the respondent may have filled the box as the answer).
+        text_min_ink: share of an open-text area covered by writing above
+            which the area has writing.
+        calibration_min_boxes: fewer measured boxes than this in a batch keep
+            the default thresholds.
+    """
+
+    # page
+    blank_max_ink: float = 0.002
+    # registration
+    mark_window_mm: float = 62.0
+    mark_search_dpi: float = 100.0
+    min_marks: int = 3
+    dpi_range: tuple[float, float] = (110.0, 720.0)
+    max_skew_deg: float = 8.0
+    max_shear_deg: float = 3.0
+    max_anisotropy: float = 0.08
+    max_perspective: float = 1.25
+    max_reprojection_pt: float = 3.0
+    refine_search_pt: float = 8.0
+    # page code
+    qr_margin_mm: float = 4.0
+    qr_dpi: float = 200.0
+    ocr_dpi: float = 300.0
+    # boxes
+    sample_step_pt: float = 0.6
+    search_pt: float = 2.4
+    inset_pt: float = 2.0
+    spill_pt: float = 3.0
+    stroke_max_pt: float = 7.0
+    ink_floor: float = 0.12
+    stroke_ink: float = 0.25
+    line_elongation: float = 6.0
+    line_spill: float = 0.005
+    # classification defaults
+    empty_max_ink: float = 0.015
+    mark_min_ink: float = 0.03
+    empty_max_core: float = 0.03
+    mark_min_core: float = 0.06
+    fill_min_coverage: float = 0.9
+    cross_max_coverage: float = 0.75
+    outside_min_spill: float = 0.04
+    line_long_pt: float = 6.0
+    line_both_pt: float = 3.5
+    min_outline: float = 0.08
+    review_below: float = 0.5
+    # rules
+    filled_means_cancelled: bool = True
+    review_filled_only: bool = True
+    # open text
+    text_min_ink: float = 0.003
+    # calibration
+    calibration_min_boxes: int = 400
+
+
+DEFAULT_PARAMS = OmrParams()
+"""The documented defaults, shared (the dataclass is frozen)."""
