@@ -1,0 +1,135 @@
+"""The demo: the whole chain on the built-in example, through the real commands.
+
+Every step runs the same ``papersurvey`` command a user would type, on a
+project folder of invented respondents; only the respondents' behaviour (the
+address file, the pen marks on returned questionnaires, the scanner, the
+online answers) is simulated. A step whose command does not exist yet is
+reported as skipped, so the demo always shows how far the chain reaches.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from papersurvey.demo.addresses import fake_people, write_address_csv
+from survey.errors import ConflictError, PaperSurveyError
+
+log = logging.getLogger("papersurvey.demo")
+
+MARKER = ".papersurvey-demo"
+MUNICIPALITY = "Leidschendam-Voorburg"
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """Options of :func:`run_demo`.
+
+    Attributes:
+        directory: the project folder to create (replaced if it holds an earlier demo).
+        respondents: how many invented people the municipality delivers.
+        paper_return_rate: share of paper questionnaires that come back.
+        online_response_rate: share of people with an e-mail address who answer online.
+        seed: seed for everything simulated.
+    """
+
+    directory: Path
+    respondents: int = 40
+    paper_return_rate: float = 0.7
+    online_response_rate: float = 0.5
+    seed: int = 2027
+
+
+@dataclass
+class DemoReport:
+    steps: list[tuple[str, str, float]] = field(default_factory=list)  # (step, outcome, seconds)
+
+    def add(self, step: str, outcome: str, seconds: float) -> None:
+        self.steps.append((step, outcome, seconds))
+
+
+def _prepare_directory(directory: Path) -> None:
+    if directory.exists() and any(directory.iterdir()):
+        if not (directory / MARKER).exists():
+            raise ConflictError(
+                f"{directory} exists and is not an earlier demo folder; "
+                "choose another folder for the demo."
+            )
+        shutil.rmtree(directory)
+
+
+def run_demo(
+    options: DemoOptions,
+    command: Callable[[list[str]], int],
+    available: set[str],
+    say: Callable[[str], None] = print,
+) -> DemoReport:
+    """Run every step of the chain that exists; the report of what each produced.
+
+    Args:
+        options: what to simulate and where.
+        command: runs one ``papersurvey`` command line (``papersurvey.cli.main``).
+        available: the command names that exist.
+        say: where to tell the user what happens.
+
+    Raises:
+        PaperSurveyError: a step failed; its message says which.
+    """
+    from papersurvey.demo import steps
+
+    d = options.directory
+    _prepare_directory(d)
+    report = DemoReport()
+
+    def run(step: str, name: str, argv: list[str], produced: str) -> bool:
+        if name not in available:
+            report.add(step, f"skipped: 'papersurvey {name}' does not exist yet", 0.0)
+            return False
+        say(f"\n== {step}: papersurvey {' '.join(argv)}")
+        t0 = time.perf_counter()
+        code = command(argv)
+        if code != 0:
+            raise PaperSurveyError(f"demo step '{step}' failed (exit code {code}); see above.")
+        report.add(step, produced, time.perf_counter() - t0)
+        return True
+
+    run("new project", "new", ["new", str(d), "--municipality", MUNICIPALITY], f"{d}/")
+    (d / MARKER).write_text("created by 'papersurvey demo'; safe to delete\n")
+
+    people = fake_people(options.respondents, seed=options.seed)
+    address_file = write_address_csv(d / "pii" / "gemeente-adressen.csv", people)
+    run(
+        "address intake",
+        "import_addresses",
+        ["import-addresses", str(d), str(address_file)],
+        f"{len(people)} respondents with pseudonyms; key file in {d}/pii/",
+    )
+    run("proof", "proof", ["proof", str(d)], f"{d}/out/proof/")
+    run("print", "print_cmd", ["print", str(d)], f"{d}/print/")
+
+    t0 = time.perf_counter()
+    made = steps.simulate_returned_scans(d, options)
+    report.add("simulated returns", made, time.perf_counter() - t0)
+    if (d / "scans").exists() and any((d / "scans").iterdir()):
+        run(
+            "scan",
+            "scan",
+            ["scan", str(d), str(d / "scans")],
+            "answers and review items in the store",
+        )
+
+    t0 = time.perf_counter()
+    online = steps.simulate_online_export(d, options)
+    report.add(
+        "simulated online answers", online or "skipped: no simulator yet", time.perf_counter() - t0
+    )
+    if online:
+        run("online import", "import_online", ["import-online", str(d), online], "online responses")
+    run("export", "export", ["export", str(d)], f"{d}/out/")
+    run("report", "report", ["report", str(d)], f"{d}/out/report/")
+    run("status", "status", ["status", str(d)], "summary above")
+    return report

@@ -1,0 +1,95 @@
+"""The simulated parts of the demo: what respondents and the scanner do.
+
+Returned questionnaires are the real personalised PDFs of the print run,
+marked by simulated pens and passed through a simulated scanner
+(:mod:`papersurvey.simulate`), and then written as one scanner-style PDF with
+a JPEG image per page, as office scanners deliver them. Online answers are a
+simulated LimeSurvey response export (:mod:`papersurvey.simulate_online`).
+The truth of every simulated sheet is written next to the scans so the demo
+can say how well the OMR did.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from survey.project import Project
+
+if TYPE_CHECKING:
+    from papersurvey.demo.run import DemoOptions
+
+PAPER_VARIANTS = ("invitation_paper", "reminder_paper")
+
+
+def _scanner_pdf(images: list[np.ndarray], path: Path, dpi: float) -> None:
+    """Write page images as a scanner does: one JPEG image per PDF page."""
+    from PIL import Image
+
+    pages = [
+        Image.fromarray(img.astype(np.uint8) * 255 if img.dtype == np.bool_ else img)
+        for img in images
+    ]
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=dpi, quality=90)
+
+
+def simulate_returned_scans(directory: Path, options: DemoOptions) -> str:
+    """Fill in, return and scan the paper questionnaires of a share of paper respondents."""
+    from layout.questionnaire import QuestionnaireLayout
+    from papersurvey.simulate.damage import draw_damage
+    from papersurvey.simulate.sheets import simulate_respondent
+    from print_batches.painters import layout_options
+
+    rng = np.random.default_rng(options.seed)
+    with Project.open(directory) as project:
+        questionnaire = project.load_questionnaire()
+        rows = project.store.query(
+            "SELECT DISTINCT m.pseudonym, r.language FROM mailings m "
+            "JOIN respondents r USING (pseudonym) WHERE m.variant IN (?, ?) ORDER BY m.pseudonym",
+            PAPER_VARIANTS,
+        )
+        if not rows:
+            return "skipped: nobody received a paper questionnaire"
+        returned = [r for r in rows if rng.random() < options.paper_return_rate]
+        layouts: dict[str, QuestionnaireLayout] = {}
+        images: list[np.ndarray] = []
+        truth = []
+        for row in returned:
+            language = row["language"] or project.settings.default_language
+            if language not in layouts:
+                layouts[language] = QuestionnaireLayout(
+                    questionnaire, layout_options(project, language)
+                )
+            # An ordinary office scanner (300 dpi gray, a little skew and noise); now and
+            # then a questionnaire goes through the feeder upside down.
+            damage = draw_damage(rng, extra_kinds=(0, 0))
+            if rng.random() < 0.1:
+                damage = replace(damage, quarter=2, kinds=("upside_down",))
+            for sheet in simulate_respondent(
+                layouts[language], questionnaire, project.key, row["pseudonym"], rng, damage=damage
+            ):
+                image = sheet.image
+                if image.ndim == 3:
+                    image = image[..., 0]
+                images.append(image)
+                truth.append(sheet.truth.to_dict())
+        scans = project.paths.scans
+        scans.mkdir(exist_ok=True)
+        pdf = scans / "retour-batch-001.pdf"
+        _scanner_pdf(images, pdf, 300)
+        (project.paths.out / "demo-truth.json").write_text(
+            json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return f"{len(returned)} of {len(rows)} paper questionnaires returned: {len(images)} pages in {pdf}"
+
+
+def simulate_online_export(directory: Path, options: DemoOptions) -> str | None:
+    """A LimeSurvey response export for those who answer online; the file's path."""
+    from papersurvey.simulate_online import simulate_online_export as simulate
+
+    path = simulate(directory, email_rate=options.online_response_rate, seed=options.seed)
+    return str(path)
