@@ -87,7 +87,7 @@ def run_demo(
 
     def run(step: str, name: str, argv: list[str], produced: str) -> bool:
         if name not in available:
-            report.add(step, f"skipped: 'papersurvey {name}' does not exist yet", 0.0)
+            report.add(step, f"skipped: 'papersurvey {argv[0]}' does not exist yet", 0.0)
             return False
         say(f"\n== {step}: papersurvey {' '.join(argv)}")
         t0 = time.perf_counter()
