@@ -60,6 +60,8 @@ class ScanOptions:
         chunk_pages: pages per task.
         ocr: read page codes with tesseract when both QR codes fail.
         calibrate: fit thresholds per batch (else the documented defaults).
+        commit_pages: write to the store after at most this many pages (and
+            at least every second): what a crash can cost, at most.
     """
 
     project: Path
@@ -71,6 +73,7 @@ class ScanOptions:
     chunk_pages: int = 4
     ocr: bool = True
     calibrate: bool = True
+    commit_pages: int = 64
 
 
 def omr_params(project: Project) -> OmrParams:
@@ -157,7 +160,7 @@ def _process(
     progress: ProgressFactory,
 ) -> tuple[PageWriter, list[float]]:
     total = sum(f.page_count - len(done) for f, done in todo)
-    writer = PageWriter(store, batches)
+    writer = PageWriter(store, batches, max_pages=options.commit_pages)
     times: list[float] = [0.0, 0.0, 0.0]  # pages, decode ms, read ms
     try:
         with progress(total=total, desc="scanning", unit="page") as bar:

@@ -103,11 +103,11 @@ def write_scanner_pdf(
         h_pt = int(image.Height) * POINTS_PER_INCH / dpi
         pdf.add_blank_page(page_size=(w_pt, h_pt))
         pdf_page = pdf.pages[-1]
-        name = pdf_page.add_resource(image, pikepdf.Name.XObject, prefix="Im")
-        content = f"q {w_pt:.4f} 0 0 {h_pt:.4f} 0 0 cm {name} Do Q".encode()
+        pdf_page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        content = f"q {w_pt:.4f} 0 0 {h_pt:.4f} 0 0 cm /Im0 Do Q".encode()
         pdf_page.Contents = pdf.make_stream(content)
         count += 1
-    pdf.save(path)
+    pdf.save(path, deterministic_id=True)  # the same pages make the same file
     return count
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import shutil
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -33,6 +38,17 @@ def synthetic_page(seed: int, dpi: float = 100.0) -> np.ndarray:
     return img
 
 
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """One small local Dask cluster (two worker processes) for the whole session."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    yield cluster
+    cluster.close()
+
+
 @pytest.fixture
 def page_images() -> list[np.ndarray]:
     return [synthetic_page(i) for i in range(4)]
@@ -43,3 +59,114 @@ def scans(tmp_path: Path) -> Path:
     d = tmp_path / "scans"
     d.mkdir()
     return d
+
+
+# ---------------------------------------------------------------------------------------------
+# A survey round with simulated returned questionnaires (built once per test session).
+
+ROUND_RESPONDENTS = 3
+ROUND_DPI = 150  # lower than a real scanner: the tests are about ingest, not about the OMR
+
+
+@dataclass(frozen=True)
+class RoundTemplate:
+    """A project folder with respondents, and the JPEG pages of their returned questionnaires.
+
+    Attributes:
+        root: the template project folder (copy it; never scan into it).
+        form_maps: the round's form maps per language.
+        pseudonyms: the respondents, in the order their pages appear in ``pages``.
+        pages: JPEG bytes of every page, respondent after respondent.
+        page_count: pages per questionnaire.
+    """
+
+    root: Path
+    form_maps: dict
+    pseudonyms: tuple[str, ...]
+    pages: tuple[bytes, ...]
+    page_count: int
+
+
+def simulate_pages(
+    root: Path, pseudonym: str, seed: int, *, dpi: int = ROUND_DPI, key: bytes | None = None
+) -> list[np.ndarray]:
+    """Gray page images of one respondent's returned questionnaire (ordinary office scan)."""
+    from layout.questionnaire import QuestionnaireLayout
+    from papersurvey.simulate.damage import draw_damage
+    from papersurvey.simulate.sheets import simulate_respondent
+    from print_batches.painters import layout_options
+    from survey.project import Project
+
+    with Project.open(root) as project:
+        q = project.load_questionnaire()
+        layout = QuestionnaireLayout(q, layout_options(project, project.settings.default_language))
+        rng = np.random.default_rng(seed)
+        damage = dataclasses.replace(draw_damage(rng, extra_kinds=(0, 0)), dpi=dpi)
+        sheets = simulate_respondent(layout, q, key or project.key, pseudonym, rng, damage=damage)
+    return [s.image for s in sheets]
+
+
+def add_respondents(root: Path, pseudonyms) -> None:
+    from survey.store import Store
+
+    with Store.open(root / "store.sqlite") as store, store.transaction():
+        for p in pseudonyms:
+            store.insert(
+                "respondents",
+                {"pseudonym": p, "channel": "paper", "imported_at": "2027-01-01T00:00:00Z"},
+            )
+
+
+@pytest.fixture(scope="session")
+def round_template(tmp_path_factory) -> RoundTemplate:
+    from ingest.scanwriter import encode_jpeg
+    from papersurvey.commands.scan import form_maps
+    from survey.project import NewProjectOptions, create_project
+    from survey.pseudonym import new_pseudonyms
+
+    root = tmp_path_factory.mktemp("template") / "kbo-test"
+    with create_project(NewProjectOptions(root, municipality="Testdorp")) as project:
+        maps = form_maps(project)
+    pseudonyms = tuple(sorted(new_pseudonyms(ROUND_RESPONDENTS)))
+    add_respondents(root, pseudonyms)
+    pages = []
+    for i, p in enumerate(pseudonyms):
+        pages += [encode_jpeg(img, 85) for img in simulate_pages(root, p, seed=100 + i)]
+    return RoundTemplate(root, maps, pseudonyms, tuple(pages), len(maps["nl"].pages))
+
+
+@pytest.fixture
+def round_dir(round_template: RoundTemplate, tmp_path: Path) -> Path:
+    """A fresh copy of the template round, with a ``scans/`` folder to write scan files in."""
+    dest = tmp_path / "round"
+    shutil.copytree(round_template.root, dest)
+    return dest
+
+
+def store_snapshot(root: Path) -> dict[str, object]:
+    """Everything a scan run decides, without timestamps, timings or file paths."""
+    queries = {
+        "files": "SELECT f.sha256, f.pages, i.batch, i.seq, i.kind, i.problem, i.warning "
+        "FROM scan_files f JOIN scan_file_info i ON i.sha256 = f.sha256 ORDER BY 1",
+        "positions": "SELECT file_sha256, page_index, image_sha256, outcome, reason FROM scan_pages ORDER BY 1, 2",
+        "pages": "SELECT image_sha256, file_sha256, page_index, pseudonym, page_no, status, reason, result "
+        "FROM pages ORDER BY 1",
+        "measures": "SELECT image_sha256, batch, stage, measures, measurement FROM page_measures ORDER BY 1",
+        "batches": "SELECT name, calibration FROM scan_batches ORDER BY 1",
+        "answers": "SELECT * FROM answers ORDER BY pseudonym, question, source",
+        "review": "SELECT pseudonym, question, page_sha256, reason, state FROM review_items ORDER BY 3, 2",
+        "clips": "SELECT * FROM clips ORDER BY 1, 2",
+    }
+    conn = sqlite3.connect(root / "store.sqlite")
+    try:
+        snap: dict[str, object] = {k: conn.execute(q).fetchall() for k, q in queries.items()}
+    finally:
+        conn.close()
+    clips = root / "clips"
+    snap["clip_files"] = sorted(
+        (p.relative_to(clips).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in clips.rglob("*")
+        if p.is_file() and ".candidates" not in p.parts
+    )
+    snap["candidates_left"] = sorted(p.name for p in (clips / ".candidates").glob("*"))
+    return snap

@@ -77,16 +77,6 @@ def test_process_pool_bounds_tasks_in_flight():
         assert sum(1 for _ in it) == 49
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    yield cluster
-    cluster.close()
-
-
 def test_dask_matches_serial(dask_cluster):
     with DaskExecutor(dask_cluster.scheduler_address) as ex:
         assert ex.workers == 2

@@ -1,0 +1,241 @@
+"""Scan runs end to end: idempotence, overlapping files, duplicates, bad inputs, resume.
+
+Every run here is serial (in this process) unless the test is about another
+executor; the store a run leaves is compared as a snapshot (see
+``conftest.store_snapshot``).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from ingest.executors import SerialExecutor
+from ingest.pipeline import ScanOptions, scan
+from ingest.scanwriter import encode_jpeg, write_scanner_pdf, write_tiff
+from survey.errors import CorruptInputError, ValidationError
+from survey.store import Store
+from tests.ingest.conftest import ROUND_DPI, RoundTemplate, simulate_pages, store_snapshot
+from tests.ingest.pdfmake import add_text_page
+
+BATCH = "b1"
+
+
+def run(root: Path, paths, template: RoundTemplate, **kw):
+    options = ScanOptions(root, tuple(paths), template.form_maps, workers=1, batch=BATCH, **kw)
+    return scan(options, executor=SerialExecutor())
+
+
+def write_pdf(path: Path, pages, dpi: float = ROUND_DPI) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_scanner_pdf(path, list(pages), dpi=dpi)
+    return path
+
+
+@pytest.fixture(scope="session")
+def clean(round_template, tmp_path_factory):
+    """The snapshot of a clean, uninterrupted serial run over the whole batch."""
+    root = tmp_path_factory.mktemp("clean") / "round"
+    shutil.copytree(round_template.root, root)
+    pdf = write_pdf(root / "scans" / "batch.pdf", round_template.pages)
+    report = run(root, [pdf], round_template)
+    return store_snapshot(root), report
+
+
+def test_clean_batch_is_read_assembled_and_reported(clean, round_template):
+    snap, report = clean
+    n = len(round_template.pages)
+    assert report.run.positions == n and report.run.new_pages == n and report.run.failed == 0
+    assert report.pages == {"ok": n}
+    assert report.identified == n
+    assert report.respondents["complete"] == len(round_template.pseudonyms)
+    assert report.respondents["incomplete"] == 0
+    answered = {row[0] for row in snap["answers"]}
+    assert answered == set(round_template.pseudonyms)
+    assert {row[3] for row in snap["positions"]} == {"read"}
+    assert all(row[2] == "classified" and row[4] is None for row in snap["measures"])
+    # every open review item has a clip on disk, named by pseudonym and question
+    clips = {(c[0], c[1]): c[4] for c in snap["clips"]}
+    files = {f for f, _ in snap["clip_files"]}
+    for pseudonym, question, sha, _reason, state in snap["review"]:
+        name = clips[(sha, question)]
+        assert name == f"clips/{pseudonym}/{question}_{sha[:8]}.png"
+        assert name.removeprefix("clips/") in files
+    assert snap["candidates_left"] == []
+    assert len(report.review_open) == len(snap["review"])
+    assert report.quality["dpi"]["median"] == pytest.approx(ROUND_DPI, abs=2)
+    assert report.quality["dpi_mismatch"] == 0
+    assert len(report.quality["pages"]) == n
+
+
+def test_scanning_the_same_file_twice_counts_it_once(clean, round_dir, round_template):
+    pdf = write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)
+    copy = round_dir / "scans" / "batch-again.pdf"
+    shutil.copy(pdf, copy)
+    run(round_dir, [pdf], round_template)
+    again = run(round_dir, [pdf, copy], round_template)
+    assert again.run.positions == 0
+    assert again.run.skipped == len(round_template.pages)
+    assert store_snapshot(round_dir) == clean[0]
+
+
+def test_overlapping_files_count_each_page_once(clean, round_dir, round_template):
+    pages = round_template.pages
+    a = write_pdf(round_dir / "scans" / "part-a.pdf", pages[:12])
+    b = write_pdf(round_dir / "scans" / "part-b.pdf", pages[8:])  # pages 9-12 in both
+    report = run(round_dir, [a, b], round_template)
+    assert report.run.new_pages == len(pages)
+    assert report.run.repeats == 4
+    assert report.duplicates["identical_image"] == 4
+    snap, ref = store_snapshot(round_dir), clean[0]
+    assert [r[0] for r in snap["pages"]] == [r[0] for r in ref["pages"]]
+    for key in ("answers", "review", "clip_files"):
+        assert snap[key] == ref[key], key
+    repeats = [r for r in snap["positions"] if r[3] == "repeat"]
+    assert all("the same image as part-a.pdf p." in r[4] for r in repeats)
+
+
+def test_duplicates_missing_pages_and_photocopies_follow_the_rules(round_dir, round_template):
+    pages, n = list(round_template.pages), round_template.page_count
+    first, second, third = round_template.pseudonyms
+    rescan = encode_jpeg(
+        _decode(pages[n + 1]), 70
+    )  # respondent 2, page 2, through the scanner again
+    photocopy = [encode_jpeg(img, 85) for img in simulate_pages(round_dir, third, seed=999)]
+    batch = pages[: n - 1] + pages[n : 2 * n] + [rescan] + pages[2 * n :] + photocopy
+    report = run(round_dir, [write_pdf(round_dir / "scans" / "mixed.pdf", batch)], round_template)
+    assert report.respondents["incomplete_list"] == [{"pseudonym": first, "missing_pages": [n]}]
+    assert report.respondents["complete"] == 2
+    # every page of the photocopy is a duplicate: with other answers, or the same (a page
+    # without questions, or answered alike), plus the one page of the second respondent
+    assert report.duplicates["returned_twice"] >= 1
+    assert report.duplicates["rescanned_page"] + report.duplicates["returned_twice"] == n + 1
+    with Store.open(round_dir / "store.sqlite") as store:
+        dup = {
+            r[0]: r[1]
+            for r in store.query(
+                "SELECT image_sha256, reason FROM pages WHERE status = 'duplicate'"
+            )
+        }
+        assert len(dup) == n + 1
+        assert sum(r.startswith(f"rescanned_page: page 2 of {second}") for r in dup.values()) == 1
+        assert all(
+            third in r for r in dup.values() if not r.startswith("rescanned_page: page 2 of")
+        )
+        items = store.query(
+            "SELECT pseudonym, page_sha256 FROM review_items WHERE reason = 'returned_twice'"
+        )
+        assert {r[0] for r in items} == {third}
+        assert {r[1] for r in items} <= set(dup)  # the item is on the losing copy
+        # the copy scanned first counts: the answers come from the original pages
+        shas = {
+            r[0]
+            for r in store.query(
+                "SELECT DISTINCT page_sha256 FROM answers WHERE pseudonym = ?", (third,)
+            )
+        }
+        assert not shas & set(dup)
+        assert store.scalar("SELECT count(*) FROM pages") == len(batch)  # nothing dropped
+
+
+def _decode(jpeg: bytes):
+    import cv2
+    import numpy as np
+
+    return cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def test_bad_inputs_are_reported_and_the_rest_is_read(round_dir, round_template, caplog):
+    pages = round_template.pages
+    scans = round_dir / "scans" / "bag"
+    good = write_pdf(scans / "01-good.pdf", pages[:3])
+    (scans / "02-corrupt.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    pdf = pikepdf.Pdf.open(good)
+    pdf.save(scans / "03-locked.pdf", encryption=pikepdf.Encryption(user="geheim", owner="x"))
+    pdf.close()
+    write_tiff(
+        scans / "04-cut.tif", [_decode(p) for p in pages[3:6]], compression="jpeg", dpi=ROUND_DPI
+    )
+    data = (scans / "04-cut.tif").read_bytes()
+    (scans / "04-cut.tif").write_bytes(data[: int(len(data) * 0.5)])
+    mixed = pikepdf.Pdf.open(
+        write_pdf(scans / "05-mixed.pdf", pages[6:8]), allow_overwriting_input=True
+    )
+    add_text_page(mixed, "Geachte heer, mevrouw, hierbij mijn klacht.")
+    mixed.save(scans / "05-mixed.pdf")
+    (scans / "06-notes.txt").write_text("bak 3: 120 enveloppen\n")
+    caplog.set_level(logging.INFO, logger="papersurvey")
+    report = run(round_dir, [scans], round_template)
+    rejected = dict(report.run.rejected)
+    assert rejected["02-corrupt.pdf"].startswith("the PDF is damaged and cannot be opened")
+    assert rejected["03-locked.pdf"].startswith("the PDF is encrypted with a password")
+    assert rejected["06-notes.txt"] == "this is a text file, not a scan"
+    assert "the TIFF is damaged after page" in dict(report.run.warnings)["04-cut.tif"]
+    log = caplog.text
+    for name in (
+        "02-corrupt.pdf",
+        "03-locked.pdf",
+        "04-cut.tif",
+        "06-notes.txt",
+        "05-mixed.pdf p.3",
+    ):
+        assert name in log
+    assert report.pages.get("unregistrable") == 1  # the letter in 05-mixed.pdf
+    assert report.quarantined.get("unregistrable") == 1
+    assert report.quality["rendered"] == 1
+    ok = report.pages["ok"]
+    assert ok >= 3 + 2 + 1  # the good PDF, the scans of the mixed PDF, the TIFF's first page
+    letter = [q for q in report.quarantine if q["source"] == "05-mixed.pdf p.3"]
+    assert letter and letter[0]["preview"].startswith("clips/pages/")
+    assert (round_dir / letter[0]["preview"]).is_file()
+
+
+def test_foreign_pages_are_quarantined(round_dir, round_template):
+    other_key = bytes(32)
+    stranger = simulate_pages(round_dir, round_template.pseudonyms[0], seed=5, key=other_key)[:1]
+    pdf = write_pdf(
+        round_dir / "scans" / "f.pdf", [round_template.pages[0], encode_jpeg(stranger[0])]
+    )
+    report = run(round_dir, [pdf], round_template)
+    assert report.pages == {"foreign": 1, "ok": 1}
+    (item,) = report.quarantine
+    assert item["reason"] == "foreign" and item["source"] == "f.pdf p.2"
+
+
+def test_a_wrong_dpi_in_the_file_is_caught_by_the_marks(round_dir, round_template, caplog):
+    pdf = write_pdf(round_dir / "scans" / "w.pdf", round_template.pages[:1], dpi=ROUND_DPI * 2)
+    caplog.set_level(logging.WARNING, logger="papersurvey")
+    report = run(round_dir, [pdf], round_template)
+    assert report.pages == {"ok": 1}  # read all the same: the marks give the scale
+    (page,) = report.quality["pages"]
+    assert page["dpi_declared"] == 2 * ROUND_DPI and page["dpi"] == pytest.approx(ROUND_DPI, abs=2)
+    assert page["dpi_mismatch"] and report.quality["dpi_mismatch"] == 1
+    assert (
+        f"w.pdf p.1: the file says {2 * ROUND_DPI:.1f} dpi but the registration marks measure"
+        in caplog.text
+    )
+
+
+def test_unknown_respondent_is_quarantined(round_dir, round_template):
+    from survey.pseudonym import new_pseudonym
+
+    page = simulate_pages(round_dir, new_pseudonym(), seed=6)[0]
+    report = run(
+        round_dir, [write_pdf(round_dir / "scans" / "u.pdf", [encode_jpeg(page)])], round_template
+    )
+    assert report.pages == {"unknown_respondent": 1}
+    assert report.quarantined == {"unknown_respondent": 1}
+
+
+def test_nothing_readable_is_an_error_and_missing_paths_stop_everything(round_dir, round_template):
+    (round_dir / "scans" / "x.txt").write_text("geen scan")
+    with pytest.raises(
+        CorruptInputError, match=r"None of the scan files can be read \(x.txt: this is a text file"
+    ):
+        run(round_dir, [round_dir / "scans"], round_template)
+    with pytest.raises(ValidationError, match="do not exist"):
+        run(round_dir, [round_dir / "nope.pdf"], round_template)
