@@ -13,6 +13,10 @@ import cv2
 import numpy as np
 import pytest
 
+from ingest.executors import SerialExecutor
+from ingest.pipeline import ScanOptions, scan
+from ingest.scanwriter import write_scanner_pdf
+
 
 def synthetic_page(seed: int, dpi: float = 100.0) -> np.ndarray:
     """An A4 gray page at ``dpi`` with a few boxes and a line of text, different per seed."""
@@ -170,3 +174,29 @@ def store_snapshot(root: Path) -> dict[str, object]:
     )
     snap["candidates_left"] = sorted(p.name for p in (clips / ".candidates").glob("*"))
     return snap
+
+
+BATCH = "b1"
+
+
+def run(root: Path, paths, template: RoundTemplate, **kw):
+    """A serial scan run of batch ``BATCH``."""
+    options = ScanOptions(root, tuple(paths), template.form_maps, workers=1, batch=BATCH, **kw)
+    return scan(options, executor=SerialExecutor())
+
+
+def write_pdf(path: Path, pages, dpi: float = ROUND_DPI) -> Path:
+    """A scanner PDF of JPEG pages."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_scanner_pdf(path, list(pages), dpi=dpi)
+    return path
+
+
+@pytest.fixture(scope="session")
+def clean(round_template, tmp_path_factory):
+    """The snapshot of a clean, uninterrupted serial run over the whole batch."""
+    root = tmp_path_factory.mktemp("clean") / "round"
+    shutil.copytree(round_template.root, root)
+    pdf = write_pdf(root / "scans" / "batch.pdf", round_template.pages)
+    report = run(root, [pdf], round_template)
+    return store_snapshot(root), report

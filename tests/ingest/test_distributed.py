@@ -8,8 +8,7 @@ import pytest
 
 from ingest.executors import DaskExecutor, ProcessExecutor, SerialExecutor
 from ingest.pipeline import ScanOptions, scan
-from tests.ingest.conftest import store_snapshot
-from tests.ingest.test_pipeline import BATCH, write_pdf
+from tests.ingest.conftest import BATCH, store_snapshot, write_pdf
 
 pytest.importorskip("distributed")
 

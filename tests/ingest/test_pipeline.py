@@ -9,41 +9,15 @@ from __future__ import annotations
 
 import logging
 import shutil
-from pathlib import Path
 
 import pikepdf
 import pytest
 
-from ingest.executors import SerialExecutor
-from ingest.pipeline import ScanOptions, scan
-from ingest.scanwriter import encode_jpeg, write_scanner_pdf, write_tiff
+from ingest.scanwriter import encode_jpeg, write_tiff
 from survey.errors import CorruptInputError, ValidationError
 from survey.store import Store
-from tests.ingest.conftest import ROUND_DPI, RoundTemplate, simulate_pages, store_snapshot
+from tests.ingest.conftest import ROUND_DPI, run, simulate_pages, store_snapshot, write_pdf
 from tests.ingest.pdfmake import add_text_page
-
-BATCH = "b1"
-
-
-def run(root: Path, paths, template: RoundTemplate, **kw):
-    options = ScanOptions(root, tuple(paths), template.form_maps, workers=1, batch=BATCH, **kw)
-    return scan(options, executor=SerialExecutor())
-
-
-def write_pdf(path: Path, pages, dpi: float = ROUND_DPI) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_scanner_pdf(path, list(pages), dpi=dpi)
-    return path
-
-
-@pytest.fixture(scope="session")
-def clean(round_template, tmp_path_factory):
-    """The snapshot of a clean, uninterrupted serial run over the whole batch."""
-    root = tmp_path_factory.mktemp("clean") / "round"
-    shutil.copytree(round_template.root, root)
-    pdf = write_pdf(root / "scans" / "batch.pdf", round_template.pages)
-    report = run(root, [pdf], round_template)
-    return store_snapshot(root), report
 
 
 def test_clean_batch_is_read_assembled_and_reported(clean, round_template):
@@ -61,7 +35,7 @@ def test_clean_batch_is_read_assembled_and_reported(clean, round_template):
     # every open review item has a clip on disk, named by pseudonym and question
     clips = {(c[0], c[1]): c[4] for c in snap["clips"]}
     files = {f for f, _ in snap["clip_files"]}
-    for pseudonym, question, sha, _reason, state in snap["review"]:
+    for pseudonym, question, sha, _reason, _state in snap["review"]:
         name = clips[(sha, question)]
         assert name == f"clips/{pseudonym}/{question}_{sha[:8]}.png"
         assert name.removeprefix("clips/") in files

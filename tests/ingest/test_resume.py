@@ -25,8 +25,7 @@ import pytest
 from ingest.executors import ProcessExecutor, SerialExecutor
 from ingest.pipeline import ScanOptions, scan
 from survey.store import Store
-from tests.ingest.conftest import store_snapshot
-from tests.ingest.test_pipeline import BATCH, clean, write_pdf  # noqa: F401 (fixture)
+from tests.ingest.conftest import BATCH, store_snapshot, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 
