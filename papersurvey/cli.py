@@ -23,6 +23,7 @@ COMMANDS = [
     "new",
     "import_addresses",
     "import_online",
+    "scan",
     "status",
     "export",
     "report",
