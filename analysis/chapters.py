@@ -100,8 +100,14 @@ class ChapterBuilder:
         self.figure_no = 0
         self.table_no = 0
         self.hid_any = False
+        self.dpi = charts.DPI
 
     # ------------------------------------------------------------ cells
+
+    @staticmethod
+    def join_title(title: str, what: str) -> str:
+        """``title: what``, or ``title – what`` when the title ends in punctuation."""
+        return f"{title} – {what}" if title.rstrip()[-1:] in "?!.:" else f"{title}: {what}"
 
     def label(self, q: Question) -> str:
         return q.label.get(self.t.language)
@@ -206,6 +212,30 @@ class ChapterBuilder:
     def grades(self, questions: Sequence[Question], title: str, route: str) -> Iterator[Block]:
         figs = [self.r.get(q.name, "mean") for q in questions]
         labels = [self.label(q) for q in questions]
+        hid = any(f is None or f.hidden for f in figs)
+        notes = [route, self.t("note_hidden", k=self.k) if hid else ""]
+        if len(questions) == 1:
+            fig = self.figure(
+                title,
+                lambda p: charts.compare_bars(
+                    p, self.series(figs), self.t, axis_label=self.t("grade_axis"), dpi=self.dpi
+                ),
+                notes,
+            )
+            yield Paragraph(self.t("figures_intro_grade", fig=fig.number, label=labels[0]))
+            yield fig
+            yield from self.grade_sentences(questions, figs)
+            return
+        fig = self.figure(
+            title,
+            lambda p: charts.bar_chart(
+                p, labels, self.series(figs), self.t, axis_label=self.t("grade_axis"), dpi=self.dpi
+            ),
+            notes,
+        )
+        yield Paragraph(self.t("figures_intro_grades", fig=fig.number))
+        yield fig
+        yield from self.grade_sentences(questions, figs)
         header = [self.t("item"), self.t("n"), self.t("mean"), self.t("margin"), *self.side_names()]
         rows = [
             [
@@ -217,20 +247,6 @@ class ChapterBuilder:
             ]
             for lab, f in zip(labels, figs, strict=True)
         ]
-        hid = any(f is None or f.hidden for f in figs)
-        fig = self.figure(
-            title,
-            lambda p: charts.bar_chart(
-                p, labels, self.series(figs), self.t, axis_label=self.t("grade_axis")
-            ),
-            [route, self.t("note_hidden", k=self.k) if hid else ""],
-        )
-        if len(questions) == 1:
-            yield Paragraph(self.t("figures_intro_grade", fig=fig.number, label=labels[0]))
-        else:
-            yield Paragraph(self.t("figures_intro_grades", fig=fig.number))
-        yield fig
-        yield from self.grade_sentences(questions, figs)
         yield self.table(title, header, rows, self.notes(route))
 
     def grade_sentences(
@@ -270,21 +286,26 @@ class ChapterBuilder:
             )
 
     def comparison_sentence(self, f: Figure) -> str:
-        parts = []
+        """ "That is significantly higher than ...; the difference with ... is not significant."."""
+        sig, same = [], []
         for side, what in (("previous", "the_previous"), ("reference", "the_reference")):
             bench = f.previous if side == "previous" else f.reference
             test = f.previous_test if side == "previous" else f.reference_test
             if bench is None or test is None:
                 continue
-            key = (
-                "cmp_higher"
-                if test.direction > 0
-                else "cmp_lower"
-                if test.direction < 0
-                else "cmp_same"
-            )
-            parts.append(self.t(key, what=self.t(what), other=self.fmt(bench.value, f.statistic)))
-        return self.t("cmp_sentence", parts=self.t.join(parts)) if parts else ""
+            other = self.fmt(bench.value, f.statistic)
+            if test.direction:
+                key = "cmp_higher" if test.direction > 0 else "cmp_lower"
+                sig.append(self.t(key, what=self.t(what), other=other))
+            else:
+                same.append(self.t("cmp_same", what=self.t(what), other=other))
+        if sig and same:
+            return self.t("cmp_sig_same", sig=self.t.join(sig), same=self.t.join(same))
+        if sig:
+            return self.t("cmp_sig", sig=self.t.join(sig))
+        if same:
+            return self.t("cmp_only_same", same=self.t.join(same))
+        return ""
 
     def spread(self, q: Question) -> Iterator[Block]:
         dist = self.r.distributions.get((q.name, TOTAL))
@@ -297,8 +318,8 @@ class ChapterBuilder:
             vals = [self.r.reference.get(q.name, f"share:{c}") for c in scale.valid]
             ref = [v.value for v in vals] if all(v is not None for v in vals) else None
         yield self.figure(
-            f"{self.t('spread_fig')}: {self.label(q)}",
-            lambda p: charts.grade_spread(p, shares, self.t, reference=ref),
+            self.join_title(self.t("spread_fig"), self.label(q)),
+            lambda p: charts.grade_spread(p, shares, self.t, reference=ref, dpi=self.dpi),
         )
 
     def agree(self, questions: Sequence[Question], title: str, route: str) -> Iterator[Block]:
@@ -307,9 +328,15 @@ class ChapterBuilder:
         hid = any(f is None or f.hidden for f in figs)
         notes = tuple(n for n in (route, self.t("note_hidden", k=self.k) if hid else "") if n)
         bar = self.figure(
-            f"{title}: {self.t('agree')}",
+            self.join_title(title, self.t("agree")),
             lambda p: charts.bar_chart(
-                p, labels, self.series(figs), self.t, percent=True, axis_label=self.t("agree")
+                p,
+                labels,
+                self.series(figs),
+                self.t,
+                percent=True,
+                axis_label=self.t("agree"),
+                dpi=self.dpi,
             ),
             notes,
         )
@@ -329,8 +356,8 @@ class ChapterBuilder:
                 else [dist.share(c).p for c in scale.valid]
             )
         stacked = self.figure(
-            f"{title}: {self.t('stacked_fig').split(': ', 1)[-1]}",
-            lambda p: charts.stacked_chart(p, labels, stacks, cats, self.t),
+            self.join_title(title, self.t("stacked_fig").split(": ", 1)[-1]),
+            lambda p: charts.stacked_chart(p, labels, stacks, cats, self.t, dpi=self.dpi),
             (*notes, self.t("agree_legend_dk")),
         )
         yield Paragraph(self.t("figures_intro_agree", fig=bar.number, fig2=stacked.number))
@@ -361,7 +388,7 @@ class ChapterBuilder:
             ]
             for lab, f in zip(labels, figs, strict=True)
         ]
-        yield self.table(f"{title}: {self.t('agree')}", header, rows, self.notes(route))
+        yield self.table(self.join_title(title, self.t("agree")), header, rows, self.notes(route))
 
     def single(self, q: Question, route: str, chart: bool = True) -> Iterator[Block]:
         scale = self.r.scales[q.name]
@@ -388,6 +415,7 @@ class ChapterBuilder:
                         ),
                     ),
                     axis_label=self.t("share_axis"),
+                    dpi=self.dpi,
                 ),
                 [route] if route else [],
             )

@@ -24,6 +24,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from PIL import Image as PILImage
 
 from analysis.texts import DASH, Texts
 
@@ -58,10 +59,13 @@ def _style(fig: Figure) -> None:
         ax.set_axisbelow(True)
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def _save(fig: Figure, path: Path, dpi: int = DPI) -> Path:
     FigureCanvasAgg(fig)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, facecolor="white")
+    fig.savefig(path, dpi=dpi, facecolor="white")
+    with PILImage.open(path) as im:
+        rgb = im.convert("RGB")
+    rgb.save(path, optimize=True)
     return path
 
 
@@ -78,12 +82,13 @@ def bar_chart(
     percent: bool = False,
     xmax: float | None = None,
     axis_label: str = "",
+    dpi: int = DPI,
 ) -> Path:
     """Horizontal grouped bars: one group per label, one bar per series (top to bottom)."""
     k = len(series)
     bar_h = 0.8 / k
     rows = [max(1, len(_wrap(lab).splitlines())) for lab in labels]
-    group_h = max(0.26 * k + 0.12, 0.17 * max(rows) + 0.12)
+    group_h = max(0.16 * k + 0.12, 0.15 * max(rows) + 0.1)
     height = 0.7 + group_h * len(labels) + (0.3 if k > 1 else 0.0)
     fig = Figure(figsize=(WIDTH_IN, height))
     ax = fig.add_axes(
@@ -117,7 +122,52 @@ def bar_chart(
         fig.legend(
             handles, [s.name for s in series], loc="lower center", ncol=k, frameon=False, fontsize=8
         )
-    return _save(fig, path)
+    return _save(fig, path, dpi)
+
+
+def compare_bars(
+    path: Path,
+    series: Sequence[Series],
+    texts: Texts,
+    *,
+    percent: bool = False,
+    axis_label: str = "",
+    dpi: int = DPI,
+) -> Path:
+    """One figure, one bar per series (this round, previous, reference), each in its colour."""
+    k = len(series)
+    height = 0.75 + 0.3 * k
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes((0.25, 0.5 / height, 0.7, (0.3 * k) / height))
+    top = 1.0 if percent else 10.0
+    for i, s in enumerate(series):
+        v = s.values[0] if s.values else None
+        if v is None:
+            ax.text(top * 0.01, i, DASH, va="center", ha="left", fontsize=8, color=TEXT)
+            continue
+        ax.barh(i, v, height=0.7, color=s.colour)
+        ax.text(
+            v + top * 0.012,
+            i,
+            texts.percent(v) if percent else texts.number(v),
+            va="center",
+            ha="left",
+            fontsize=8,
+            color=TEXT,
+        )
+    ax.set_yticks(range(k), [s.name for s in series], fontsize=8)
+    ax.set_ylim(k - 0.5, -0.5)
+    ax.set_xlim(0, top * 1.1)
+    if percent:
+        ticks = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+        ax.set_xticks(ticks, [texts.percent(t) for t in ticks])
+    else:
+        ax.set_xticks(range(0, 11))
+    if axis_label:
+        ax.set_xlabel(axis_label, fontsize=8, color=TEXT)
+    _style(fig)
+    ax.tick_params(axis="y", length=0)
+    return _save(fig, path, dpi)
 
 
 def stacked_chart(
@@ -128,6 +178,7 @@ def stacked_chart(
     texts: Texts,
     *,
     colours: Sequence[str] = AGREE_COLOURS,
+    dpi: int = DPI,
 ) -> Path:
     """One 100% bar per label split over ``categories``; ``None`` rows are suppressed."""
     rows = [max(1, len(_wrap(lab).splitlines())) for lab in labels]
@@ -167,7 +218,7 @@ def stacked_chart(
     handles = [Patch(color=palette[c] if palette else None) for c in range(len(categories))]
     names = [_wrap(c, 20) for c in categories]
     fig.legend(handles, names, loc="lower center", ncol=len(categories), frameon=False, fontsize=7)
-    return _save(fig, path)
+    return _save(fig, path, dpi)
 
 
 def grade_spread(
@@ -177,6 +228,7 @@ def grade_spread(
     *,
     reference: Sequence[float] | None = None,
     fail_below: int = 6,
+    dpi: int = DPI,
 ) -> Path:
     """Vertical bars: the share of each grade 1-10; fails in orange, passes in blue."""
     fig = Figure(figsize=(WIDTH_IN, 2.5))
@@ -217,4 +269,4 @@ def grade_spread(
         handles.append(Patch(color=REFERENCE))
         names.append(texts("reference"))
     fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=7.5)
-    return _save(fig, path)
+    return _save(fig, path, dpi)

@@ -169,7 +169,8 @@ def proportion(count: int, n: int, confidence: float = CONFIDENCE) -> Share:
     denom = 1.0 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Share(n, count, p, max(0.0, centre - half), min(1.0, centre + half))
+    # the interval always holds p itself (rounding can push an end past 0 or 1 otherwise)
+    return Share(n, count, p, min(p, max(0.0, centre - half)), max(p, min(1.0, centre + half)))
 
 
 def share(values: pd.Series, scale: Scale, codes: Sequence[str]) -> Share:

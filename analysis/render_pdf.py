@@ -221,11 +221,28 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def _table(block: d.TableBlock, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _widths(block: d.TableBlock, width: float) -> list[float]:
+    """Figure columns as wide as their longest word or cell; the label column gets the rest."""
     ncols = len(block.header)
-    first = width * (0.46 if ncols > 3 else 0.6)
-    rest = (width - first) / max(1, ncols - 1)
-    widths = [first] + [rest] * (ncols - 1)
+    if ncols == 1:
+        return [width]
+    need = []
+    for j in range(1, ncols):
+        words = block.header[j].split() or [""]
+        w = max(pdfmetrics.stringWidth(x, BOLD, 8.3) for x in words)
+        for row in block.rows:
+            w = max(w, pdfmetrics.stringWidth(row[j], BOLD, 8.3))
+        need.append(w + 12)
+    first = width - sum(need)
+    if first < width * 0.36:
+        shrink = (width * 0.64) / sum(need)
+        need = [w * shrink for w in need]
+        first = width * 0.36
+    return [first, *need]
+
+
+def _table(block: d.TableBlock, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    widths = _widths(block, width)
     data = [
         [
             Paragraph(_esc(h), st["head"] if i == 0 else st["headnum"])
@@ -253,7 +270,7 @@ def _table(block: d.TableBlock, st: dict[str, ParagraphStyle], width: float) -> 
         f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
     )
     notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
-    if len(block.rows) <= 25:
+    if len(block.rows) <= 12:
         return [KeepTogether([caption, table, Spacer(1, 2), *notes]), Spacer(1, 8)]
     return [caption, table, Spacer(1, 2), *notes, Spacer(1, 8)]
 
@@ -266,12 +283,15 @@ def block_label(block: d.TableBlock | d.FigureBlock) -> str:
     return f"{_LABELS.get(kind, kind.title())} {block.number}"
 
 
-def _figure(block: d.FigureBlock, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _figure(
+    block: d.FigureBlock, st: dict[str, ParagraphStyle], width: float, max_height: float
+) -> list[Flowable]:
     from PIL import Image as PILImage
 
     with PILImage.open(block.image) as im:
         w, h = im.size
-    img = Image(str(block.image), width=width, height=width * h / w)
+    scale = min(width / w, max_height / h)
+    img = Image(str(block.image), width=w * scale, height=h * scale)
     caption = Paragraph(
         f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
     )
@@ -317,17 +337,27 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
             else chapter.heading
         )
         story.append(_ChapterTitle(title, st["h1"]))
+        pending: list[Flowable] = []  # a paragraph kept with the figure or table after it
         for block in chapter.blocks:
             if isinstance(block, d.Paragraph):
-                story.append(Paragraph(_esc(block.text), st["body"]))
-            elif isinstance(block, d.Heading):
-                story.append(Paragraph(_esc(block.text), st["h2"]))
-            elif isinstance(block, d.Bullets):
-                story += [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
+                story += pending
+                pending = [Paragraph(_esc(block.text), st["body"])]
+                continue
+            if isinstance(block, d.Heading):
+                story += pending
+                pending = [Paragraph(_esc(block.text), st["h2"])]
+                continue
+            if isinstance(block, d.Bullets):
+                flow = [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
             elif isinstance(block, d.FigureBlock):
-                story += _figure(block, st, width)
-            elif isinstance(block, d.TableBlock):
-                story += _table(block, st, width)
+                flow = _figure(block, st, width, template.height * 0.8)
+            else:
+                flow = _table(block, st, width)
+            if pending:
+                flow = [KeepTogether([*pending, flow[0]]), *flow[1:]]
+                pending = []
+            story += flow
+        story += pending
     canvas = type(
         "Canvas",
         (_NumberedCanvas,),

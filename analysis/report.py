@@ -18,7 +18,7 @@ from pathlib import Path
 from analysis.benchmarks import Benchmarks, load_benchmarks
 from analysis.chapters import ChapterBuilder, ReportContext, is_background
 from analysis.dataset import Dataset, build_dataset
-from analysis.document import Block, Bullets, Chapter, Document, Heading, Paragraph
+from analysis.document import Block, Chapter, Document, Heading, Paragraph
 from analysis.metrics import ResponseRow, response_rates, suppress_partition
 from analysis.results import Results, compute_results
 from analysis.scales import Kind
@@ -52,6 +52,7 @@ class ReportOptions:
     out_dir: Path | None = None
     previous_label: str = ""
     reference_label: str = ""
+    dpi: int = 200
 
 
 @dataclass(frozen=True)
@@ -201,84 +202,81 @@ def _method_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
     yield Paragraph(t("note_hidden", k=b.k) + " " + t("note_secondary"))
 
 
-def build_document(
-    results: Results, context: ReportContext, texts: Texts, image_dir: Path
-) -> Document:
-    """The whole report as a :class:`Document` (charts are written to ``image_dir``)."""
-    b = ChapterBuilder(results, texts, image_dir, context)
-    t = texts
-    ds = results.dataset
-    q = ds.questionnaire
-    total = response_rates(ds.population)[0]
-    partial = int((ds.data["status"] == "partial").sum()) if len(ds.data) else 0
-    headline = _headline(results)
-
-    # body chapters first, so figure numbers follow the reading order after the summary
-    body: list[Chapter] = []
-    background: list[Group] = []
-    loose: list[Question] = []
-    number = 2
-    for item in q.items:
-        if isinstance(item, Group) and is_background(item):
-            background.append(item)
-        elif isinstance(item, Group):
-            blocks = tuple(b.items(item.items))
-            if blocks:
-                body.append(Chapter(item.label.get(t.language), blocks, str(number)))
-                number += 1
-        elif isinstance(item, Question) and item.is_answerable:
-            loose.append(item)
-    if loose:
-        blocks = tuple(blk for qq in loose for blk in b.question(qq))
-        body.append(Chapter(t("item"), blocks, str(number)))
-
-    appendices: list[Chapter] = []
-    letters = iter("ABCDEFGH")
-    appendices.append(
-        Chapter(t("response_appendix"), tuple(_response_blocks(b, ds)), next(letters), True)
-    )
-    if background:
-        blocks = [Paragraph(t("background_intro"))]
-        for g in background:
-            blocks += list(b.items(g.items, chart=False))
-        appendices.append(Chapter(t("background_appendix"), tuple(blocks), next(letters), True))
-    if len(results.subgroups) >= 2:
-        key = [
-            qq
-            for qq in _unit_questions(q.items)
-            if results.scales[qq.name].kind in (Kind.GRADE, Kind.AGREE)
-        ]
-        by = context.subgroup_name or t("subgroup")
-        appendices.append(
-            Chapter(
-                t("subgroup_appendix", by=by), tuple(_subgroup_blocks(b, key)), next(letters), True
-            )
-        )
-    appendices.append(
-        Chapter(t("method_appendix"), tuple(_method_blocks(b, ds)), next(letters), True)
-    )
-
-    # introduction
-    municipality = (
-        f" {'van de gemeente' if t.language == 'nl' else 'of'} {context.municipality}"
-        if context.municipality
-        else ""
-    )
-    intro: list[Block] = [
+def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) -> list[Block]:
+    t, results = b.t, b.r
+    out: list[Block] = [
         Paragraph(
             t(
-                "intro_text",
-                title=context.title.lower() if t.language == "nl" else context.title,
-                year=context.year,
-                municipality=municipality,
+                "summary_response",
+                responded=t.integer(total.responded),
+                paper=t.integer(total.paper),
+                online=t.integer(total.online),
+                rate=t.percent(total.rate),
             )
         )
     ]
+    if headline:
+        first = results.get(headline[0].name, "mean")
+        if first is not None and not first.hidden:
+            sentence = t(
+                "sentence_grade",
+                label=b.label(headline[0]),
+                value=t.number(first.value),
+                margin=t.number(first.stat.margin),
+                n=t.integer(first.n),
+            )
+            out.append(Paragraph(f"{sentence} {b.comparison_sentence(first)}".strip()))
+        out.append(Heading(t("summary_key")))
+        header = [t("item"), t("n"), t("mean"), t("margin"), *b.side_names()]
+        rows = []
+        for q in headline:
+            f = results.get(q.name, "mean")
+            rows.append(
+                [b.label(q), b.n(f), b.cell(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
+            )
+        out.append(b.table(t("summary_key"), header, rows, b.notes()))
+    if results.previous:
+        changed = [
+            f
+            for f in results.figures.values()
+            if not f.group
+            and f.statistic in ("mean", "agree")
+            and f.previous_test is not None
+            and f.previous_test.direction
+        ]
+        out.append(Heading(t("summary_changes")))
+        if changed:
+            q = results.dataset.questionnaire
+            header = [t("item"), t("this_round"), t("previous")]
+            rows = [
+                [b.label(q.question(f.question)), b.cell(f), b.other(f, "previous")]
+                for f in changed
+            ]
+            out.append(Paragraph(t("summary_changes_intro", table=b.table_no + 1)))
+            out.append(b.table(t("summary_changes"), header, rows, (t("note_sig"),)))
+        else:
+            out.append(Paragraph(t("summary_no_changes")))
+    return out
+
+
+def _introduction(
+    b: ChapterBuilder, headline: list[Question], total: ResponseRow, partial: int
+) -> list[Block]:
+    t, results, context = b.t, b.r, b.context
+    municipality = ""
+    if context.municipality:
+        municipality = (
+            f" {'van de gemeente' if t.language == 'nl' else 'of'} {context.municipality}"
+        )
+    title = context.title[:1].lower() + context.title[1:] if t.language == "nl" else context.title
+    out: list[Block] = [
+        Paragraph(t("intro_text", title=title, year=context.year, municipality=municipality))
+    ]
     if context.start and context.end:
-        intro.append(
+        out.append(
             Paragraph(t("intro_period", start=_date(context.start, t), end=_date(context.end, t)))
         )
-    intro.append(
+    out.append(
         Paragraph(
             t(
                 "intro_response",
@@ -291,11 +289,11 @@ def build_document(
         )
     )
     if partial:
-        intro.append(Paragraph(t("intro_partial", partial=t.integer(partial))))
+        out.append(Paragraph(t("intro_partial", partial=t.integer(partial))))
     if headline:
         f = results.get(headline[0].name, "mean")
         if f is not None and not f.hidden:
-            intro.append(
+            out.append(
                 Paragraph(
                     t(
                         "intro_reliability",
@@ -312,76 +310,90 @@ def build_document(
         if x
     ]
     if sides:
-        intro.append(Paragraph(t("intro_compare", what=t.join(sides))))
-    intro.append(Paragraph(t("intro_reading", k=b.k)))
+        out.append(Paragraph(t("intro_compare", what=t.join(sides))))
+    out.append(Paragraph(t("intro_reading", k=b.k)))
+    return out
 
-    # summary
-    summary: list[Block] = [
-        Paragraph(
-            t(
-                "summary_response",
-                responded=t.integer(total.responded),
-                paper=t.integer(total.paper),
-                online=t.integer(total.online),
-                rate=t.percent(total.rate),
+
+def _body(b: ChapterBuilder) -> tuple[list[Chapter], list[Group]]:
+    """A chapter per top-level group (from number 2), and the background groups set aside."""
+    t = b.t
+    chapters: list[Chapter] = []
+    background: list[Group] = []
+    loose: list[Question] = []
+    number = 2
+    for item in b.q.items:
+        if isinstance(item, Group) and is_background(item):
+            background.append(item)
+        elif isinstance(item, Group):
+            blocks = tuple(b.items(item.items))
+            if blocks:
+                chapters.append(Chapter(item.label.get(t.language), blocks, str(number)))
+                number += 1
+        elif isinstance(item, Question) and item.is_answerable:
+            loose.append(item)
+    if loose:
+        blocks = tuple(blk for q in loose for blk in b.question(q))
+        chapters.append(Chapter(t("item"), blocks, str(number)))
+    return chapters, background
+
+
+def _appendices(b: ChapterBuilder, background: list[Group]) -> list[Chapter]:
+    t, results, ds = b.t, b.r, b.r.dataset
+    out: list[Chapter] = []
+    letters = iter("ABCDEFGH")
+    out.append(Chapter(t("response_appendix"), tuple(_response_blocks(b, ds)), next(letters), True))
+    if background:
+        blocks: list[Block] = [Paragraph(t("background_intro"))]
+        for g in background:
+            blocks += list(b.items(g.items, chart=False))
+        out.append(Chapter(t("background_appendix"), tuple(blocks), next(letters), True))
+    if len(results.subgroups) >= 2:
+        key = [
+            q
+            for q in _unit_questions(b.q.items)
+            if results.scales[q.name].kind in (Kind.GRADE, Kind.AGREE)
+        ]
+        by = b.context.subgroup_name or t("subgroup")
+        out.append(
+            Chapter(
+                t("subgroup_appendix", by=by), tuple(_subgroup_blocks(b, key)), next(letters), True
             )
         )
-    ]
-    if headline:
-        summary.append(Heading(t("summary_key")))
-        header = [t("item"), t("n"), t("mean"), t("margin"), *b.side_names()]
-        rows = []
-        for qq in headline:
-            f = results.get(qq.name, "mean")
-            rows.append(
-                [b.label(qq), b.n(f), b.cell(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
-            )
-        table = b.table(t("summary_key"), header, rows, b.notes())
-        summary.append(table)
-        first = results.get(headline[0].name, "mean")
-        if first is not None and not first.hidden:
-            summary.append(
-                Paragraph(
-                    (
-                        t(
-                            "sentence_grade",
-                            label=b.label(headline[0]),
-                            value=t.number(first.value),
-                            margin=t.number(first.stat.margin),
-                            n=t.integer(first.n),
-                        )
-                        + " "
-                        + b.comparison_sentence(first)
-                    ).strip()
-                )
-            )
-    if results.previous:
-        up, down = [], []
-        for f in results.figures.values():
-            if f.group or f.statistic not in ("mean", "agree") or f.previous_test is None:
-                continue
-            label = b.label(q.question(f.question))
-            if f.previous_test.direction > 0:
-                up.append(label)
-            elif f.previous_test.direction < 0:
-                down.append(label)
-        items = [t("summary_changes_up", items="; ".join(up))] if up else []
-        items += [t("summary_changes_down", items="; ".join(down))] if down else []
-        summary.append(Bullets(tuple(items)) if items else Paragraph(t("summary_no_changes")))
+    out.append(Chapter(t("method_appendix"), tuple(_method_blocks(b, ds)), next(letters), True))
+    return out
 
-    chapters = [
-        Chapter(t("summary"), tuple(summary)),
-        Chapter(t("introduction"), tuple(intro), "1"),
-        *body,
-        *appendices,
-    ]
+
+def build_document(
+    results: Results, context: ReportContext, texts: Texts, image_dir: Path, *, dpi: int = 200
+) -> Document:
+    """The whole report as a :class:`Document` (charts are written to ``image_dir``).
+
+    Chapters are built in reading order, so figures and tables are numbered as they appear.
+    """
+    b = ChapterBuilder(results, texts, image_dir, context)
+    b.dpi = dpi
+    t = texts
+    ds = results.dataset
+    total = response_rates(ds.population)[0]
+    partial = int((ds.data["status"] == "partial").sum()) if len(ds.data) else 0
+    headline = _headline(results)
+    summary = Chapter(t("summary"), tuple(_summary(b, headline, total)))
+    intro = Chapter(t("introduction"), tuple(_introduction(b, headline, total, partial)), "1")
+    body, background = _body(b)
+    appendices = _appendices(b, background)
     subtitle = " ".join(x for x in (context.municipality, context.year) if x)
     labels = {
         k: t(k)
         for k in ("contents", "page", "of", "figure", "table", "appendix", "appendices", "report")
     }
     return Document(
-        context.title, subtitle, _date(dt.date.today(), t), t.language, tuple(chapters), labels
+        context.title,
+        subtitle,
+        _date(dt.date.today(), t),
+        t.language,
+        (summary, intro, *body, *appendices),
+        labels,
     )
 
 
@@ -460,7 +472,7 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     if images.exists():
         shutil.rmtree(images)
     images.mkdir(parents=True)
-    document = build_document(results, context, texts, images)
+    document = build_document(results, context, texts, images, dpi=options.dpi)
     stem = "rapport" if texts.language == "nl" else "report"
     files: list[Path] = []
     if "pdf" in options.formats:

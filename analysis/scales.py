@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from survey.model import ChoiceList, Question, Questionnaire, QuestionType
 
@@ -99,6 +100,7 @@ def _is_disagree_label(text: str) -> bool:
     return nl or en
 
 
+@lru_cache(maxsize=4096)
 def scale_of(question: Question) -> Scale:
     """The summary rules of ``question``, inferred from its type and choice list."""
     if question.type is QuestionType.TEXT:

@@ -82,8 +82,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sentence_fail": "{pct} van de respondenten geeft een onvoldoende.",
         "cmp_higher": "significant hoger dan {what} ({other})",
         "cmp_lower": "significant lager dan {what} ({other})",
-        "cmp_same": "niet significant verschillend van {what} ({other})",
-        "cmp_sentence": "Dat is {parts}.",
+        "cmp_same": "{what} ({other})",
+        "cmp_sig": "Dat is {sig}.",
+        "cmp_sig_same": "Dat is {sig}; het verschil met {same} is niet significant.",
+        "cmp_only_same": "Dat verschilt niet significant van {same}.",
         "the_previous": "de vorige meting",
         "the_reference": "de referentiegroep",
         "and": "en",
@@ -100,9 +102,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "intro_reading": "Leeswijzer. Rapportcijfers zijn gemiddelden op een schaal van 1 tot en met 10. Bij stellingen tonen we het percentage dat het (helemaal) eens is; antwoorden als ‘weet niet / n.v.t.’ tellen daarbij niet mee. Cijfers die op minder dan {k} antwoorden berusten, tonen we niet ({dash}). Een {up} of {down} bij een vergelijkingscijfer betekent dat het verschil met deze meting statistisch significant is.",
         "summary_response": "In totaal hebben {responded} klanten de vragenlijst ingevuld ({paper} op papier, {online} online). De respons is {rate}.",
         "summary_key": "Kerncijfers",
-        "summary_changes_up": "Significant hoger dan bij de vorige meting: {items}.",
-        "summary_changes_down": "Significant lager dan bij de vorige meting: {items}.",
-        "summary_no_changes": "Geen van de rapportcijfers verschilt significant van de vorige meting.",
+        "summary_changes": "Significante verschillen met de vorige meting",
+        "summary_changes_intro": "Tabel {table} toont de onderdelen waarop deze meting significant hoger ({up}) of lager ({down}) scoort dan de vorige meting.",
+        "summary_no_changes": "Geen van de rapportcijfers en stellingen verschilt significant van de vorige meting.",
         "response_table": "Respons naar wijze van uitnodigen",
         "response_mode_table": "Respons naar manier van invullen",
         "response_subgroup_table": "Respons per {by}",
@@ -189,8 +191,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sentence_fail": "{pct} of the respondents give a fail.",
         "cmp_higher": "significantly higher than {what} ({other})",
         "cmp_lower": "significantly lower than {what} ({other})",
-        "cmp_same": "not significantly different from {what} ({other})",
-        "cmp_sentence": "That is {parts}.",
+        "cmp_same": "{what} ({other})",
+        "cmp_sig": "That is {sig}.",
+        "cmp_sig_same": "That is {sig}; the difference with {same} is not significant.",
+        "cmp_only_same": "That does not differ significantly from {same}.",
         "the_previous": "the previous round",
         "the_reference": "the reference group",
         "and": "and",
@@ -207,9 +211,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "intro_reading": "How to read this report. Grades are means on a scale from 1 to 10. For statements we show the percentage who (strongly) agree; ‘don't know / not applicable’ is left out. Figures based on fewer than {k} answers are not shown ({dash}). A {up} or {down} next to a comparison figure means that the difference with this round is statistically significant.",
         "summary_response": "In total {responded} clients answered ({paper} on paper, {online} online). The response rate is {rate}.",
         "summary_key": "Key figures",
-        "summary_changes_up": "Significantly higher than in the previous round: {items}.",
-        "summary_changes_down": "Significantly lower than in the previous round: {items}.",
-        "summary_no_changes": "None of the grades differs significantly from the previous round.",
+        "summary_changes": "Significant differences with the previous round",
+        "summary_changes_intro": "Table {table} lists the items on which this round scores significantly higher ({up}) or lower ({down}) than the previous round.",
+        "summary_no_changes": "None of the grades and statements differs significantly from the previous round.",
         "response_table": "Response by invitation",
         "response_mode_table": "Response by mode",
         "response_subgroup_table": "Response by {by}",
@@ -243,10 +247,7 @@ class Texts:
         self._t = _TEXTS[language]
 
     def __call__(self, key: str, **values: object) -> str:
-        text = self._t[key]
-        if values:
-            text = text.format(dash=DASH, up=UP, down=DOWN, **values)
-        return text
+        return self._t[key].format(dash=DASH, up=UP, down=DOWN, **values)
 
     def number(self, x: float | None, decimals: int = 1) -> str:
         """``7,4`` (nl) or ``7.4`` (en); a dash when unknown."""

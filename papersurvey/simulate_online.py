@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.scales import Kind, scale_of
+from analysis.scales import Kind, Scale, scales
 from survey.model import Group, Item, Question, Questionnaire, QuestionType
 from survey.project import Project
 from survey.routing import evaluate
@@ -62,8 +62,7 @@ class Tendency:
     skip: float = 0.04
 
 
-def _draw(q: Question, rng: random.Random, t: Tendency) -> str | None:
-    scale = scale_of(q)
+def _draw(q: Question, scale: Scale, rng: random.Random, t: Tendency) -> str | None:
     if rng.random() < t.skip:
         return None
     if scale.dont_know and rng.random() < t.dont_know:
@@ -85,26 +84,38 @@ def _draw(q: Question, rng: random.Random, t: Tendency) -> str | None:
     return rng.choice(_OPEN_TEXTS) if rng.random() < 0.4 else None
 
 
+class Simulator:
+    """Fills in ``questionnaire`` like a respondent would (see :func:`simulate_answers`)."""
+
+    def __init__(self, questionnaire: Questionnaire, tendency: Tendency | None = None) -> None:
+        self.questionnaire = questionnaire
+        self.tendency = tendency or Tendency()
+        self.scales = scales(questionnaire)
+
+    def answers(self, rng: random.Random) -> dict[str, str]:
+        """One respondent's answers (question name -> stored value), following the routing."""
+        answers: dict[str, str] = {}
+
+        def walk(items: Iterable[Item]) -> None:
+            for item in items:
+                if item.relevant is not None and not evaluate(item.relevant, answers):
+                    continue
+                if isinstance(item, Group):
+                    walk(item.items)
+                elif item.is_answerable:
+                    value = _draw(item, self.scales[item.name], rng, self.tendency)
+                    if value is not None:
+                        answers[item.name] = value
+
+        walk(self.questionnaire.items)
+        return answers
+
+
 def simulate_answers(
     questionnaire: Questionnaire, rng: random.Random, tendency: Tendency | None = None
 ) -> dict[str, str]:
     """One respondent's answers (question name -> stored value), following the routing."""
-    t = tendency or Tendency()
-    answers: dict[str, str] = {}
-
-    def walk(items: Iterable[Item]) -> None:
-        for item in items:
-            if item.relevant is not None and not evaluate(item.relevant, answers):
-                continue
-            if isinstance(item, Group):
-                walk(item.items)
-            elif item.is_answerable:
-                value = _draw(item, rng, t)
-                if value is not None:
-                    answers[item.name] = value
-
-    walk(questionnaire.items)
-    return answers
+    return Simulator(questionnaire, tendency).answers(rng)
 
 
 @dataclass(frozen=True)
@@ -215,11 +226,12 @@ def simulate_online_export(
     groups = sum(isinstance(i, Group) for i in questionnaire.items)
     start = dt.datetime(2027, 3, 1, 9, 0, 0)
     responses = []
+    sim = Simulator(questionnaire)
     for r in respondents:
         rate = email_rate if r.channel is Channel.EMAIL else paper_rate
         if r.channel is Channel.NONE or rng.random() >= rate:
             continue
-        answers = simulate_answers(questionnaire, rng)
+        answers = sim.answers(rng)
         when = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 21))
         if rng.random() < partial_rate:
             partial, page = _truncate(questionnaire, answers, rng)
@@ -229,3 +241,59 @@ def simulate_online_export(
             responses.append(SimulatedResponse(r.pseudonym, answers, stamp, groups, r.language))
     out.parent.mkdir(parents=True, exist_ok=True)
     return write_limesurvey_csv(out, questionnaire, responses, delimiter=delimiter)
+
+
+# ---------------------------------------------------------------- comparison files
+
+
+def _simulated_frame(
+    questionnaire: Questionnaire, n: int, rng: random.Random, tendency: Tendency
+) -> list[dict[str, str]]:
+    from survey.pseudonym import new_pseudonym
+
+    rows = []
+    sim = Simulator(questionnaire, tendency)
+    for _ in range(n):
+        answers = sim.answers(rng)
+        mode = "online" if rng.random() < 0.3 else "paper"
+        rows.append({"pseudonym": new_pseudonym(), "mode": mode, "status": "complete", **answers})
+    return rows
+
+
+def simulate_previous_round(
+    questionnaire: Questionnaire, path: Path, *, respondents: int = 150, seed: int = 2025
+) -> Path:
+    """A previous round's ``data.csv`` as ``papersurvey export`` writes it (a bit less positive)."""
+    import pandas as pd
+
+    rng = random.Random(seed)
+    tendency = Tendency(grade_mean=6.9, agree_weights=(0.07, 0.12, 0.16, 0.43, 0.22))
+    names = [q.name for q in questionnaire.answerable()]
+    frame = pd.DataFrame(_simulated_frame(questionnaire, respondents, rng, tendency))
+    frame = frame.reindex(columns=["pseudonym", "mode", "status", *names])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, sep=";", encoding="utf-8-sig", index=False)
+    return path
+
+
+def simulate_reference(
+    questionnaire: Questionnaire, path: Path, *, respondents: int = 6000, seed: int = 2024
+) -> Path:
+    """A reference group as a table of figures (``question;statistic;value;n;sd``)."""
+    import pandas as pd
+
+    from analysis.benchmarks import dataset_figures
+
+    rng = random.Random(seed)
+    tendency = Tendency(grade_mean=7.2, grade_sd=1.6, agree_weights=(0.05, 0.1, 0.15, 0.46, 0.24))
+    frame = pd.DataFrame(_simulated_frame(questionnaire, respondents, rng, tendency))
+    figures = dataset_figures(frame, questionnaire)
+    lines = ["question;statistic;value;n;sd"]
+    for (question, statistic), b in figures.items():
+        sd = "" if b.sd is None else f"{b.sd:.3f}".replace(".", ",")
+        lines.append(
+            f"{question};{statistic};{b.value:.4f}".replace(".", ",") + f";{b.n or ''};{sd}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

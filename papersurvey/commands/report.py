@@ -40,6 +40,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--previous-label", metavar="TEXT", default="", help="e.g. 'Meting 2025'")
     p.add_argument("--reference-label", metavar="TEXT", default="", help="e.g. 'Landelijk'")
+    p.add_argument(
+        "--dpi", type=int, default=200, help="resolution of the charts (default 200, for print)"
+    )
     p.set_defaults(func=run)
 
 
@@ -53,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         out_dir=args.out,
         previous_label=args.previous_label,
         reference_label=args.reference_label,
+        dpi=args.dpi,
     )
     with Project.open(args.directory) as project:
         out = make_report(project, options)

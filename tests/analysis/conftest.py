@@ -1,0 +1,115 @@
+"""Fixtures for the analysis tests: project folders with paper and online answers in the store.
+
+``make_round(project, ...)`` puts invented respondents into a project's store:
+paper answers as the scan ingest writes them (``answers``, ``source =
+'paper'``) and online answers through the real LimeSurvey import, all drawn
+by :class:`papersurvey.simulate_online.Simulator` from a seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.online_import import OnlineImportOptions, import_online
+from papersurvey.simulate_online import SimulatedResponse, Simulator, write_limesurvey_csv
+from survey.project import Project
+from survey.pseudonym import new_pseudonyms
+from survey.store import Store, utc_now
+
+SUBGROUPS = ("Leidschendam", "Voorburg", "Stompwijk")
+
+
+@dataclass(frozen=True)
+class Round:
+    """What :func:`make_round` put in the store."""
+
+    pseudonyms: list[str]
+    paper: dict[str, dict[str, str]]
+    online: dict[str, dict[str, str]]
+
+
+def add_respondents(
+    store: Store, codes: list[str], channel: str = "paper", subgroup: str = ""
+) -> None:
+    with store.transaction():
+        for i, p in enumerate(codes):
+            store.insert(
+                "respondents",
+                {
+                    "pseudonym": p,
+                    "channel": channel,
+                    "subgroup": subgroup or SUBGROUPS[i % len(SUBGROUPS)],
+                    "imported_at": utc_now(),
+                },
+            )
+
+
+def add_paper(
+    store: Store, pseudonym: str, answers: dict[str, str | None], source: str = "paper"
+) -> None:
+    with store.transaction():
+        for q, v in answers.items():
+            store.insert(
+                "answers",
+                {
+                    "pseudonym": pseudonym,
+                    "question": q,
+                    "value": v,
+                    "source": source,
+                    "confidence": 0.99,
+                },
+            )
+
+
+def add_online(
+    project: Project, tmp: Path, responses: list[SimulatedResponse], name: str = "online.csv"
+) -> None:
+    q = project.load_questionnaire()
+    path = write_limesurvey_csv(tmp / name, q, responses)
+    import_online(project.store, q, OnlineImportOptions(path))
+
+
+def make_round(
+    project: Project,
+    tmp: Path,
+    *,
+    n: int = 60,
+    paper: float = 0.4,
+    online: float = 0.35,
+    seed: int = 7,
+) -> Round:
+    """``n`` respondents; a share answers on paper, another share online, the rest not."""
+    rng = random.Random(seed)
+    q = project.load_questionnaire()
+    sim = Simulator(q)
+    codes = sorted(new_pseudonyms(n))
+    add_respondents(project.store, codes[: n // 2], "paper")
+    add_respondents(project.store, codes[n // 2 :], "email")
+    paper_answers: dict[str, dict[str, str]] = {}
+    online_answers: dict[str, dict[str, str]] = {}
+    responses = []
+    for i, p in enumerate(codes):
+        u = rng.random()
+        if u < paper:
+            paper_answers[p] = sim.answers(rng)
+            add_paper(project.store, p, dict(paper_answers[p]))
+        elif u < paper + online:
+            online_answers[p] = sim.answers(rng)
+            stamp = f"2027-03-{1 + i % 20:02d} 10:00:00"
+            responses.append(SimulatedResponse(p, online_answers[p], stamp, 10))
+    add_online(project, tmp, responses)
+    return Round(codes, paper_answers, online_answers)
+
+
+@pytest.fixture
+def round_project(project: Project, tmp_path: Path) -> Iterator[tuple[Project, Round]]:
+    """The shared ``project`` with a small round of paper and online answers."""
+    yield project, make_round(project, tmp_path)
+
+
+MakeRound = Callable[..., Round]

@@ -1,0 +1,139 @@
+"""The report end to end on a small simulated round, and the suppression guarantee."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.chapters import ChapterBuilder, ReportContext
+from analysis.dataset import build_dataset
+from analysis.metrics import Benchmark, Comparison, Share
+from analysis.report import ReportOptions, build_document, make_report
+from analysis.results import Figure, compute_results
+from analysis.texts import DASH, Texts
+from papersurvey.cli import main
+from papersurvey.simulate_online import simulate_previous_round, simulate_reference
+from survey.project import Project
+from tests.analysis.conftest import Round
+
+
+def test_report_end_to_end(round_project: tuple[Project, Round], tmp_path: Path) -> None:
+    project, r = round_project
+    q = project.load_questionnaire()
+    previous = simulate_previous_round(q, tmp_path / "vorige.csv", respondents=60, seed=3)
+    reference = simulate_reference(q, tmp_path / "referentie.csv", respondents=200, seed=4)
+    out = make_report(project, ReportOptions(previous=previous, reference=reference, dpi=40))
+    pdf, html = out.files
+    assert pdf == project.paths.out / "report" / "rapport.pdf"
+    with pikepdf.open(pdf) as doc:
+        assert len(doc.pages) > 15
+    text = html.read_text(encoding="utf-8")
+    for chapter in (
+        "Samenvatting",
+        "1. Inleiding",
+        "Uw klantmanager",
+        "Bijlage A. Respons",
+        "Onderzoeksverantwoording",
+    ):
+        assert chapter in text
+    assert "Vorige meting" in text and "Referentiegroep" in text
+    assert f"{len(r.paper) + len(r.online)} klanten de vragenlijst ingevuld" in text
+    assert out.figures >= 20 and out.tables >= 15
+    assert text.count("data:image/png;base64,") == out.figures
+
+
+def test_nothing_below_the_minimum_reaches_the_page(
+    round_project: tuple[Project, Round], tmp_path: Path
+) -> None:
+    project, _ = round_project
+    q = project.load_questionnaire()
+    ds = build_dataset(project.store, q)
+    k = len(ds.data) + 1  # every figure rests on fewer answers than this
+    results = compute_results(ds, k)
+    assert all(f.hidden for f in results.figures.values())
+    doc = build_document(
+        results, ReportContext("KBO", "Leidschendam-Voorburg", "2027"), Texts(), tmp_path, dpi=30
+    )
+    counts = {Texts().integer(n) for n in range(0, 200)}
+    for table in doc.tables():
+        response_table = table.caption.startswith(("Respons", "Aantal respondenten"))
+        for row in table.rows:
+            for j, cell in enumerate(row[1:], start=1):
+                if cell in ("", DASH):
+                    continue
+                # only response figures of the whole round (the base of the report, not a
+                # figure about answers) and the number invited per group may show
+                assert response_table, (table.caption, row, cell)
+                if row[0] not in ("Totaal", "Respondenten"):
+                    assert table.header[j] == "Aangeschreven" and cell in counts
+    for chapter in doc.chapters:
+        for block in chapter.blocks:
+            text = getattr(block, "text", "")
+            assert (
+                "rapportcijfer voor" not in text
+                or "te weinig antwoorden" in text
+                or "toont" in text
+            )
+
+
+@pytest.mark.parametrize("k", [5, 12, 20])
+def test_every_figure_under_the_minimum_is_hidden(
+    round_project: tuple[Project, Round], k: int
+) -> None:
+    project, _ = round_project
+    results = compute_results(build_dataset(project.store, project.load_questionnaire()), k)
+    for f in results.figures.values():
+        if f.n < k:
+            assert f.hidden
+    for question, statistic, group in results.figures:
+        if group:  # subgroups of one figure never leave a single hidden cell
+            cells = [results.get(question, statistic, g) for g in results.subgroups]
+            assert sum(1 for c in cells if c is not None and c.hidden) != 1
+
+
+figures = st.builds(
+    Figure,
+    question=st.just("q01_grade_overall"),
+    statistic=st.sampled_from(["mean", "agree"]),
+    group=st.just(""),
+    stat=st.builds(
+        lambda n, c: Share(n, min(c, n), 0.5, 0.4, 0.6), st.integers(0, 40), st.integers(0, 40)
+    ),
+    hidden=st.booleans(),
+    previous=st.just(Benchmark(0.4, 100)),
+    previous_test=st.just(Comparison(0.1, 0.01, True)),
+)
+
+
+@settings(max_examples=60)
+@given(figure=figures, k=st.integers(1, 40))
+def test_cells_show_a_dash_for_hidden_figures(
+    figure: Figure, k: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    builder = ChapterBuilder.__new__(ChapterBuilder)
+    builder.t, builder.k, builder.hid_any = Texts(), k, False
+    if figure.hidden:
+        assert {
+            builder.cell(figure),
+            builder.margin(figure),
+            builder.n(figure),
+            builder.other(figure, "previous"),
+        } == {DASH}
+    else:
+        assert DASH not in (builder.cell(figure), builder.n(figure))
+
+
+def test_cli_report_html_only(
+    round_project: tuple[Project, Round], capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, _ = round_project
+    root = project.paths.root
+    project.close()
+    assert main(["report", str(root), "--format", "html", "--dpi", "30", "--language", "en"]) == 0
+    assert "figures" in capsys.readouterr().out
+    html = (root / "out" / "report" / "report.html").read_text(encoding="utf-8")
+    assert "Summary" in html and not (root / "out" / "report" / "report.pdf").exists()
