@@ -316,7 +316,8 @@ class ChapterBuilder:
         ref = None
         if self.r.reference:
             vals = [self.r.reference.get(q.name, f"share:{c}") for c in scale.valid]
-            ref = [v.value for v in vals] if all(v is not None for v in vals) else None
+            known = [v.value for v in vals if v is not None]
+            ref = known if len(known) == len(vals) else None
         yield self.figure(
             self.join_title(self.t("spread_fig"), self.label(q)),
             lambda p: charts.grade_spread(p, shares, self.t, reference=ref, dpi=self.dpi),

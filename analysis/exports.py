@@ -25,7 +25,9 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -116,7 +118,7 @@ def codebook(questionnaire: Questionnaire, language: str = "nl") -> pd.DataFrame
 
 def write_csv(dataset: Dataset, path: Path) -> Path:
     """``data.csv``: codes as text, multiple choice also as 0/1 columns."""
-    with_dummies(dataset.data, dataset.questionnaire).to_csv(path, **CSV_OPTIONS)  # type: ignore[arg-type]
+    with_dummies(dataset.data, dataset.questionnaire).to_csv(path, **CSV_OPTIONS)
     return path
 
 
@@ -144,49 +146,51 @@ def write_parquet(dataset: Dataset, path: Path, language: str = "nl") -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class SpssMetadata:
+    """What ``pyreadstat.write_sav`` needs besides the data."""
+
+    labels: dict[str, str | None]
+    values: dict[str, dict[Any, str]]
+    missing: dict[str, list[Any]]
+    measure: dict[str, str]
+
+
 def spss_metadata(
     questionnaire: Questionnaire, columns: Sequence[str], language: str = "nl"
-) -> dict[str, dict[str, object]]:
+) -> SpssMetadata:
     """Variable labels, value labels, user-missing values and measure levels for ``write_sav``."""
     all_scales = scales(questionnaire)
-    labels: dict[str, str] = {c: c for c in columns}
-    values: dict[str, dict[object, str]] = {}
-    missing: dict[str, list[object]] = {}
-    measure: dict[str, str] = {}
+    meta = SpssMetadata({c: c for c in columns}, {}, {}, {})
+    chosen = ("niet gekozen", "gekozen") if language == "nl" else ("not chosen", "chosen")
     for q in questionnaire.answerable():
         scale = all_scales[q.name]
+        label = q.label.get(language)
         if q.type is QuestionType.SELECT_MULTIPLE and q.choices:
             for col, code in _multi_columns(q):
-                labels[col] = (
-                    f"{q.label.get(language)}: {q.choices.choice(code).label.get(language)}"[:250]
-                )
-                values[col] = {
-                    0: "niet gekozen" if language == "nl" else "not chosen",
-                    1: "gekozen" if language == "nl" else "chosen",
-                }
-                measure[col] = "nominal"
+                option = q.choices.choice(code).label.get(language)
+                meta.labels[col] = f"{label}: {option}"[:250]
+                meta.values[col] = {0: chosen[0], 1: chosen[1]}
+                meta.measure[col] = "nominal"
             continue
         if q.name not in columns:
             continue
-        labels[q.name] = q.label.get(language)[:250]
+        meta.labels[q.name] = label[:250]
         if q.choices is not None:
             numeric = _numeric_codes(q)
-            values[q.name] = {
+            meta.values[q.name] = {
                 (int(c.name) if numeric else c.name): c.label.get(language)
                 for c in q.choices.choices
             }
             if scale.dont_know and numeric:
-                missing[q.name] = [int(c) for c in scale.dont_know][:3]
-            measure[q.name] = (
-                "scale"
-                if scale.kind is Kind.GRADE
-                else "ordinal"
-                if scale.kind is Kind.AGREE
-                else "nominal"
+                meta.missing[q.name] = [int(c) for c in scale.dont_know][:3]
+            kind = scale.kind
+            meta.measure[q.name] = (
+                "scale" if kind is Kind.GRADE else "ordinal" if kind is Kind.AGREE else "nominal"
             )
         elif q.type is QuestionType.INTEGER:
-            measure[q.name] = "scale"
-    return {"labels": labels, "values": values, "missing": missing, "measure": measure}
+            meta.measure[q.name] = "scale"
+    return meta
 
 
 def write_spss(dataset: Dataset, path: Path, language: str = "nl") -> Path:
@@ -213,10 +217,10 @@ def write_spss(dataset: Dataset, path: Path, language: str = "nl") -> Path:
     pyreadstat.write_sav(
         out,
         str(path),
-        column_labels=meta["labels"],
-        variable_value_labels=meta["values"],
-        missing_ranges={k: list(v) for k, v in meta["missing"].items()},  # type: ignore[attr-defined]
-        variable_measure=meta["measure"],
+        column_labels=meta.labels,
+        variable_value_labels=meta.values,
+        missing_ranges=meta.missing,
+        variable_measure=meta.measure,
         file_label=f"{q.form_id} {q.version}"[:64],
     )
     return path
@@ -244,7 +248,7 @@ def export_all(
     }
     for name, frame in side.items():
         path = out_dir / name
-        frame.to_csv(path, **CSV_OPTIONS)  # type: ignore[arg-type]
+        frame.to_csv(path, **CSV_OPTIONS)
         files.append(path)
     log.info("exported %d respondents to %s", len(ds.data), out_dir)
     return files

@@ -246,10 +246,10 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
         ]
         out.append(Heading(t("summary_changes")))
         if changed:
-            q = results.dataset.questionnaire
+            qn = results.dataset.questionnaire
             header = [t("item"), t("this_round"), t("previous")]
             rows = [
-                [b.label(q.question(f.question)), b.cell(f), b.other(f, "previous")]
+                [b.label(qn.question(f.question)), b.cell(f), b.other(f, "previous")]
                 for f in changed
             ]
             out.append(Paragraph(t("summary_changes_intro", table=b.table_no + 1)))

@@ -22,10 +22,10 @@ def test_reference_table_with_dutch_numbers(tmp_path: Path) -> None:
         encoding="utf-8-sig",
     )
     ref = load_benchmarks(path, default_questionnaire(), "Referentiegroep")
-    assert ref.get("q01_grade_overall", "mean").value == pytest.approx(7.3)
-    assert ref.get("q01_grade_overall", "mean").sd == pytest.approx(1.6)
-    assert ref.get("q19_intake_rights", "agree").value == pytest.approx(0.81)
-    assert ref.get("q37_trajectory", "share:1").n is None
+    assert ref.figures[("q01_grade_overall", "mean")].value == pytest.approx(7.3)
+    assert ref.figures[("q01_grade_overall", "mean")].sd == pytest.approx(1.6)
+    assert ref.figures[("q19_intake_rights", "agree")].value == pytest.approx(0.81)
+    assert ref.figures[("q37_trajectory", "share:1")].n is None
     assert ("q99_other_round", "mean") not in ref.figures
 
 

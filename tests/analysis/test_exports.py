@@ -31,7 +31,7 @@ def test_spss_round_trip_has_labels_and_user_missing(exported: tuple[Project, Ro
     _, r, out = exported
     df, meta = pyreadstat.read_sav(str(out / "data.sav"), user_missing=True)
     assert set(df["pseudonym"]) == set(r.paper) | set(r.online)
-    assert meta.column_names_to_labels["q01_grade_overall"].startswith("Welk rapportcijfer")
+    assert str(meta.column_names_to_labels["q01_grade_overall"]).startswith("Welk rapportcijfer")
     assert meta.variable_value_labels["q19_intake_rights"][5.0] == "Helemaal mee eens"
     assert meta.variable_value_labels["q19_intake_rights"][9.0] == "Weet niet / n.v.t."
     assert meta.missing_ranges["q19_intake_rights"] == [{"lo": 9.0, "hi": 9.0}]
