@@ -10,7 +10,10 @@ The geometry is agreed with omr/ (see ``docs/formats.md``):
   right, right edge at 172 mm and top 8 mm from the top; bottom left, left
   edge at 38 mm and bottom 8 mm from the bottom. Both 17 mm including a
   quiet zone of two modules. The same payload is printed as text in DejaVu
-  Sans Mono 8 pt under the top code and right of the bottom one, for OCR.
+  Sans 8 pt under the top code and right of the bottom one, for OCR. (Measured
+  on 80 random codes at 300 dpi, tesseract read DejaVu Sans exactly in 73% of
+  cases and up to look-alike characters in 100%; DejaVu Sans Mono in 58% and
+  96%.) The text rectangle in the form map covers the widest possible code.
 
 Everything respondent-independent (the markers) is drawn once into the
 page's static form; only :meth:`PageQr.draw` runs per respondent. The QR
@@ -41,6 +44,7 @@ QR_TOP_RIGHT_X1 = mm(172)
 QR_BOTTOM_LEFT_X0 = mm(38)
 QR_EDGE_INSET = mm(8)
 QR_MASK = 0
+CODE_FONT = fonts.REGULAR
 CODE_FONT_SIZE = 8.0
 CODE_GAP = mm(1.8)  # between a QR and its printed code
 
@@ -123,9 +127,9 @@ class PageQr:
             QR_BOTTOM_LEFT_X0, QR_EDGE_INSET, QR_BOTTOM_LEFT_X0 + QR_SIZE, QR_EDGE_INSET + QR_SIZE
         )
         fonts.register_fonts()
-        width = fonts.string_width(longest, fonts.MONO, CODE_FONT_SIZE)
-        rise = fonts.ascent(fonts.MONO, CODE_FONT_SIZE)
-        fall = fonts.descent(fonts.MONO, CODE_FONT_SIZE)
+        width = _widest_code_width(survey)
+        rise = fonts.ascent(CODE_FONT, CODE_FONT_SIZE)
+        fall = fonts.descent(CODE_FONT, CODE_FONT_SIZE)
         # Top code: right-aligned under the top QR.
         self.top_baseline = self.top_rect.y0 - CODE_GAP - rise
         self.top_text_rect = Rect(
@@ -167,9 +171,18 @@ class PageQr:
             y = rect.y0 + QR_QUIET_MODULES * q
             canvas.addLiteral(f"q 0 g {q:.5f} 0 0 {q:.5f} {x:.4f} {y:.4f} cm\n{runs}\nf Q")
         canvas.setFillColorRGB(0, 0, 0)
-        canvas.setFont(fonts.MONO, CODE_FONT_SIZE)
+        canvas.setFont(CODE_FONT, CODE_FONT_SIZE)
         canvas.drawRightString(QR_TOP_RIGHT_X1, self.top_baseline, payload)
         canvas.drawString(self.bottom_x, self.bottom_baseline, payload)
+
+
+def _widest_code_width(survey: str) -> float:
+    """Width of the widest page code of ``survey`` in the code font (any pseudonym, page, MAC)."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    wide = max(alphabet, key=lambda c: fonts.string_width(c, CODE_FONT, CODE_FONT_SIZE))
+    digit = max("0123456789", key=lambda c: fonts.string_width(c, CODE_FONT, CODE_FONT_SIZE))
+    sample = f"{codes.PREFIX}:{survey}:{wide * len(codes.TEMPLATE_PSEUDONYM)}:{digit * 2}:{wide * codes.MAC_LENGTH}"
+    return fonts.string_width(sample, CODE_FONT, CODE_FONT_SIZE)
 
 
 def _runs_operator(matrix: tuple[bytearray, ...]) -> str:

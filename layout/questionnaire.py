@@ -138,6 +138,8 @@ class QuestionnaireLayout:
             pagesize=(self.style.page_width, self.style.page_height),
             pageCompression=1,
             invariant=1,
+            # Not Helvetica: every font in the PDF must be embedded.
+            initialFontName=fonts.REGULAR,
         )
         canvas.setTitle(self.title)
         canvas.setAuthor(self.options.municipality or "papersurvey")
