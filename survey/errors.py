@@ -142,3 +142,7 @@ class LayoutError(PaperSurveyError):
 
 class OnlineExportError(ValidationError):
     """The online (LimeSurvey) response export has problems; nothing was imported."""
+
+
+class LetterTemplateError(ValidationError):
+    """A letter template has problems (no subject line, an unknown merge field)."""
