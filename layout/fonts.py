@@ -70,7 +70,8 @@ def x_height(font: str, size: float) -> float:
 def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     """Break ``text`` into lines no wider than ``width`` points.
 
-    Breaks at spaces; an explicit newline starts a new line. A single word
+    Breaks at spaces (not at no-break spaces, U+00A0, which keep a phone
+    number or date together); an explicit newline starts a new line. A single word
     wider than ``width`` (a long Dutch compound, a URL) is split where it
     must, with a hyphen when the break falls between letters, so nothing
     ever runs past the margin.
@@ -81,7 +82,9 @@ def wrap(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
-        for word in paragraph.split():
+        for word in paragraph.replace("\t", " ").split(" "):
+            if not word:
+                continue
             candidate = f"{current} {word}" if current else word
             if string_width(candidate, font, size) <= width:
                 current = candidate

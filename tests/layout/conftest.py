@@ -43,7 +43,9 @@ class Build:
 
     @staticmethod
     def choices(name: str, labels: list[str]) -> ChoiceList:
-        return ChoiceList(name, tuple(Choice(str(i), Text.of(nl=lab)) for i, lab in enumerate(labels, 1)))
+        return ChoiceList(
+            name, tuple(Choice(str(i), Text.of(nl=lab)) for i, lab in enumerate(labels, 1))
+        )
 
     @staticmethod
     def select(
@@ -69,7 +71,9 @@ class Build:
         )
 
     @staticmethod
-    def text(name: str, label: str, *, lines: int = 0, relevant: str = "", integer: bool = False) -> Question:
+    def text(
+        name: str, label: str, *, lines: int = 0, relevant: str = "", integer: bool = False
+    ) -> Question:
         return Question(
             name=name,
             type=QuestionType.INTEGER if integer else QuestionType.TEXT,
@@ -84,7 +88,9 @@ class Build:
         return Question(name=name, type=QuestionType.NOTE, label=Text.of(nl=label))
 
     @staticmethod
-    def group(name: str, label: str, items: list[Item], *, grid: bool = False, relevant: str = "") -> Group:
+    def group(
+        name: str, label: str, items: list[Item], *, grid: bool = False, relevant: str = ""
+    ) -> Group:
         return Group(
             name=name,
             label=Text.of(nl=label),

@@ -78,7 +78,9 @@ def interior_mean(gray: np.ndarray, r: Rect, page_height: float, dpi: float) -> 
     )
 
 
-def crop(gray: np.ndarray, r: Rect, page_height: float, dpi: float, pad_mm: float = 1.0) -> np.ndarray:
+def crop(
+    gray: np.ndarray, r: Rect, page_height: float, dpi: float, pad_mm: float = 1.0
+) -> np.ndarray:
     """The pixels of ``r`` plus ``pad_mm`` all round."""
     left, top, right, bottom = to_pixels(r, page_height, dpi)
     pad = pad_mm * dpi / 25.4

@@ -38,7 +38,9 @@ def test_every_form_map_box_lies_on_a_drawn_box(default_layout, default_pages):
     assert worst < TOLERANCE_MM
 
 
-def test_both_qr_codes_on_every_page_decode_to_the_payload(default_layout, default_pages, pseudonym):
+def test_both_qr_codes_on_every_page_decode_to_the_payload(
+    default_layout, default_pages, pseudonym
+):
     fm = default_layout.form_map
     for page, gray in zip(fm.pages, default_pages, strict=True):
         expected = codes.encode_page_code(KEY, SURVEY, pseudonym, page.number)
@@ -47,7 +49,10 @@ def test_both_qr_codes_on_every_page_decode_to_the_payload(default_layout, defau
         # One in each QR area: top right and bottom left.
         for area in page.qr_areas:
             sub = crop(gray, area.rect, fm.page_height, DPI, pad_mm=2)
-            assert [b.text for b in zxingcpp.read_barcodes(sub)] == [expected], (page.number, area.corner)
+            assert [b.text for b in zxingcpp.read_barcodes(sub)] == [expected], (
+                page.number,
+                area.corner,
+            )
         status = codes.decode_page_code(expected, KEY, SURVEY)
         assert status.status is codes.CodeStatus.OK
         assert (status.pseudonym, status.page) == (pseudonym, page.number)
@@ -75,7 +80,20 @@ def _ocr(gray: np.ndarray, expected: str) -> str:
 
 
 # Characters tesseract may confuse; the page code's HMAC tells the right one apart.
-_LOOK_ALIKE = str.maketrans({"0": "O", "Q": "O", "D": "O", "1": "I", "L": "I", "J": "I", "8": "B", "5": "S", "2": "Z", "6": "G"})
+_LOOK_ALIKE = str.maketrans(
+    {
+        "0": "O",
+        "Q": "O",
+        "D": "O",
+        "1": "I",
+        "L": "I",
+        "J": "I",
+        "8": "B",
+        "5": "S",
+        "2": "Z",
+        "6": "G",
+    }
+)
 
 
 def _same_shape(reading: str, expected: str) -> bool:
@@ -87,7 +105,9 @@ def _needs_tesseract() -> None:
         pytest.skip("tesseract is not installed")
 
 
-def test_tesseract_reads_the_printed_code_of_the_first_page(default_layout, default_pages, pseudonym):
+def test_tesseract_reads_the_printed_code_of_the_first_page(
+    default_layout, default_pages, pseudonym
+):
     _needs_tesseract()
     fm = default_layout.form_map
     area = fm.page(1).qr_areas[0]
@@ -126,7 +146,9 @@ def test_page_boxes_are_exactly_a4_per_pdfinfo(default_pdf, tmp_path):
         pytest.skip("pdfinfo is not installed")
     path = tmp_path / "q.pdf"
     path.write_bytes(default_pdf)
-    out = subprocess.run(["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdfinfo", "-box", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     assert "595.276 x 841.89 pts (A4)" in out
 
 
@@ -206,7 +228,9 @@ def test_draw_page_rejects_a_page_out_of_range(default_layout):
 def test_english_layout_uses_english_texts(default_layout):
     from survey.questionnaire import default_questionnaire
 
-    english = QuestionnaireLayout(default_questionnaire(), LayoutOptions(language="en", survey_code=SURVEY))
+    english = QuestionnaireLayout(
+        default_questionnaire(), LayoutOptions(language="en", survey_code=SURVEY)
+    )
     words = " ".join(op.text for page in english.pages for op in page if hasattr(op, "text"))
     assert "page 1 of" in words
     assert "pagina" not in words
