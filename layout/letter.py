@@ -108,8 +108,9 @@ class LetterOptions:
         website: letterhead web address.
         logo: logo image, or ``None`` (the organisation name is set in type).
         signature: image of the signature, or ``None``.
-        online_url: the questionnaire URL for ``{url}`` (and the QR base).
+        online_url: the questionnaire URL for ``{url}``.
         limesurvey_sid: the LimeSurvey survey id; the QR then holds the token URL.
+        limesurvey_base: the LimeSurvey site for the token URL (default: ``online_url``).
         closing_date: for ``{einddatum}``.
         letter_date: the date printed on the letter (default: today).
         reference: "Ons kenmerk".
@@ -131,6 +132,7 @@ class LetterOptions:
     signature: Path | None = None
     online_url: str = ""
     limesurvey_sid: str = ""
+    limesurvey_base: str = ""
     closing_date: dt.date | None = None
     letter_date: dt.date | None = None
     reference: str = ""
@@ -356,6 +358,16 @@ class LetterLayout:
         canvas.setFillColorRGB(0, 0, 0)
         canvas.setFont(fonts.MONO, 10.5)
         canvas.drawString(COLUMN + QR_SIZE + mm(3), top - mm(19), pseudonyms.grouped(a.pseudonym))
+
+    def qr_url(self, a: Addressee) -> str:
+        """What the letter QR holds: the LimeSurvey URL with the token, else the plain URL."""
+        o = self.options
+        if not o.limesurvey_sid:
+            return o.online_url
+        token = pseudonyms.normalize(a.pseudonym)
+        return codes.limesurvey_url(
+            o.limesurvey_base or o.online_url, o.limesurvey_sid, token, a.language or o.language
+        )
 
     # --- single documents -----------------------------------------------------------
     def render(self, addressee: Addressee) -> bytes:

@@ -42,7 +42,7 @@ def outline_errors(gray: np.ndarray, r: Rect, page_height: float, dpi: float) ->
     """
     left, top, right, bottom = to_pixels(r, page_height, dpi)
     px_per_mm = dpi / 25.4
-    reach = int(round(px_per_mm))
+    reach = round(px_per_mm)
     rows = slice(int(top + 0.3 * (bottom - top)), int(bottom - 0.3 * (bottom - top)))
     cols = slice(int(left + 0.3 * (right - left)), int(right - 0.3 * (right - left)))
     out = np.full(4, np.inf)

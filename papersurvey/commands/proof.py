@@ -1,0 +1,45 @@
+"""``papersurvey proof DIR``: a blank questionnaire and an example letter for sign-off."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from layout.proof import make_proof
+from layout.templates import VARIANTS
+from survey.project import Project
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "proof",
+        help="render a blank questionnaire and an example letter for sign-off",
+        description=(
+            "Render the blank questionnaire (PDF, PNG previews, form map) and an example "
+            "letter for an invented addressee to DIR/out/proof/, for the municipality to sign off."
+        ),
+    )
+    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
+    p.add_argument(
+        "--letter",
+        action="append",
+        choices=VARIANTS,
+        help="letter variant to render (repeatable; default invitation_paper)",
+    )
+    p.add_argument("--all-letters", action="store_true", help="render every letter variant")
+    p.add_argument("--language", choices=("nl", "en"), default="", help="default: the round's")
+    p.add_argument("--dpi", type=float, default=100.0, help="resolution of the PNG previews")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    letters = VARIANTS if args.all_letters else tuple(args.letter or ("invitation_paper",))
+    with Project.open(args.directory) as project:
+        result = make_proof(project, letters=letters, language=args.language, dpi=args.dpi)
+    for note in result.notes:
+        print(note)
+    for path in (*result.pdfs, result.form_map):
+        print(f"wrote {path}")
+    print(f"wrote {len(result.pngs)} PNG previews to {result.folder}")
+    return 0
