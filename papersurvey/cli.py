@@ -27,6 +27,7 @@ COMMANDS = [
     "status",
     "export",
     "report",
+    "proof",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""
 
