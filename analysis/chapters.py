@@ -150,11 +150,11 @@ class ChapterBuilder:
     def side_names(self) -> list[str]:
         return [self.t(s) for s in self.sides()]
 
-    def notes(self, *extra: str, margin: bool = True) -> tuple[str, ...]:
+    def notes(self, *extra: str, margin: bool = True, sig: bool = True) -> tuple[str, ...]:
         out = [e for e in extra if e]
         if margin:
             out.append(self.t("note_margin"))
-        if self.sides():
+        if sig and self.sides():
             out.append(self.t("note_sig"))
         if self.hid_any:
             out.append(self.t("note_hidden", k=self.k))
@@ -434,9 +434,12 @@ class ChapterBuilder:
         )
         if base_hidden:
             self.hid_any = True
-        yield self.table(
-            self.label(q), header, rows, self.notes(route, margin=False), bold=(len(rows) - 1,)
-        )
+        excluded = ""
+        if scale.dont_know and cl:
+            names = [f"‘{cl.choice(c).label.get(self.t.language)}’" for c in scale.dont_know]
+            excluded = self.t("note_excluded", answers=self.t.join(names))
+        notes = self.notes(route, excluded, margin=False)
+        yield self.table(self.label(q), header, rows, notes, bold=(len(rows) - 1,))
 
     def text(self, q: Question) -> Iterator[Block]:
         values = self.r.dataset.data.get(q.name)

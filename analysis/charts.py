@@ -108,9 +108,9 @@ def bar_chart(
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, top * 1.1)
     if percent:
-        ticks = [0, 0.2, 0.4, 0.6, 0.8, 1.0] if top >= 1.0 else None
-        if ticks:
-            ax.set_xticks(ticks, [texts.percent(t) for t in ticks])
+        step = 0.2 if top > 0.6 else 0.1
+        ticks = [i * step for i in range(round(top / step) + 1)]
+        ax.set_xticks(ticks, [texts.percent(t) for t in ticks])
     else:
         ax.set_xticks(range(0, int(top) + 1, 1 if top <= 10 else 2))
     if axis_label:

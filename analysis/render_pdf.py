@@ -226,22 +226,26 @@ def _widths(block: d.TableBlock, width: float) -> list[float]:
     ncols = len(block.header)
     if ncols == 1:
         return [width]
-    need = []
-    for j in range(1, ncols):
-        words = block.header[j].split() or [""]
-        w = max(pdfmetrics.stringWidth(x, BOLD, 8.3) for x in words)
-        for row in block.rows:
-            w = max(w, pdfmetrics.stringWidth(row[j], BOLD, 8.3))
-        need.append(w + 12)
-    first = width - sum(need)
-    if first < width * 0.36:
-        shrink = (width * 0.64) / sum(need)
-        need = [w * shrink for w in need]
-        first = width * 0.36
-    return [first, *need]
+
+    def widest(texts: list[str], font: str) -> float:
+        return max((pdfmetrics.stringWidth(x, font, 8.3) for x in texts), default=0.0) + 12
+
+    need = [
+        widest([*block.header[j].split(), *(row[j] for row in block.rows)], BOLD)
+        for j in range(1, ncols)
+    ]
+    label = min(widest([r[0] for r in block.rows], FONT), width * 0.5)
+    floor = min(label, width * 0.36)
+    if width - sum(need) >= floor:
+        return [width - sum(need), *need]
+    shrink = (width - floor) / sum(need)
+    return [floor, *[w * shrink for w in need]]
 
 
-def _table(block: d.TableBlock, st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+def _table(
+    block: d.TableBlock, st: dict[str, ParagraphStyle], width: float
+) -> tuple[list[Flowable], bool]:
+    """The caption, table and notes, and whether they are short enough to keep together."""
     widths = _widths(block, width)
     data = [
         [
@@ -271,8 +275,8 @@ def _table(block: d.TableBlock, st: dict[str, ParagraphStyle], width: float) -> 
     )
     notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
     if len(block.rows) <= 12:
-        return [KeepTogether([caption, table, Spacer(1, 2), *notes]), Spacer(1, 8)]
-    return [caption, table, Spacer(1, 2), *notes, Spacer(1, 8)]
+        return [caption, table, Spacer(1, 2), *notes], True
+    return [caption, table, Spacer(1, 2), *notes], False
 
 
 _LABELS: dict[str, str] = {}
@@ -285,7 +289,7 @@ def block_label(block: d.TableBlock | d.FigureBlock) -> str:
 
 def _figure(
     block: d.FigureBlock, st: dict[str, ParagraphStyle], width: float, max_height: float
-) -> list[Flowable]:
+) -> tuple[list[Flowable], bool]:
     from PIL import Image as PILImage
 
     with PILImage.open(block.image) as im:
@@ -296,7 +300,7 @@ def _figure(
         f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
     )
     notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
-    return [KeepTogether([caption, img, *notes]), Spacer(1, 8)]
+    return [caption, img, *notes], True
 
 
 def render_pdf(doc: d.Document, path: Path) -> Path:
@@ -348,15 +352,20 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
                 pending = [Paragraph(_esc(block.text), st["h2"])]
                 continue
             if isinstance(block, d.Bullets):
-                flow = [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
-            elif isinstance(block, d.FigureBlock):
-                flow = _figure(block, st, width, template.height * 0.8)
-            else:
-                flow = _table(block, st, width)
-            if pending:
-                flow = [KeepTogether([*pending, flow[0]]), *flow[1:]]
+                story += pending
                 pending = []
-            story += flow
+                story += [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
+                continue
+            if isinstance(block, d.FigureBlock):
+                flow, keep = _figure(block, st, width, template.height * 0.8)
+            else:
+                flow, keep = _table(block, st, width)
+            if keep:
+                story.append(KeepTogether([*pending, *flow]))
+            else:
+                story += [KeepTogether([*pending, *flow[:1]]), *flow[1:]]
+            story.append(Spacer(1, 8))
+            pending = []
         story += pending
     canvas = type(
         "Canvas",

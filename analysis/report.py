@@ -105,14 +105,11 @@ def _response_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
         if hide:
             b.hid_any = True
             return [name, t.integer(r.invited), DASH, DASH, DASH, DASH]
-        return [
-            name,
-            t.integer(r.invited),
-            t.integer(r.responded),
-            t.integer(r.paper),
-            t.integer(r.online),
-            t.percent(r.rate),
-        ]
+        modes = [t.integer(r.paper), t.integer(r.online)]
+        if name != t("total") and min(r.paper, r.online) < k:
+            b.hid_any = True  # a small mode count, and the other one that would give it away
+            modes = [DASH, DASH]
+        return [name, t.integer(r.invited), t.integer(r.responded), *modes, t.percent(r.rate)]
 
     header = [t("group"), t("invited"), t("responded"), t("paper"), t("online"), t("rate")]
     total = response_rates(pop)[0]
@@ -123,13 +120,15 @@ def _response_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
         for r, h in zip(by_channel, hide, strict=True)
     ]
     rows.append(row(t("total"), total))
-    yield b.table(t("response_table"), header, rows, b.notes(margin=False), bold=(len(rows) - 1,))
+    yield b.table(
+        t("response_table"), header, rows, b.notes(margin=False, sig=False), bold=(len(rows) - 1,)
+    )
     if b.r.subgroups:
         by_group = response_rates(pop, "subgroup")
         hide = suppress_partition([r.responded for r in by_group], k)
         rows = [row(r.group or DASH, r, h) for r, h in zip(by_group, hide, strict=True)]
         rows.append(row(t("total"), total))
-        notes = b.notes(margin=False)
+        notes = b.notes(margin=False, sig=False)
         if sum(hide) >= 2:
             notes = (*notes, t("note_secondary"))
         yield b.table(

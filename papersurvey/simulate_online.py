@@ -62,6 +62,12 @@ class Tendency:
     skip: float = 0.04
 
 
+def _single_weights(name: str, k: int) -> list[float]:
+    """Fixed, uneven answer shares per question (seeded by its name), like real distributions."""
+    r = random.Random(name)
+    return [r.uniform(0.2, 1.0) ** 2 for _ in range(k)]
+
+
 def _draw(q: Question, scale: Scale, rng: random.Random, t: Tendency) -> str | None:
     if rng.random() < t.skip:
         return None
@@ -74,8 +80,7 @@ def _draw(q: Question, scale: Scale, rng: random.Random, t: Tendency) -> str | N
         weights += [weights[-1]] * (len(scale.valid) - len(weights))
         return rng.choices(scale.valid, weights=weights)[0]
     if scale.kind is Kind.SINGLE:
-        weights = [1.0 / (i + 1) ** 0.6 for i in range(len(scale.valid))]
-        return rng.choices(scale.valid, weights=weights)[0]
+        return rng.choices(scale.valid, weights=_single_weights(q.name, len(scale.valid)))[0]
     if scale.kind is Kind.MULTIPLE:
         chosen = [c for c in scale.valid if rng.random() < 0.3] or [rng.choice(scale.valid)]
         return " ".join(chosen)
