@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 
 from omr.sampling import crop_page_area
+from survey import codes
+from survey import pseudonym as pseudonyms
 from survey.units import mm
 
 # Characters of the page code as printed (see survey.codes).
@@ -71,13 +73,23 @@ def crop_code_text(
     *,
     dpi: float = 300.0,
     margin_mm: float = 2.0,
+    binarize: bool = False,
 ) -> np.ndarray:
-    """An upright, binarised crop of the printed code, padded with white for OCR."""
+    """An upright crop of the printed code, padded with white for OCR.
+
+    Args:
+        gray: the page image, 2-D ``uint8``.
+        homography: 3x3 page-to-image matrix.
+        rect_page: the printed code's rectangle, page coordinates.
+        dpi: resolution of the crop.
+        margin_mm: margin around the rectangle.
+        binarize: threshold the crop (Otsu), which helps on noisy scans.
+    """
     crop = crop_page_area(gray, homography, rect_page, dpi=dpi, margin_pt=mm(margin_mm))
-    crop = cv2.GaussianBlur(crop, (3, 3), 0)
-    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if binarize:
+        _, crop = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     pad = max(4, int(dpi / 25))
-    return cv2.copyMakeBorder(binary, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
 
 
 def _shape(text: str) -> str:
@@ -85,30 +97,47 @@ def _shape(text: str) -> str:
     return text.translate(_SHAPE)
 
 
-def _variants(field: str, alphabet: str, length: int) -> list[str]:
-    """The field itself, else every one-character repair that gives ``length`` characters."""
+# Characters OCR confuses with each other, in the printed monospace font.
+_CONFUSABLE = ("0DOQ", "5S", "8B", "1IL", "2Z", "6G", "UV", "MN")
+
+
+def _look_alikes(ch: str, alphabet: str) -> str:
+    for group in _CONFUSABLE:
+        if ch in group:
+            return ch + "".join(c for c in group if c != ch and c in alphabet)
+    return ch
+
+
+def _variants(field: str, alphabet: str, length: int, limit: int) -> list[str]:
+    """Readings of one field: look-alike combinations, then single-character repairs."""
+    out: list[str] = []
     if len(field) == length:
-        subs = [
+        options = [_look_alikes(c, alphabet) for c in field]
+        combos = [""]
+        for opts in options:
+            combos = [c + o for c in combos for o in opts][:limit]
+        out += combos
+        out += [
             field[:i] + c + field[i + 1 :] for i in range(length) for c in alphabet if c != field[i]
         ]
-        return [field, *subs]
-    if len(field) == length + 1:
-        return [field[:i] + field[i + 1 :] for i in range(len(field))]
-    if len(field) == length - 1:
-        return [field[:i] + c + field[i:] for i in range(length) for c in alphabet]
-    return [field]
+    elif len(field) == length + 1:
+        out += [field[:i] + field[i + 1 :] for i in range(len(field))]
+    elif len(field) == length - 1:
+        out += [field[:i] + c + field[i:] for i in range(length) for c in alphabet]
+    return out or [field]
 
 
-def code_candidates(text: str, survey: str, limit: int = 1200) -> list[str]:
+def code_candidates(text: str, survey: str, limit: int = 2000) -> list[str]:
     """Plausible page codes from an OCR reading, most literal first.
 
-    The reading is split on ``:`` into the five fields; each field gets the
-    look-alike repairs its alphabet allows, and a survey field that looks
-    like ``survey`` is read as ``survey``. Then one misread, dropped or extra
-    character in the pseudonym, or one misread character in the MAC, is
-    tried. Every candidate must still pass the 40-bit HMAC check, so the
+    The reading is split on ``:`` into the five fields. A survey field that
+    looks like ``survey`` is read as ``survey``; the page is read as digits.
+    The pseudonym and the MAC get every combination of look-alike characters
+    their alphabets allow (``0``/``D``, ``5``/``S`` ...), then every single
+    misread, dropped or extra character; pseudonyms must have a valid check
+    character. Every candidate must still pass the 40-bit HMAC check, so the
     chance that any of ``limit`` candidates verifies by accident is below
-    ``limit / 2**40`` (about 1e-9).
+    ``limit / 2**40`` (about 2e-9).
 
     Args:
         text: the OCR reading.
@@ -122,14 +151,17 @@ def code_candidates(text: str, survey: str, limit: int = 1200) -> list[str]:
         _, found_survey, who, page, mac = parts
         if _shape(found_survey) == _shape(survey):
             found_survey = survey
-        who = who.translate(_TO_CROCKFORD)
         page = page.translate(_TO_DIGIT)
-        mac = mac.translate(_TO_BASE32)
-        out.append(":".join(["PS1", found_survey, who, page, mac]))
-        for w in _variants(who, _CROCKFORD, 9)[1:]:
-            out.append(":".join(["PS1", found_survey, w, page, mac]))
-        for m in _variants(mac, _BASE32, 8)[1:]:
-            out.append(":".join(["PS1", found_survey, who, page, m]))
+        # The pseudonym's check character weeds out most look-alike combinations.
+        people = [
+            w
+            for w in _variants(who.translate(_TO_CROCKFORD), _CROCKFORD, 9, 512)
+            if pseudonyms.is_valid(w)
+        ]
+        if _shape(who) == _shape(codes.TEMPLATE_PSEUDONYM):
+            people.insert(0, codes.TEMPLATE_PSEUDONYM)
+        macs = _variants(mac.translate(_TO_BASE32), _BASE32, 8, 256)
+        out += [":".join(["PS1", found_survey, w, page, m]) for w in people for m in macs]
     seen: dict[str, None] = {}
     for c in out:
         if c:

@@ -1,9 +1,9 @@
 """Open-text areas: is anything written, and where is the clip?
 
 Each writing area is resampled upright at a coarse step (1 pt): handwriting
-is far larger than that. The printed writing lines are found as rows inked
-across most of the area and left out, with their neighbours; what remains
-dark is writing. The result gives the area in page and image coordinates so
+is far larger than that. The printed writing lines are found as long straight
+horizontal runs and left out, with a sample of slack around them; what
+remains dark is writing. The result gives the area in page and image coordinates so
 ingest can cut a clip for the review UI; an optional OCR engine gives a
 draft transcription.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from omr.ocr_code import TextOcr
@@ -21,9 +22,11 @@ from survey.pageresult import TextResult
 from survey.units import POINTS_PER_INCH, page_to_image, pixel_bounds, rect_corners
 
 _STEP_PT = 1.0
-_LINE_SHARE = 0.5  # a row inked over this share of its width is a printed line
+_LINE_PT = 61  # a straight horizontal run this long (points) is a printed line
 _STROKE = 0.35  # a sample this dark (share of paper-to-black) is writing
+_FAINT = 0.12  # a printed line is at least this dark
 _EDGE_PT = 2.0  # the area's border is left out (outline, registration slack)
+_MARGIN_PT = 6.0  # the crop reaches this far beyond the area
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class TextMeasure:
 
     Attributes:
         ink: share of the area (printed lines excluded) covered by writing.
-        rows: rows of the area that were not printed lines.
+        rows: rows of the area free of printed lines.
     """
 
     ink: float
@@ -55,19 +58,28 @@ def measure_text_area(
         black: gray value of solid print on this page.
     """
     left, top, right, bottom = rect_page
-    inner = (left + _EDGE_PT, top + _EDGE_PT, right - _EDGE_PT, bottom - _EDGE_PT)
-    crop = crop_page_area(gray, homography, inner, dpi=POINTS_PER_INCH / _STEP_PT)
+    # Crop beyond the area so a printed line on its border is seen whole.
+    grow = _MARGIN_PT
+    crop = crop_page_area(
+        gray,
+        homography,
+        (left - grow, top - grow, right + grow, bottom + grow),
+        dpi=POINTS_PER_INCH / _STEP_PT,
+    )
     paper = float(np.percentile(crop, 90))
     span = max(paper - black, 60.0)
-    dark = (paper - crop.astype(np.float32)) / span > _STROKE
-    row_share = dark.mean(axis=1)
-    lines = row_share > _LINE_SHARE
-    # Printed lines are thin; blur and slight skew spread them over a neighbouring row.
-    lines = lines | np.roll(lines, 1) | np.roll(lines, -1)
-    keep = ~lines
-    if not keep.any():
-        return TextMeasure(ink=0.0, rows=0)
-    return TextMeasure(ink=float(dark[keep].mean()), rows=int(keep.sum()))
+    darkness = (paper - crop.astype(np.float32)) / span
+    dark = (darkness > _STROKE).astype(np.uint8)
+    # Printed writing lines are long and straight (and often light gray):
+    # what survives an opening with a long horizontal kernel of a lenient
+    # threshold is print (with a row of slack either side).
+    faint = (darkness > _FAINT).astype(np.uint8)
+    lines = cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, _LINE_PT), np.uint8))
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    cut = round((grow + _EDGE_PT) / _STEP_PT)
+    writing = (dark & (1 - lines))[cut:-cut, cut:-cut]
+    rows = int((lines[cut:-cut, cut:-cut].max(axis=1) == 0).sum())
+    return TextMeasure(ink=float(writing.mean()) if writing.size else 0.0, rows=rows)
 
 
 def read_text_areas(

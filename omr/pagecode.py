@@ -100,27 +100,29 @@ def read_code(
             return reading
         damaged = damaged or reading
     if ocr is not None:
-        for area in areas:
-            crop = crop_code_text(
-                gray,
-                homography,
-                _page_rect(area.text_rect.as_tuple(), form_map.page_height),
-                dpi=params.ocr_dpi,
-            )
-            attempts += 1
-            text = ocr(crop)
-            if not text:
-                continue
-            for candidate in code_candidates(text, survey):
-                code = decode_page_code(candidate, key, survey)
-                if code.status in (CodeStatus.OK, CodeStatus.TEMPLATE):
-                    return CodeReading(code, f"ocr:{area.corner}", attempts, text)
-            # An OCR reading that does not verify says nothing certain: a misread
-            # foreign-looking code is far likelier than a real foreign page here.
-            unsure = PageCode(
-                CodeStatus.DAMAGED, reason="the printed code read by OCR does not verify"
-            )
-            damaged = damaged or CodeReading(unsure, f"ocr:{area.corner}", attempts, text)
+        for binarize in (False, True):
+            for area in areas:
+                crop = crop_code_text(
+                    gray,
+                    homography,
+                    _page_rect(area.text_rect.as_tuple(), form_map.page_height),
+                    dpi=params.ocr_dpi,
+                    binarize=binarize,
+                )
+                attempts += 1
+                text = ocr(crop)
+                if not text:
+                    continue
+                for candidate in code_candidates(text, survey):
+                    code = decode_page_code(candidate, key, survey)
+                    if code.status in (CodeStatus.OK, CodeStatus.TEMPLATE):
+                        return CodeReading(code, f"ocr:{area.corner}", attempts, text)
+                # An OCR reading that does not verify says nothing certain: a misread
+                # foreign-looking code is far likelier than a real foreign page here.
+                unsure = PageCode(
+                    CodeStatus.DAMAGED, reason="the printed code read by OCR does not verify"
+                )
+                damaged = damaged or CodeReading(unsure, f"ocr:{area.corner}", attempts, text)
     if damaged is not None:
         return CodeReading(damaged.code, damaged.source, attempts, damaged.raw)
     return CodeReading(None, "", attempts, "")

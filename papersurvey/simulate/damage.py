@@ -256,6 +256,8 @@ def scan(
         out = cv2.GaussianBlur(out, (0, 0), sigma)
     if damage.noise > 0:
         noise = np.empty(out.shape, dtype=np.int16)
+        # OpenCV's generator is fast but global: seed it from ours, so a seed still decides all.
+        cv2.setRNGSeed(int(rng.integers(2**31)))
         cv2.randn(noise, 0, damage.noise)
         out = cv2.add(out.astype(np.int16), noise, dtype=cv2.CV_16S).clip(0, 255).astype(np.uint8)
     if damage.quarter:

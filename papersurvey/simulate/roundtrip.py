@@ -1,0 +1,115 @@
+"""The round trip: simulated respondents through the real OMR, scored against the truth.
+
+Used by ``benchmarks/accuracy.py`` (``make accuracy``: 2,000 pages) and by the
+reduced round trip in the tests (about 50 pages). Pages are read as ingest
+reads them: measured in a first pass, calibrated per batch of pages, then
+classified (see :mod:`omr.page`).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from omr.calibration import Calibration, fit_calibration
+from omr.checkboxes import BoxMeasures
+from omr.ocr_code import TesseractOcr
+from omr.page import PageMeasurement, finish_page, measure_page
+from papersurvey.simulate.evaluate import summarize
+from papersurvey.simulate.forms import default_layout
+from papersurvey.simulate.sheets import SheetTruth, simulate_respondent
+from survey.pageresult import PageResult
+from survey.pseudonym import ALPHABET, check_character
+
+SURVEY = "KBO-SIM"
+KEY = bytes(range(32))
+BATCH_PAGES = 250  # pages per calibration batch, as ingest would see one scan batch
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    """Results of a round trip.
+
+    Attributes:
+        pairs: ``(result, truth)`` per page, results with the batch calibration.
+        defaults: results of the same pages with the default thresholds.
+        calibrations: the fitted calibration of each batch.
+        omr_seconds: time spent in the OMR's first pass (measuring), all pages.
+        measured: ``(truth, first pass)`` per page, for tuning.
+    """
+
+    pairs: list[tuple[PageResult, SheetTruth]]
+    defaults: list[tuple[PageResult, SheetTruth]]
+    calibrations: list[Calibration]
+    omr_seconds: float
+    measured: list[tuple[SheetTruth, PageMeasurement]]
+
+    def report(self) -> dict[str, Any]:
+        """Figures overall and per damage kind (see :mod:`papersurvey.simulate.evaluate`)."""
+        return summarize(self.pairs)
+
+
+def pseudonym_for(rng: np.random.Generator) -> str:
+    """A valid pseudonym drawn from ``rng`` (reproducible, unlike the real generator)."""
+    body = "".join(ALPHABET[i] for i in rng.integers(0, len(ALPHABET), 8))
+    return body + check_character(body)
+
+
+def measure_respondent(
+    seed: int, index: int, ocr: bool = True
+) -> list[tuple[SheetTruth, PageMeasurement, float]]:
+    """Simulate respondent ``index`` of run ``seed`` and measure their pages (first OMR pass)."""
+    layout = default_layout(SURVEY)
+    rng = np.random.default_rng([seed, index])
+    sheets = simulate_respondent(layout, layout.questionnaire, KEY, pseudonym_for(rng), rng)
+    engine = TesseractOcr() if ocr else None
+    out = []
+    for sheet in sheets:
+        start = time.perf_counter()
+        m = measure_page(sheet.image, layout.form_map, key=KEY, survey=SURVEY, ocr=engine)
+        out.append((sheet.truth, m, time.perf_counter() - start))
+    return out
+
+
+def run_roundtrip(pages: int, seed: int, *, workers: int = 1, ocr: bool = True) -> RoundTrip:
+    """Simulate and read ``pages`` pages (whole respondents, the last one cut).
+
+    Args:
+        pages: how many pages.
+        seed: the run's seed; respondent ``i`` draws from ``default_rng([seed, i])``.
+        workers: processes (1 = in this process).
+        ocr: use tesseract for the printed code when both QR codes fail.
+    """
+    layout = default_layout(SURVEY)
+    per = len(layout.form_map.pages)
+    respondents = (pages + per - 1) // per
+    measured: list[tuple[SheetTruth, PageMeasurement]] = []
+    seconds = 0.0
+    if workers <= 1:
+        chunks: Any = (measure_respondent(seed, i, ocr) for i in range(respondents))
+    else:
+        pool = ProcessPoolExecutor(workers)
+        chunks = pool.map(
+            measure_respondent, [seed] * respondents, range(respondents), [ocr] * respondents
+        )
+    try:
+        for chunk in chunks:
+            measured += [(t, m) for t, m, _ in chunk]
+            seconds += sum(s for *_, s in chunk)
+    finally:
+        if workers > 1:
+            pool.shutdown()
+    measured = measured[:pages]
+    form_map = layout.form_map
+    pairs, calibrations = [], []
+    for start in range(0, len(measured), BATCH_PAGES):
+        batch = measured[start : start + BATCH_PAGES]
+        cal = fit_calibration(BoxMeasures.concat([m.boxes for _, m in batch]))
+        calibrations.append(cal)
+        pairs += [(finish_page(m, form_map, calibration=cal), t) for t, m in batch]
+    defaults = [(finish_page(m, form_map), t) for t, m in measured]
+    return RoundTrip(pairs, defaults, calibrations, seconds, measured)
