@@ -130,6 +130,12 @@ def run_demo(
     if online:
         run("online import", "import_online", ["import-online", str(d), online], "online responses")
     run("export", "export", ["export", str(d)], f"{d}/out/")
-    run("report", "report", ["report", str(d)], f"{d}/out/report/")
+    previous, reference = steps.simulate_comparisons(d, options)
+    run(
+        "report",
+        "report",
+        ["report", str(d), "--previous", str(previous), "--reference", str(reference)],
+        f"{d}/out/report/ (with the previous round and a reference group)",
+    )
     run("status", "status", ["status", str(d)], "summary above")
     return report

@@ -93,3 +93,19 @@ def simulate_online_export(directory: Path, options: DemoOptions) -> str | None:
 
     path = simulate(directory, email_rate=options.online_response_rate, seed=options.seed)
     return str(path)
+
+
+def simulate_comparisons(directory: Path, options: DemoOptions) -> tuple[Path, Path]:
+    """A previous round's export and a reference group's figures, for the report's comparisons."""
+    from papersurvey.simulate_online import simulate_previous_round, simulate_reference
+
+    with Project.open(directory) as project:
+        questionnaire = project.load_questionnaire()
+    folder = directory / "comparison"
+    previous = simulate_previous_round(
+        questionnaire, folder / "previous-round-data.csv", seed=options.seed - 2
+    )
+    reference = simulate_reference(
+        questionnaire, folder / "reference-group.csv", seed=options.seed - 3
+    )
+    return previous, reference
