@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.migrations import v001_initial, v002_scan_ingest
+from survey.migrations import v001_initial, v002_scan_ingest, v003_review_operators
 
 
 @dataclass(frozen=True)
@@ -29,5 +29,6 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("initial schema", v001_initial.SQL),
     Migration("scan batches, page positions, box measures, clips", v002_scan_ingest.SQL),
+    Migration("review operators", v003_review_operators.SQL),
 )
 """Every migration, oldest first; the schema version is the length of this tuple."""
