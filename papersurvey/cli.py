@@ -22,11 +22,13 @@ from survey.errors import ExitCode, PaperSurveyError
 COMMANDS = [
     "new",
     "import_addresses",
+    "print_cmd",
     "import_online",
     "scan",
     "status",
     "export",
     "report",
+    "reminders",
     "proof",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""

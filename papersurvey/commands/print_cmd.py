@@ -1,0 +1,101 @@
+"""``papersurvey print DIR``: the invitation batches for the print shop.
+
+(The module is not called ``print.py`` so it does not shadow the builtin.)
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from print_batches.invitations import PrintOptions, print_invitations
+from print_batches.run import RunReport
+from print_batches.variants import PrintChannel
+from survey.project import Project
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``print`` and ``reminders``."""
+    p.add_argument(
+        "--batch-size",
+        type=_positive,
+        metavar="N",
+        help="respondents per batch PDF (default: print.batch_size in survey.toml, 500)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="rendering processes (default: all cores; 1 renders in this process)",
+    )
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "print",
+        help="make the print batches (letters and questionnaires) for the print shop",
+        description=(
+            "Render the invitation letters, with the personalised paper questionnaire where the "
+            "channel asks for it, in postal order, as batch PDFs with a manifest per batch and a "
+            "job ticket, into DIR/print/invitation/. Every set is recorded in the store."
+        ),
+    )
+    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
+    p.add_argument(
+        "--channel",
+        choices=[c.value for c in PrintChannel],
+        default=PrintChannel.AUTO.value,
+        help=(
+            "auto: per respondent as imported (paper gets the questionnaire, e-mail is invited "
+            "by e-mail and not printed); paper: everyone gets letter + questionnaire; "
+            "letter: everyone gets the letter with the online link only (default: auto)"
+        ),
+    )
+    add_run_options(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an earlier invitation run (only if it was never sent; pseudonyms stay)",
+    )
+    p.set_defaults(func=run)
+
+
+def format_report(report: RunReport) -> str:
+    """The run's report as text for a person."""
+    variants = ", ".join(f"{n} {v}" for v, n in report.by_variant.items())
+    lines = [
+        f"{'Replaced' if report.replaced else 'Made'} {report.run}: {report.sets} sets in "
+        f"{report.batches} batch(es) in {report.folder}",
+        f"  envelopes: {variants}",
+        f"  pages: {report.pages} ({report.blank_pages} blank backs), sheets: {report.sheets}",
+        f"  rendered in {report.seconds:.1f} s ({report.pages_per_second:.0f} pages/s)",
+    ]
+    if report.not_printed:
+        left = ", ".join(f"{n} {why}" for why, n in report.not_printed.items())
+        lines.append(f"  not printed: {left}")
+    lines.append("  send the folder to the print shop; jobticket.json lists every file's SHA-256")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = PrintOptions(
+        channel=PrintChannel(args.channel),
+        batch_size=args.batch_size,
+        force=args.force,
+        workers=args.workers,
+    )
+    with Project.open(args.directory) as project:
+        report = print_invitations(project, options, progress=args.progress)
+    print(format_report(report))
+    return 0

@@ -1,0 +1,57 @@
+"""``papersurvey reminders DIR``: reminder letters for those who have not responded."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from papersurvey.commands.print_cmd import _positive, add_run_options, format_report
+from print_batches.reminders import ReminderOptions, print_reminders
+from survey.project import Project
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "reminders",
+        help="make reminder batches for everyone who has not responded yet",
+        description=(
+            "Render reminder letters for every respondent who was sent a printed invitation and "
+            "has not responded on paper or online, as batches in DIR/print/reminder-N/, and "
+            "record them in the store."
+        ),
+    )
+    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
+    p.add_argument(
+        "--with-questionnaire",
+        action="store_true",
+        help="enclose a fresh copy of the personalised paper questionnaire",
+    )
+    p.add_argument(
+        "--round",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="which reminder this is: 1 for the first (default), 2 for a second reminder",
+    )
+    add_run_options(p)
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an earlier run of the same reminder round (only if it was never sent)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = ReminderOptions(
+        with_questionnaire=args.with_questionnaire,
+        round=args.round,
+        batch_size=args.batch_size,
+        force=args.force,
+        workers=args.workers,
+    )
+    with Project.open(args.directory) as project:
+        report = print_reminders(project, options, progress=args.progress)
+    print(format_report(report))
+    return 0

@@ -1,0 +1,239 @@
+"""Render one batch: every set's letter and questionnaire into one PDF, plus its manifest.
+
+This is the hot path. Per batch PDF, the static content of every
+questionnaire page, of the letter and of the blank back is drawn once as a
+form XObject; per respondent only the letter's personal text, the QR codes
+and the printed codes are added. The batch runs in a worker process
+(:mod:`print_batches.parallel`): :func:`init_renderer` builds the layouts
+once per process, :func:`render_batch` renders a job and returns a small
+:class:`BatchResult`.
+
+A set is ``letter [+ blank back] [+ questionnaire [+ blank back]]``: every
+part starts on a new sheet in duplex, so the questionnaire never shares a
+sheet with the letter (see :mod:`print_batches.variants`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+
+from layout import fonts, letter
+from print_batches.batches import BatchJob
+from print_batches.jobticket import BatchSummary
+from print_batches.manifest import ManifestRow, write_manifest
+from print_batches.painters import LetterPainter, QuestionnairePainter
+from print_batches.variants import blanks_after, sheets
+from survey.project import Project
+from survey.units import A4_HEIGHT_PT, A4_WIDTH_PT
+
+log = logging.getLogger("papersurvey.print.assemble")
+
+BLANK_TEXT = {
+    "nl": "Deze pagina is bewust leeg gelaten.",
+    "en": "This page is intentionally left blank.",
+}
+RUN_LABEL = {"invitation": "uitnodiging", "reminder": "herinnering"}
+MARK_SIZE = 6.5  # the batch/sequence mark on a set's first page, points
+# Bottom left, on the letter's left margin, halfway between the lowest body line
+# and the sheet edge: clear of the envelope window (top left) and of the edge
+# margin printers cannot print in.
+MARK_X = letter.LEFT
+MARK_Y = letter.BODY_BOTTOM / 2
+_BLANK_FORM = "psblank_{}"
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """What a worker needs to build its renderer (small and picklable).
+
+    Attributes:
+        project_dir: the project folder; the worker opens it read-only.
+        run: the run name, printed in the batch mark.
+        duplex: print on both sides: insert blank backs.
+        survey_info: survey id, code, municipality, title, version (job ticket, PDF metadata).
+        producer: program and version for the PDF metadata.
+        naive: draw every page in full per respondent (the benchmark's baseline).
+    """
+
+    project_dir: Path
+    run: str
+    duplex: bool
+    survey_info: dict[str, str] = field(default_factory=dict)
+    producer: str = ""
+    naive: bool = False
+
+    @classmethod
+    def for_project(cls, project: Project, *, run: str, naive: bool = False) -> RenderSpec:
+        s = project.settings
+        q = project.load_questionnaire()
+        return cls(
+            project_dir=project.paths.root,
+            run=run,
+            duplex=s.print.duplex,
+            survey_info={
+                "id": s.survey.id,
+                "code": s.survey.code,
+                "title": s.survey.title,
+                "municipality": s.survey.municipality,
+                "form_id": q.form_id,
+                "questionnaire_version": q.version,
+                "version_hash": q.version_hash,
+            },
+            producer=f"papersurvey {_version()}",
+            naive=naive,
+        )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What comes back from a worker: the batch totals and its manifest rows."""
+
+    summary: BatchSummary
+    rows: tuple[ManifestRow, ...]
+
+
+class Renderer:
+    """The per-process rendering state: layouts built once, reused for every batch."""
+
+    def __init__(self, spec: RenderSpec) -> None:
+        fonts.register_fonts()
+        self.spec = spec
+        project = Project.open(spec.project_dir)
+        self.questionnaires = QuestionnairePainter(project, naive=spec.naive)
+        self.letters = LetterPainter(project, naive=spec.naive)
+
+    def render(self, job: BatchJob) -> BatchResult:
+        """Render ``job`` to ``<out_dir>/batch-NNN.pdf`` and its manifest CSV."""
+        spec = self.spec
+        path = job.out_dir / job.pdf_name
+        # The initial font is the canvas's default in every page preamble: with the
+        # default (Helvetica) poppler would list an unembedded font.
+        canvas = Canvas(
+            str(path),
+            pagesize=(A4_WIDTH_PT, A4_HEIGHT_PT),
+            pageCompression=1,
+            initialFontName=fonts.REGULAR,
+        )
+        self._metadata(canvas, job)
+        rows: list[ManifestRow] = []
+        page = 1
+        variants: Counter[str] = Counter()
+        total_blanks = 0
+        count = len(job.recipients)
+        for seq, r in enumerate(job.recipients, start=1):
+            first = page
+            blanks = 0
+            self._mark(canvas, job, seq, count)
+            n = self.letters.draw(canvas, r)
+            canvas.showPage()
+            page += n
+            blanks += self._blanks(canvas, n, r.language)
+            page += blanks
+            q_first = 0
+            if r.variant.with_questionnaire:
+                q_first = page
+                n = self.questionnaires.draw(canvas, r)
+                page += n
+                b = self._blanks(canvas, n, r.language)
+                blanks += b
+                page += b
+            pages = page - first
+            rows.append(
+                ManifestRow(
+                    batch=job.batch,
+                    sequence=seq,
+                    pseudonym=r.pseudonym,
+                    postcode=r.postcode,
+                    first_page=first,
+                    page_count=pages,
+                    sheet_count=sheets(pages, spec.duplex),
+                    variant=r.variant.value,
+                    questionnaire_first_page=q_first,
+                    blank_pages=blanks,
+                )
+            )
+            variants[r.variant.value] += 1
+            total_blanks += blanks
+        canvas.save()
+        write_manifest(job.out_dir / job.manifest_name, rows)
+        summary = BatchSummary(
+            batch=job.batch,
+            pdf=job.pdf_name,
+            manifest=job.manifest_name,
+            sets=count,
+            pages=page - 1,
+            sheets=sum(row.sheet_count for row in rows),
+            blank_pages=total_blanks,
+            first_postcode=rows[0].postcode if rows else "",
+            last_postcode=rows[-1].postcode if rows else "",
+            variants=dict(variants),
+        )
+        return BatchResult(summary, tuple(rows))
+
+    # --- pieces -------------------------------------------------------------------
+    def _metadata(self, canvas: Canvas, job: BatchJob) -> None:
+        info = self.spec.survey_info
+        canvas.setTitle(
+            f"{info.get('title', '')} - {job.run} - batch {job.batch} van {job.batch_count}"
+        )
+        canvas.setAuthor(info.get("municipality") or "papersurvey")
+        canvas.setSubject(
+            f"{info.get('code', '')} {job.run} batch {job.batch:03d}: "
+            f"{len(job.recipients)} sets in postal order"
+        )
+        canvas.setCreator(self.spec.producer)
+        canvas.setKeywords(["papersurvey", info.get("code", ""), job.run, job.batch_id])
+
+    def _mark(self, canvas: Canvas, job: BatchJob, seq: int, count: int) -> None:
+        """The inserting check on a set's first page: run, batch, sequence."""
+        kind = job.run.split("-")[0]
+        label = RUN_LABEL.get(kind, kind)
+        if kind == "reminder":
+            label += f" {job.run.split('-')[1]}"
+        canvas.setFillGray(0.35)
+        canvas.setFont(fonts.REGULAR, MARK_SIZE)
+        canvas.drawString(
+            MARK_X,
+            MARK_Y,
+            f"{label} · batch {job.batch:03d}/{job.batch_count:03d} · set {seq:04d}/{count:04d}",
+        )
+        canvas.setFillGray(0)
+
+    def _blanks(self, canvas: Canvas, pages: int, language: str) -> int:
+        """Blank backs after a part of ``pages`` pages; returns how many were added."""
+        n = blanks_after(pages, self.spec.duplex)
+        lang = language if language in BLANK_TEXT else "nl"
+        name = _BLANK_FORM.format(lang)
+        for _ in range(n):
+            if not canvas.hasForm(name):
+                canvas.beginForm(name, 0, 0, A4_WIDTH_PT, A4_HEIGHT_PT)
+                canvas.setFillGray(0.45)
+                canvas.setFont(fonts.ITALIC, 9)
+                canvas.drawCentredString(A4_WIDTH_PT / 2, A4_HEIGHT_PT / 2, BLANK_TEXT[lang])
+                canvas.endForm()
+            canvas.doForm(name)
+            canvas.showPage()
+        return n
+
+
+def _version() -> str:
+    try:
+        return metadata.version("papersurvey")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def init_renderer(spec: RenderSpec) -> Renderer:
+    """Worker initialiser: build the layouts once per process."""
+    return Renderer(spec)
+
+
+def render_batch(renderer: Renderer, job: BatchJob) -> BatchResult:
+    """Worker task: render one batch."""
+    return renderer.render(job)

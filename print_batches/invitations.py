@@ -1,0 +1,62 @@
+"""``papersurvey print``: the invitation run.
+
+The library entry point behind the command; the CLI only parses arguments
+into :class:`PrintOptions` and prints the :class:`~print_batches.run.RunReport`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from print_batches.batches import INVITATION_RUN
+from print_batches.parallel import Executor, make_executor
+from print_batches.recipients import select_invitations
+from print_batches.run import RunReport, produce_run
+from print_batches.variants import PrintChannel
+from survey.progress import NullProgressBar, ProgressFactory
+from survey.project import Project
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """What ``papersurvey print`` needs.
+
+    Attributes:
+        channel: ``auto`` (per respondent), ``paper`` or ``letter`` for everyone.
+        batch_size: sets per batch PDF; ``None`` takes ``print.batch_size`` from survey.toml.
+        force: replace an earlier invitation run (pseudonyms stay the same).
+        workers: rendering processes; ``None`` for all cores, 1 to render in this process.
+    """
+
+    channel: PrintChannel = PrintChannel.AUTO
+    batch_size: int | None = None
+    force: bool = False
+    workers: int | None = None
+
+
+def print_invitations(
+    project: Project,
+    options: PrintOptions,
+    *,
+    executor: Executor | None = None,
+    progress: ProgressFactory = NullProgressBar,
+) -> RunReport:
+    """Produce the invitation batches under ``print/invitation/`` and record them.
+
+    Raises:
+        ConflictError: an invitation run exists and ``options.force`` is false.
+        ProjectError: nobody to print for, or addresses and store disagree.
+    """
+    batch_size = options.batch_size or project.settings.print.batch_size
+    selection = select_invitations(project, options.channel)
+    return produce_run(
+        project,
+        INVITATION_RUN,
+        selection.recipients,
+        batch_size=batch_size,
+        force=options.force,
+        executor=executor if executor is not None else make_executor(options.workers),
+        progress=progress,
+        options={"channel": options.channel.value, "batch_size": batch_size},
+        not_printed=selection.left_out,
+    )

@@ -1,0 +1,221 @@
+"""One print run, from recipients to a finished folder under ``print/``.
+
+Staged as inspect -> validate -> process -> report:
+
+1. the caller (``print_invitations`` or ``print_reminders``) picks the
+   recipients and their envelope variants;
+2. :func:`produce_run` refuses to overwrite an earlier run unless forced, and
+   refuses an empty run;
+3. the batches are rendered by the executor (all cores by default) into a
+   hidden ``print/.<run>.partial`` folder;
+4. the job ticket is written, the folder is moved into place and every set is
+   recorded in the store, the last two together: a crash leaves either the
+   old run or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from print_batches.assemble import BatchResult, RenderSpec, init_renderer, render_batch
+from print_batches.batches import Recipient, plan_batches
+from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
+from print_batches.parallel import Executor, ProcessExecutor
+from print_batches.records import record_run, run_record
+from survey.errors import ConflictError, ProjectError
+from survey.progress import NullProgressBar, ProgressFactory
+from survey.project import Project
+
+log = logging.getLogger("papersurvey.print")
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What a run produced (also printed by the CLI).
+
+    Attributes:
+        run: the run name.
+        folder: the run folder under ``print/``.
+        batches, sets, pages, sheets, blank_pages: totals over all batches.
+        by_variant: sets per envelope variant.
+        not_printed: respondents left out, per reason.
+        seconds: wall-clock time of rendering and writing.
+        replaced: whether an earlier run was replaced (``--force``).
+    """
+
+    run: str
+    folder: Path
+    batches: int
+    sets: int
+    pages: int
+    sheets: int
+    blank_pages: int
+    by_variant: dict[str, int]
+    not_printed: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    replaced: bool = False
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+
+def check_overwrite(project: Project, run: str, force: bool, hint: str = "") -> bool:
+    """Whether an earlier ``run`` exists; refuse to go on unless ``force``.
+
+    Raises:
+        ConflictError: the run exists (files or store records) and ``force`` is false.
+    """
+    folder = project.paths.print / run
+    files = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    record = run_record(project.store, run)
+    if not files and record is None:
+        return False
+    if force:
+        log.warning("replacing the earlier %s run (--force)", run)
+        return True
+    ticket = read_ticket(folder) or {}
+    made = ticket.get("created_at") or (record.sent_at if record else "an earlier run")
+    pdfs = sum(1 for f in files if f.endswith(".pdf"))
+    sets = record.sets if record else ticket.get("totals", {}).get("sets", "?")
+    raise ConflictError(
+        f"{folder} already holds the {run} run made on {made}: {pdfs} batch PDF(s), "
+        f"{sets} set(s) recorded as sent in the store. They may be at the print shop already, "
+        "and printing again would produce different files for the same people. "
+        "Nothing was changed. If you are sure the earlier batches were never sent, run again "
+        "with --force to replace them; pseudonyms stay the same." + (f" {hint}" if hint else "")
+    )
+
+
+def produce_run(
+    project: Project,
+    run: str,
+    recipients: Sequence[Recipient],
+    *,
+    batch_size: int,
+    force: bool = False,
+    executor: Executor | None = None,
+    progress: ProgressFactory = NullProgressBar,
+    options: Mapping[str, Any] | None = None,
+    not_printed: Mapping[str, int] | None = None,
+    naive: bool = False,
+    conflict_hint: str = "",
+) -> RunReport:
+    """Render, check in and record one run.
+
+    Args:
+        project: the open project.
+        run: ``invitation`` or ``reminder-N``.
+        recipients: the envelopes, in any order (they are sorted for the post).
+        batch_size: sets per batch PDF.
+        force: replace an earlier run of the same name.
+        executor: where batches are rendered; default a process pool on all cores.
+        progress: progress bar factory (counts sets).
+        options: the options to write into the job ticket.
+        not_printed: respondents left out, per reason, for the report.
+        naive: draw every page in full for every respondent (the benchmark's baseline).
+        conflict_hint: an extra sentence for the refusal to overwrite.
+
+    Raises:
+        ConflictError: the run exists and ``force`` is false.
+        ProjectError: there is nobody to print for.
+    """
+    replaced = check_overwrite(project, run, force, conflict_hint)
+    if not recipients:
+        raise ProjectError(
+            f"nobody to print for in the {run} run. " + _explain_nobody(not_printed or {})
+        )
+    print_dir = project.paths.print
+    print_dir.mkdir(exist_ok=True)
+    partial = print_dir / f".{run}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    created = datetime.now(UTC).replace(microsecond=0)
+    sent_at = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    spec = RenderSpec.for_project(project, run=run, naive=naive)
+    jobs = plan_batches(recipients, batch_size, run, partial)
+    executor = executor if executor is not None else ProcessExecutor()
+
+    started = time.perf_counter()
+    results: list[BatchResult] = []
+    try:
+        with progress(total=len(recipients), desc=f"printing {run}", unit="set") as bar:
+            for result in executor.run(init_renderer, spec, render_batch, jobs):
+                results.append(result)
+                bar.update(result.summary.sets)
+                log.info(
+                    "batch %s/%03d: %d sets, %d pages",
+                    run,
+                    result.summary.batch,
+                    result.summary.sets,
+                    result.summary.pages,
+                )
+        ticket = build_ticket(
+            run_dir=partial,
+            run_name=run,
+            survey=spec.survey_info,
+            duplex=spec.duplex,
+            batches=[r.summary for r in results],
+            created_at=created,
+            producer=spec.producer,
+            options=options,
+        )
+        write_ticket(partial, ticket)
+        rows = [row for r in sorted(results, key=lambda r: r.summary.batch) for row in r.rows]
+        folder = print_dir / run
+        with project.store.transaction():
+            record_run(project.store, run, rows, sent_at, replace=replaced)
+            _swap_in(partial, folder)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    seconds = time.perf_counter() - started
+    totals = ticket["totals"]
+    by_variant: Counter[str] = Counter()
+    for r in results:
+        by_variant.update(r.summary.variants)
+    return RunReport(
+        run=run,
+        folder=folder,
+        batches=totals["batches"],
+        sets=totals["sets"],
+        pages=totals["pages"],
+        sheets=totals["sheets"],
+        blank_pages=totals["blank_pages"],
+        by_variant=dict(sorted(by_variant.items())),
+        not_printed=dict(not_printed or {}),
+        seconds=seconds,
+        replaced=replaced,
+    )
+
+
+def _swap_in(partial: Path, folder: Path) -> None:
+    """Move the finished run folder into place, replacing an earlier one."""
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.replace(old)
+    try:
+        partial.replace(folder)
+    except BaseException:
+        if old.exists():
+            old.replace(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    if not (folder / FILE_NAME).is_file():  # pragma: no cover - defensive
+        raise ProjectError(f"{folder} has no job ticket after writing; run again.")
+
+
+def _explain_nobody(not_printed: Mapping[str, int]) -> str:
+    if not not_printed:
+        return "Import the address file first: papersurvey import-addresses DIR FILE."
+    parts = ", ".join(f"{n} {why}" for why, n in sorted(not_printed.items()))
+    return f"Left out: {parts}."

@@ -1,0 +1,42 @@
+"""``papersurvey print`` and ``papersurvey reminders`` through the command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from papersurvey.cli import main
+from survey.errors import ExitCode
+from tests.print_batches.conftest import MakeProject
+
+
+def test_print_then_refuse_then_force_then_remind(
+    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(3, email_share=0.0)
+    folder = str(project.paths.root)
+    project.close()
+
+    assert main(["print", folder, "--batch-size", "2", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Made invitation: 3 sets in 2 batch(es)" in out
+    assert "3 invitation_paper" in out and "jobticket.json" in out
+
+    assert main(["print", folder, "--workers", "1"]) == ExitCode.CONFLICT
+    err = capsys.readouterr().err
+    assert "already holds the invitation run" in err and "--force" in err
+
+    assert main(["print", folder, "--channel", "letter", "--force", "--workers", "1"]) == 0
+    assert "Replaced invitation: 3 sets" in capsys.readouterr().out
+
+    assert main(["reminders", folder, "--workers", "1"]) == 0
+    assert "Made reminder-1: 3 sets" in capsys.readouterr().out
+
+
+def test_usage_errors(make_project: MakeProject, capsys: pytest.CaptureFixture[str]) -> None:
+    project = make_project(1, email_share=0.0)
+    folder = str(project.paths.root)
+    assert main(["print", folder, "--batch-size", "0"]) == ExitCode.USAGE
+    assert "must be 1 or more" in capsys.readouterr().err
+    assert main(["print", folder, "--channel", "fax"]) == ExitCode.USAGE
+    assert main(["reminders", folder, "--workers", "1"]) == ExitCode.PROJECT
+    assert "Print the invitations first" in capsys.readouterr().err
