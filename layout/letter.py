@@ -329,17 +329,8 @@ class LetterLayout:
             kix.draw(canvas, code, x, y - 12.5 + 3 - kix.FULL_HEIGHT / 2)
 
     def _online_panel(self, canvas: Any, a: Addressee) -> None:
-        o, H = self.options, A4_HEIGHT_PT
-        url = (
-            codes.limesurvey_url(
-                o.online_url,
-                o.limesurvey_sid,
-                pseudonyms.normalize(a.pseudonym),
-                a.language or o.language,
-            )
-            if o.limesurvey_sid
-            else o.online_url
-        )
+        H = A4_HEIGHT_PT
+        url = self.qr_url(a)
         top = H - PANEL_TOP
         if url:
             qr = segno.make_qr(url, error="m", mask=0, boost_error=False)

@@ -131,14 +131,14 @@ def columns(
         max(cells[c * rows + r][1] for c in range(count) if c * rows + r < len(cells))
         for r in range(rows)
     ]
+    row_tops = [0.0]
+    for h in row_heights:
+        row_tops.append(row_tops[-1] - h - style.row_gap)
     ops: list[Op] = []
-    top = 0.0
-    for r in range(rows):
-        for c in range(count):
-            i = c * rows + r
-            if i < len(cells):
-                ops += move(cells[i][0], c * (col_w + COLUMN_GAP), top)
-        top -= row_heights[r] + style.row_gap
+    for i, (cell_ops, _) in enumerate(cells):  # in answer order: down each column
+        c, r = divmod(i, rows)
+        ops += move(cell_ops, c * (col_w + COLUMN_GAP), row_tops[r])
+    top = row_tops[-1]
     return ops, -top - style.row_gap if rows else 0.0
 
 
