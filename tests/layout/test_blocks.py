@@ -8,6 +8,8 @@ agreed geometry.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,7 +126,7 @@ def test_a_grid_with_ten_statements(build):
     for choice in agree.names():
         assert len({round(b.rect.x0, 3) for b in page.boxes if b.choice == choice}) == 1
     tops = sorted({b.rect.y1 for b in page.boxes}, reverse=True)
-    gaps = [a - (b + layout.style.box_size) for a, b in zip(tops, tops[1:], strict=False)]
+    gaps = [a - (b + layout.style.box_size) for a, b in itertools.pairwise(tops)]
     assert min(gaps) >= mm(3) - 0.01
     numbers = [s.number for s in layout.form_map.questions]
     assert numbers == list(range(1, 11))
