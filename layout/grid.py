@@ -61,20 +61,19 @@ def geometry(labels: Sequence[str], width: float, style: Style) -> GridGeometry:
     widest = max((width - MIN_STATEMENT_WIDTH) / n, style.box_size + style.box_gap)
     if numeric:
         column = min(NUMERIC_COLUMN, widest)
-        wrapped = tuple((label.strip(),) for label in labels)
-        return GridGeometry(width - n * column, column, False, wrapped, text_height(1, size, style))
+        numbers: tuple[tuple[str, ...], ...] = tuple((label.strip(),) for label in labels)
+        return GridGeometry(width - n * column, column, False, numbers, text_height(1, size, style))
     # The narrowest column (at least MIN_TEXT_COLUMN) whose labels wrap between words
     # in at most MAX_HEADER_LINES lines; if none, rotate the labels.
     candidates = [
         MIN_TEXT_COLUMN + mm(k) for k in range(int((MAX_COLUMN - MIN_TEXT_COLUMN) / mm(1)) + 1)
     ]
     candidates = [c for c in candidates if c <= widest] or [widest]
-    for max_lines in (MAX_HEADER_LINES,):
-        for column in candidates:
-            wrapped = tuple(_wrap_words(label, size, column - mm(1.2)) for label in labels)
-            if all(0 < len(w) <= max_lines for w in wrapped):
-                height = text_height(max(len(w) for w in wrapped), size, style)
-                return GridGeometry(width - n * column, column, False, wrapped, height)
+    for column in candidates:
+        wrapped = tuple(_wrap_words(label, size, column - mm(1.2)) for label in labels)
+        if all(0 < len(w) <= MAX_HEADER_LINES for w in wrapped):
+            height = text_height(max(len(w) for w in wrapped), size, style)
+            return GridGeometry(width - n * column, column, False, wrapped, height)
     column = candidates[0]
     rotated = tuple(fonts.wrap(label, fonts.REGULAR, size, ROTATED_MAX) for label in labels)
     longest = max(fonts.widest(w, fonts.REGULAR, size) for w in rotated)

@@ -118,7 +118,7 @@ class PageQr:
     ) -> None:
         self.survey = survey
         longest = codes.encode_page_code(b"\0" * codes.KEY_BYTES, survey, None, 99)
-        self.version = segno.make_qr(longest, error="m", boost_error=False).version
+        self.version = int(segno.make_qr(longest, error="m", boost_error=False).version)
         self.modules = 17 + 4 * self.version
         self.module = QR_SIZE / (self.modules + 2 * QR_QUIET_MODULES)
         top = page_height - QR_EDGE_INSET

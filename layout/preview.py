@@ -35,14 +35,23 @@ def render_pages(pdf: bytes, dpi: float = 300.0, grayscale: bool = True) -> list
         document.close()
 
 
-def write_pngs(pdf: bytes, folder: Path, stem: str, dpi: float = 100.0) -> list[Path]:
-    """Write one PNG per page of ``pdf`` as ``folder/stem-1.png`` ...; returns the paths."""
+def write_pngs(
+    pdf: bytes, folder: Path, stem: str, dpi: float = 100.0, colors: int = 0
+) -> list[Path]:
+    """Write one PNG per page of ``pdf`` as ``folder/stem-1.png`` ...; returns the paths.
+
+    ``colors`` > 0 reduces each image to a palette of that many colours (smaller
+    files for the docs).
+    """
     from PIL import Image
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for n, image in enumerate(render_pages(pdf, dpi=dpi, grayscale=False), start=1):
         path = folder / f"{stem}-{n}.png"
-        Image.fromarray(image).save(path, optimize=True)
+        picture = Image.fromarray(image)
+        if colors:
+            picture = picture.quantize(colors=colors, dither=Image.Dither.NONE)
+        picture.save(path, optimize=True)
         paths.append(path)
     return paths

@@ -123,3 +123,53 @@ def make_proof(
     for note in notes:
         log.info(note)
     return ProofResult(folder, tuple(pdfs), tuple(pngs), form_map, layout.page_count, tuple(notes))
+
+
+def doc_previews(folder: Path, dpi: float = 80.0) -> list[Path]:
+    """The README previews: the shipped questionnaire (blank) and a paper invitation.
+
+    Uses an invented municipality and round; run ``python -m layout.proof docs/img``
+    after a layout change and commit the PNGs.
+    """
+    import datetime as dt
+
+    from layout.letter import LetterOptions
+    from layout.options import LayoutOptions
+    from layout.templates import default_letters_folder
+    from survey.questionnaire import default_questionnaire
+
+    layout = QuestionnaireLayout(
+        default_questionnaire(),
+        LayoutOptions(
+            survey_code="KBO-2027-VB", municipality="Gemeente Voorbeeld", subtitle="Najaar 2027"
+        ),
+    )
+    paths = write_pngs(layout.render(None, bytes(32)), folder, "questionnaire", dpi=dpi, colors=64)
+    options = LetterOptions(
+        municipality="Voorbeeld",
+        department="Werk en Inkomen",
+        sender_address=("Postbus 100", "1234 AA  Voorbeeldstad"),
+        return_address="Retouradres: Postbus 100, 1234 AA  VOORBEELDSTAD",
+        website="www.voorbeeld.nl",
+        phone="14 012",
+        online_url="https://enquete.voorbeeld.nl/index.php/123456",
+        limesurvey_base="https://enquete.voorbeeld.nl",
+        limesurvey_sid="123456",
+        closing_date=dt.date(2027, 10, 15),
+        letter_date=dt.date(2027, 10, 1),
+        reference="KBO-2027-VB",
+        bureau="Meerwaarde",
+        sender_name="J. de Vries",
+        sender_role="Manager Werk en Inkomen",
+    )
+    template = template_path(default_letters_folder(), "invitation_paper", "nl")
+    letter = LetterLayout(template, options).render(example_addressee())
+    paths += write_pngs(letter, folder, "letter-invitation_paper", dpi=dpi, colors=64)
+    return paths
+
+
+if __name__ == "__main__":
+    import sys
+
+    for written in doc_previews(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img")):
+        print(written)

@@ -152,4 +152,4 @@ def _safe_eval(evaluate: Callable[..., Any], cond: Any, answers: dict[str, str |
 def _default_routing() -> Routing:
     from survey import routing
 
-    return routing  # type: ignore[return-value]
+    return routing
