@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,44 +24,14 @@ import segno
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import fonts, kix, letterbody
-from layout.address import DEFAULT_WINDOW, Addressee, Window
-from layout.styles import DEFAULT_STYLE, Style
+from layout.address import Addressee
+from layout.letteroptions import LetterOptions, format_date
 from layout.templates import LetterTemplate
 from survey import codes
 from survey import pseudonym as pseudonyms
 from survey.errors import LayoutError
 from survey.units import A4_HEIGHT_PT, A4_WIDTH_PT, mm
 
-MONTHS = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 LABELS = {
     "nl": {
         "date": "Datum",
@@ -84,78 +53,7 @@ QR_SIZE = mm(22)
 HEAD_TOP = mm(14)  # letterhead text, from the top of the sheet
 PANEL_TOP = mm(47)  # online panel, beside the envelope window
 PANEL_HEIGHT = mm(33)
-NBSP = "\u00a0"
 BODY_BOTTOM = mm(20)
-
-
-def format_date(day: dt.date, language: str = "nl") -> str:
-    """``3 maart 2027`` / ``3 March 2027``."""
-    months = MONTHS.get(language, MONTHS["nl"])
-    return f"{day.day} {months[day.month - 1]} {day.year}"
-
-
-@dataclass(frozen=True)
-class LetterOptions:
-    """Everything about a round's letters that is the same for every addressee.
-
-    Attributes:
-        language: ``nl`` or ``en`` (labels, date format).
-        municipality: for ``{gemeente}``, e.g. ``Leidschendam-Voorburg``.
-        organisation: letterhead name; default ``Gemeente <municipality>``.
-        department: a second letterhead line, e.g. ``Werk en Inkomen``.
-        sender_address: letterhead address lines.
-        return_address: a small return-address line at the top of the window (optional).
-        website: letterhead web address.
-        logo: logo image, or ``None`` (the organisation name is set in type).
-        signature: image of the signature, or ``None``.
-        online_url: the questionnaire URL for ``{url}``.
-        limesurvey_sid: the LimeSurvey survey id; the QR then holds the token URL.
-        limesurvey_base: the LimeSurvey site for the token URL (default: ``online_url``).
-        closing_date: for ``{einddatum}``.
-        letter_date: the date printed on the letter (default: today).
-        reference: "Ons kenmerk".
-        phone: for ``{telefoon}``; bureau: for ``{bureau}``.
-        sender_name: for ``{afzender_naam}``; sender_role: for ``{afzender_functie}``.
-        window: the envelope window.
-        kix: print the KIX line under Dutch addresses.
-        style: colours and type sizes shared with the questionnaire.
-    """
-
-    language: str = "nl"
-    municipality: str = ""
-    organisation: str = ""
-    department: str = ""
-    sender_address: tuple[str, ...] = ()
-    return_address: str = ""
-    website: str = ""
-    logo: Path | None = None
-    signature: Path | None = None
-    online_url: str = ""
-    limesurvey_sid: str = ""
-    limesurvey_base: str = ""
-    closing_date: dt.date | None = None
-    letter_date: dt.date | None = None
-    reference: str = ""
-    phone: str = ""
-    bureau: str = ""
-    sender_name: str = ""
-    sender_role: str = ""
-    window: Window = field(default=DEFAULT_WINDOW)
-    kix: bool = True
-    style: Style = field(default=DEFAULT_STYLE)
-
-    def static_fields(self) -> dict[str, str]:
-        """The merge fields that are the same for every addressee."""
-        day = format_date(self.closing_date, self.language) if self.closing_date else ""
-        return {
-            "gemeente": self.municipality,
-            "url": self.online_url,
-            "einddatum": day.replace(" ", NBSP),
-            "telefoon": self.phone.replace(" ", NBSP),
-            "bureau": self.bureau,
-            "afzender_naam": self.sender_name,
-            "afzender_functie": self.sender_role,
-        }
 
 
 class LetterLayout:
