@@ -62,6 +62,31 @@ def _prepare_directory(directory: Path) -> None:
         shutil.rmtree(directory)
 
 
+def _fill_in_settings(directory: Path) -> None:
+    """Fill in survey.toml as a bureau would before printing (dates, helpdesk, sender)."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from survey.settings import load_settings, render_settings
+
+    path = directory / "survey.toml"
+    s = load_settings(path)
+    s = replace(
+        s,
+        survey=replace(s.survey, bureau="Meerwaarde"),
+        dates=replace(s.dates, send=dt.date(2027, 3, 1), close=dt.date(2027, 3, 22)),
+        online=replace(s.online, base_url="https://enquete.example.nl", limesurvey_sid="482913"),
+        helpdesk=replace(s.helpdesk, phone="070 123 45 67", email="kbo@meerwaarde.example.nl"),
+        sender=replace(
+            s.sender,
+            name="drs. M. de Vries",
+            role="Manager Werk en Inkomen",
+            reply_address=("Antwoordnummer 1234", "2260 VB  LEIDSCHENDAM"),
+        ),
+    )
+    path.write_text(render_settings(s), encoding="utf-8")
+
+
 def run_demo(
     options: DemoOptions,
     command: Callable[[list[str]], int],
@@ -99,6 +124,7 @@ def run_demo(
 
     run("new project", "new", ["new", str(d), "--municipality", MUNICIPALITY], f"{d}/")
     (d / MARKER).write_text("created by 'papersurvey demo'; safe to delete\n")
+    _fill_in_settings(d)
 
     people = fake_people(options.respondents, seed=options.seed)
     address_file = write_address_csv(d / "pii" / "gemeente-adressen.csv", people)
