@@ -146,3 +146,11 @@ class OnlineExportError(ValidationError):
 
 class LetterTemplateError(ValidationError):
     """A letter template has problems (no subject line, an unknown merge field)."""
+
+
+class ReviewError(PaperSurveyError):
+    """A review decision or operator account that cannot be made as asked (an unknown
+    pseudonym, a page number out of range, an item someone else decided meanwhile,
+    a password that is too short)."""
+
+    exit_code = ExitCode.INPUT_INVALID

@@ -1,0 +1,483 @@
+"""The review web app: a WSGI application over the round's store.
+
+Routes (every page but the login page needs a logged-in operator; every POST
+needs the session's CSRF token):
+
+=========================  =====================================================
+``GET /``                  overview: open and decided items per question, pages
+``GET /items/next``        the first open question item
+``GET/POST /items/<id>``   one question item: clip, reading, question; decide it
+``GET /items/<id>/image``  the item's clip (or its page's preview)
+``GET /pages``             the page items (quarantine, pages returned twice)
+``GET/POST /pages/<id>``   one page item: page image, reason; assign or mark it
+``GET /pages/<id>/image``  the page's reduced image
+``GET/POST /login``        log in; ``POST /logout`` logs out
+``GET /lang?to=en``        switch the UI language (a cookie)
+``GET /static/<name>``     the stylesheet and the script
+=========================  =====================================================
+
+The store is opened per request (SQLite in WAL mode: cheap, and safe while a
+scan run writes), so the app keeps no connection between requests and runs
+in a threading server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+
+from review import decisions, queue, texts
+from review.auth import LoginThrottle, Session, Sessions, authenticate
+from review.http import HttpError, Request, Response, Router
+from review.items import RETURNED_TWICE, Item, compare_copies, decode_value, load_item
+from survey.errors import ReviewError
+from survey.formmap import FormMap
+from survey.model import Question, Questionnaire, QuestionType
+from survey.store import Store
+
+log = logging.getLogger("papersurvey.review")
+
+HERE = Path(__file__).parent
+STATIC = {"review.css": "text/css; charset=utf-8", "review.js": "text/javascript; charset=utf-8"}
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+SESSION_COOKIE = "psr_session"
+LANG_COOKIE = "psr_lang"
+KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+MESSAGES = ("saved", "page_decided", "all_done")
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """What the app needs to know about the round.
+
+    Attributes:
+        root: the project folder (``store.sqlite`` and ``clips/`` are in it).
+        questionnaire: the round's questionnaire (texts and choices).
+        form_map: the form map of the printed questionnaire (page count,
+            question numbers, questions per page).
+        language: the default UI language (``nl`` or ``en``).
+        on_items_opened: called with the store after a decision opened new
+            question items (assigning a page, using another copy), to cut their
+            clips; ``None`` to show the page image instead.
+    """
+
+    root: Path
+    questionnaire: Questionnaire
+    form_map: FormMap
+    language: str = "nl"
+    on_items_opened: Callable[[Store], None] | None = None
+
+
+@dataclass
+class Ctx:
+    """One request as the handlers see it."""
+
+    req: Request
+    session: Session
+    lang: str
+    app: ReviewApp
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.app.config.root / "store.sqlite")
+        return self._store
+
+    @property
+    def operator(self) -> str:
+        return self.session.operator
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _codes(value: Any) -> set[str]:
+    """The choice codes of a value (a code, a tuple of codes, or ``None``)."""
+    if isinstance(value, tuple):
+        return set(value)
+    return {value} if value else set()
+
+
+def _safe_next(target: str) -> str:
+    """A local path to go back to; anything else becomes ``/``."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+class ReviewApp:
+    """The WSGI application. Create one per server; it holds the sessions."""
+
+    def __init__(
+        self,
+        config: ReviewConfig,
+        *,
+        sessions: Sessions | None = None,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
+        self.config = config
+        self.sessions = sessions or Sessions()
+        self.throttle = throttle or LoginThrottle()
+        self.order = queue.question_order(config.questionnaire)
+        self.numbers = {q.name: q.number for q in config.form_map.questions}
+        self._groups = {g.name: g for g in config.questionnaire.groups()}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        r = self.router = Router()
+        r.add("GET", "/", self.overview)
+        r.add("GET", "/items/next", self.next_item)
+        r.add("GET", "/items/<int:item_id>", self.show_item)
+        r.add("POST", "/items/<int:item_id>", self.decide_item)
+        r.add("GET", "/items/<int:item_id>/image", self.item_image)
+        r.add("GET", "/pages", self.pages)
+        r.add("GET", "/pages/<int:item_id>", self.show_page)
+        r.add("POST", "/pages/<int:item_id>", self.decide_page)
+        r.add("GET", "/pages/<int:item_id>/image", self.item_image)
+        r.add("GET", "/login", self.login_form)
+        r.add("POST", "/login", self.login)
+        r.add("POST", "/logout", self.logout)
+        r.add("GET", "/lang", self.switch_language)
+        r.add("GET", "/static/<name>", self.static)
+        self._public = {self.login_form, self.login, self.switch_language, self.static}
+
+    # ------------------------------------------------------------------ WSGI
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        ctx: Ctx | None = None
+        new_cookie = ""
+        try:
+            req = Request.from_environ(environ)
+            session = self.sessions.get(req.cookies.get(SESSION_COOKIE))
+            if session is None:
+                session = self.sessions.create()
+                new_cookie = session.token
+            lang = texts.language(req.cookies.get(LANG_COOKIE) or self.config.language)
+            ctx = Ctx(req, session, lang, self)
+            handler, args = self.router.match(req.method, req.path)
+            if handler not in self._public and not session.operator:
+                response = Response.redirect("/login?" + urlencode({"next": req.path}))
+            elif req.method == "POST" and not session.csrf_ok(req.field("csrf")):
+                response = self.render(ctx, "message.html", {"message": "csrf_failed"}, 403)
+            else:
+                response = handler(ctx, **args)
+        except HttpError as exc:
+            response = Response.text(exc.message, exc.status)
+        except Exception:
+            log.exception("review: unexpected error")
+            response = Response.text("Internal error; see the server's log.", 500)
+        finally:
+            if ctx is not None:
+                ctx.close()
+        if new_cookie and not any(h[0] == "Set-Cookie" for h in response.headers):
+            response.set_cookie(SESSION_COOKIE, new_cookie)
+        return response.wsgi(start_response)
+
+    # ------------------------------------------------------------------ helpers
+
+    def render(
+        self, ctx: Ctx, template: str, values: dict[str, Any], status: int = 200
+    ) -> Response:
+        t = texts.translator(ctx.lang)
+        page = self.env.get_template(template).render(
+            t=t,
+            lang=ctx.lang,
+            operator=ctx.operator,
+            csrf=ctx.session.csrf,
+            path=ctx.req.path,
+            reason_text=lambda r: texts.reason_text(ctx.lang, r),
+            decision_text=lambda v: texts.decision_text(ctx.lang, v),
+            state_text=lambda s: texts.box_state_text(ctx.lang, s),
+            **values,
+        )
+        return Response.html(page, status)
+
+    def question(self, name: str) -> Question | None:
+        try:
+            return self.config.questionnaire.question(name)
+        except KeyError:
+            return None
+
+    def question_context(self, name: str, lang: str) -> dict[str, Any]:
+        """Texts of a question: number, label, the grid it belongs to, hint."""
+        q = self.question(name)
+        group = self._groups.get(q.group) if q else None
+        return {
+            "name": name,
+            "number": self.numbers.get(name, 0),
+            "label": q.label.get(lang) if q else name,
+            "hint": q.hint.get(lang) if q else "",
+            "grid": group.label.get(lang) if group is not None and group.is_grid else "",
+            "multiple": bool(q and q.type is QuestionType.SELECT_MULTIPLE),
+        }
+
+    def _item(self, ctx: Ctx, item_id: int, *, page: bool) -> Item:
+        item = load_item(ctx.store, item_id, self.config.root)
+        if item is None or item.is_page_item != page:
+            raise HttpError(404, texts.translator(ctx.lang)("not_found"))
+        return item
+
+    # ------------------------------------------------------------------ login
+
+    def login_form(self, ctx: Ctx, error: str = "", status: int = 200) -> Response:
+        nxt = _safe_next(ctx.req.arg("next") or ctx.req.field("next") or "/")
+        return self.render(ctx, "login.html", {"error": error, "next": nxt}, status)
+
+    def login(self, ctx: Ctx) -> Response:
+        if not ctx.session.csrf_ok(ctx.req.field("csrf")):
+            return self.login_form(ctx, "csrf_failed", 403)
+        name = ctx.req.field("name").strip()[:64]
+        password = ctx.req.field("password")
+        if self.throttle.blocked(name):
+            return self.login_form(ctx, "login_blocked", 429)
+        if not name or not authenticate(ctx.store, name, password):
+            self.throttle.failed(name)
+            with ctx.store.transaction():
+                ctx.store.audit("review.login_failed", {"name": name}, actor="review")
+            return self.login_form(ctx, "login_failed", 401)
+        self.throttle.succeeded(name)
+        self.sessions.drop(ctx.session.token)
+        session = self.sessions.create(name)
+        with ctx.store.transaction():
+            ctx.store.audit("review.login", {}, actor=name)
+        response = Response.redirect(_safe_next(ctx.req.field("next") or "/"))
+        response.set_cookie(SESSION_COOKIE, session.token)
+        return response
+
+    def logout(self, ctx: Ctx) -> Response:
+        with ctx.store.transaction():
+            ctx.store.audit("review.logout", {}, actor=ctx.operator)
+        self.sessions.drop(ctx.session.token)
+        response = Response.redirect("/login")
+        response.set_cookie(SESSION_COOKIE, "", max_age=0)
+        return response
+
+    def switch_language(self, ctx: Ctx) -> Response:
+        response = Response.redirect(_safe_next(ctx.req.arg("next") or "/"))
+        response.set_cookie(LANG_COOKIE, texts.language(ctx.req.arg("to")), max_age=365 * 86400)
+        return response
+
+    def static(self, ctx: Ctx, name: str) -> Response:
+        if name not in STATIC:
+            raise HttpError(404)
+        return Response.data((HERE / "static" / name).read_bytes(), STATIC[name], cache="no-cache")
+
+    # ------------------------------------------------------------------ overview
+
+    def overview(self, ctx: Ctx) -> Response:
+        entries = queue.question_queue(ctx.store, self.order)
+        pages = queue.page_queue(ctx.store)
+        summary = [
+            (s, self.question_context(s.question, ctx.lang)) for s in queue.summarise(entries)
+        ]
+        return self.render(
+            ctx,
+            "overview.html",
+            {
+                "summary": summary,
+                "open": sum(e.is_open for e in entries),
+                "total": len(entries),
+                "pages_open": sum(e.is_open for e in pages),
+                "pages_total": len(pages),
+                "first_open": queue.first_open(entries),
+                "message": self._message(ctx),
+            },
+        )
+
+    def _message(self, ctx: Ctx) -> str:
+        m = ctx.req.arg("msg")
+        return m if m in MESSAGES else ""
+
+    def next_item(self, ctx: Ctx) -> Response:
+        first = queue.first_open(queue.question_queue(ctx.store, self.order))
+        if first is None:
+            return Response.redirect("/?msg=all_done")
+        return Response.redirect(f"/items/{first}")
+
+    # ------------------------------------------------------------------ question items
+
+    def show_item(self, ctx: Ctx, item_id: int, error: str = "", status: int = 200) -> Response:
+        item = self._item(ctx, item_id, page=False)
+        entries = queue.question_queue(ctx.store, self.order)
+        pos = queue.position(entries, item_id)
+        q = self.question(item.question)
+        info = self.question_context(item.question, ctx.lang)
+        boxes = {b.choice: b for b in item.reading.boxes} if item.reading else {}
+        current = (
+            decode_value(item.decided_value, multiple=info["multiple"])
+            if item.state == "decided"
+            else (item.reading.value if item.reading else None)
+        )
+        chosen = _codes(current)
+        machine = _codes(item.reading.value) if item.reading else set()
+        choices = []
+        if q is not None and q.choices is not None:
+            for i, c in enumerate(q.choices.choices):
+                choices.append(
+                    {
+                        "code": c.name,
+                        "label": c.label.get(ctx.lang),
+                        "key": KEYS[i] if i < len(KEYS) else "",
+                        "box": boxes.get(c.name),
+                        "chosen": c.name in chosen,
+                        "machine": c.name in machine,
+                    }
+                )
+        labels = {str(c["code"]): str(c["label"]) for c in choices}
+        return self.render(
+            ctx,
+            "item.html",
+            {
+                "item": item,
+                "q": info,
+                "choices": choices,
+                "pos": pos,
+                "machine_value": self._value_text(ctx, item.reading.value, labels)
+                if item.reading
+                else None,
+                "decided_value": self._value_text(
+                    ctx, decode_value(item.decided_value, multiple=info["multiple"]), labels
+                ),
+                "error": error,
+                "message": self._message(ctx),
+            },
+            status,
+        )
+
+    def _value_text(self, ctx: Ctx, value: Any, labels: dict[str, str]) -> str:
+        if not _codes(value):
+            return texts.translator(ctx.lang)("value_none")
+        codes = value if isinstance(value, tuple) else (value,)
+        return ", ".join(f"{c} {labels.get(c, '')}".strip() for c in codes)
+
+    def decide_item(self, ctx: Ctx, item_id: int) -> Response:
+        item = self._item(ctx, item_id, page=False)
+        action = ctx.req.field("action") or "set"
+        seen = ctx.req.field("seen")
+        try:
+            if action == "confirm":
+                decisions.confirm(ctx.store, item_id, operator=ctx.operator, seen=seen)
+            elif action == "none":
+                decisions.no_answer(ctx.store, item_id, operator=ctx.operator, seen=seen)
+            elif action == "set":
+                q = self.question(item.question)
+                if q is None:
+                    raise ReviewError(f"{item.question} is not in the questionnaire.")
+                values = [v for v in ctx.req.fields("value") if v]
+                value: str | tuple[str, ...] | None = (
+                    tuple(values)
+                    if q.type is QuestionType.SELECT_MULTIPLE
+                    else (values[0] if len(values) == 1 else tuple(values) or None)
+                )
+                decisions.correct(
+                    ctx.store, item_id, value, question=q, operator=ctx.operator, seen=seen
+                )
+            else:
+                raise HttpError(400)
+        except ReviewError as exc:
+            return self.show_item(ctx, item_id, error=str(exc), status=409)
+        pos = queue.position(queue.question_queue(ctx.store, self.order), item_id)
+        if pos.next_open is None:
+            return Response.redirect("/?msg=all_done")
+        return Response.redirect(f"/items/{pos.next_open}?msg=saved")
+
+    def item_image(self, ctx: Ctx, item_id: int) -> Response:
+        item = load_item(ctx.store, item_id, self.config.root)
+        if item is None:
+            raise HttpError(404)
+        rel = item.clip or item.preview
+        if not rel:
+            raise HttpError(404)
+        clips = (self.config.root / "clips").resolve()
+        path = (self.config.root / rel).resolve()
+        if not path.is_relative_to(clips) or path.suffix.lower() not in IMAGE_TYPES:
+            raise HttpError(404)
+        return Response.data(path.read_bytes(), IMAGE_TYPES[path.suffix.lower()])
+
+    # ------------------------------------------------------------------ page items
+
+    def pages(self, ctx: Ctx) -> Response:
+        rows = []
+        for e in queue.page_queue(ctx.store):
+            item = load_item(ctx.store, e.id, self.config.root)
+            if item is not None:
+                rows.append(item)
+        return self.render(ctx, "pages.html", {"items": rows, "message": self._message(ctx)})
+
+    def show_page(
+        self, ctx: Ctx, item_id: int, error: str = "", status: int = 200, form: Any = None
+    ) -> Response:
+        item = self._item(ctx, item_id, page=True)
+        pos = queue.position(queue.page_queue(ctx.store), item_id)
+        copies = compare_copies(ctx.store, item) if item.reason == RETURNED_TWICE else None
+        rows = []
+        if copies is not None:
+            rows = [(self.question_context(r.question, ctx.lang), r) for r in copies.rows]
+        return self.render(
+            ctx,
+            "page.html",
+            {
+                "item": item,
+                "pos": pos,
+                "copies": copies,
+                "copy_rows": rows,
+                "page_count": len(self.config.form_map.pages),
+                "form": form or {"pseudonym": "", "page_no": str(item.machine_page or "")},
+                "error": error,
+                "message": self._message(ctx),
+                "opened": int(ctx.req.arg("opened", "0")) if ctx.req.arg("opened").isdigit() else 0,
+            },
+            status,
+        )
+
+    def decide_page(self, ctx: Ctx, item_id: int) -> Response:
+        self._item(ctx, item_id, page=True)
+        action = ctx.req.field("action")
+        form = {"pseudonym": ctx.req.field("pseudonym"), "page_no": ctx.req.field("page_no")}
+        try:
+            if action == "assign":
+                try:
+                    page_no = int(form["page_no"])
+                except ValueError:
+                    raise ReviewError("choose the page number printed on the sheet.") from None
+                d = decisions.assign_page(
+                    ctx.store,
+                    item_id,
+                    form["pseudonym"],
+                    page_no,
+                    form_map=self.config.form_map,
+                    operator=ctx.operator,
+                )
+            elif action in decisions.PAGE_MARKS:
+                d = decisions.mark_page(ctx.store, item_id, action, operator=ctx.operator)
+            elif action == "keep_first":
+                d = decisions.keep_first_copy(ctx.store, item_id, operator=ctx.operator)
+            elif action == "use_this":
+                d = decisions.use_this_copy(ctx.store, item_id, operator=ctx.operator)
+            else:
+                raise HttpError(400)
+        except ReviewError as exc:
+            return self.show_page(ctx, item_id, error=str(exc), status=409, form=form)
+        if d.opened and self.config.on_items_opened is not None:
+            try:
+                self.config.on_items_opened(ctx.store)
+            except Exception:  # the decision stands; the page image is shown instead
+                log.exception("review: cutting clips for the new items failed")
+        pos = queue.position(queue.page_queue(ctx.store), item_id)
+        target = f"/pages/{pos.next_open}" if pos.next_open is not None else "/pages"
+        return Response.redirect(f"{target}?msg=page_decided&opened={d.opened}")

@@ -1,0 +1,143 @@
+"""Fixtures for the review tests: a real round scanned through the real pipeline.
+
+The round is the ingest tests' round (three respondents, simulated scans;
+``tests.ingest.conftest.round_template``) plus a second scan file that puts
+something on every list of the review UI:
+
+* a page of a stranger's questionnaire printed with another round's key (``foreign``);
+* a sheet that is not a questionnaire at all (``unregistrable``);
+* page 3 of the blank reference print, filled in (``unidentified``; the box
+  layout says it is page 3, so the machine read its boxes);
+* a second, differently filled copy of page 2 of the first respondent
+  (``returned_twice``);
+* and a fourth respondent with no pages yet, to assign the reference page to.
+
+The question items come from the simulated respondents' own unclear marks.
+Built once per test session; every test gets a fresh copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ingest.scanwriter import encode_jpeg
+from review.app import ReviewApp, ReviewConfig
+from review.auth import add_operator
+from survey.pseudonym import new_pseudonym
+from survey.questionnaire import load_questionnaire
+from survey.store import Store
+from tests.ingest.conftest import (
+    RoundTemplate,
+    add_respondents,
+    round_template,
+    run,
+    simulate_pages,
+    synthetic_page,
+    write_pdf,
+)
+
+__all__ = ["round_template"]  # the ingest fixture, used here
+
+OPERATOR = "anna"
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class ReviewRound:
+    """The scanned review round (a template: copy it with ``review_dir``).
+
+    Attributes:
+        root: the project folder.
+        template: the ingest round it was made from (form maps, pseudonyms).
+        newcomer: the respondent with no pages, to assign a page to.
+    """
+
+    root: Path
+    template: RoundTemplate
+    newcomer: str
+
+    @property
+    def form_map(self):
+        return self.template.form_maps["nl"]
+
+
+def page_item(root: Path, reason: str) -> int:
+    """The id of the (first) page item with ``reason``."""
+    conn = sqlite3.connect(root / "store.sqlite")
+    try:
+        row = conn.execute(
+            "SELECT id FROM review_items WHERE question = '' AND reason = ? ORDER BY id", (reason,)
+        ).fetchone()
+    finally:
+        conn.close()
+    assert row is not None, f"the review round has no page item {reason!r}"
+    return int(row[0])
+
+
+@pytest.fixture(scope="session")
+def review_round(round_template: RoundTemplate, tmp_path_factory) -> ReviewRound:
+    root = tmp_path_factory.mktemp("review") / "round"
+    shutil.copytree(round_template.root, root)
+    first = round_template.pseudonyms[0]
+    newcomer = new_pseudonym()
+    add_respondents(root, [newcomer])
+    foreign = simulate_pages(root, first, seed=5, key=bytes(32))[0]
+    reference = simulate_pages(root, None, seed=11)[2]  # type: ignore[arg-type]
+    second_copy = simulate_pages(root, first, seed=12)[1]
+    extra = [
+        encode_jpeg(foreign),
+        encode_jpeg(synthetic_page(7, dpi=150)),
+        encode_jpeg(reference),
+        encode_jpeg(second_copy),
+    ]
+    batch = write_pdf(root / "scans" / "batch.pdf", round_template.pages)
+    late = write_pdf(root / "scans" / "late.pdf", extra)
+    run(root, [batch, late], round_template)
+    with Store.open(root / "store.sqlite") as store:
+        add_operator(store, OPERATOR, PASSWORD)
+        reasons = {
+            r[0]: r[1]
+            for r in store.query(
+                "SELECT reason, count(*) FROM review_items WHERE question = '' GROUP BY reason"
+            )
+        }
+        questions = store.scalar("SELECT count(*) FROM review_items WHERE question != ''")
+    expected = {"foreign", "unregistrable", "unidentified", "returned_twice"}
+    assert set(reasons) == expected, reasons
+    assert questions >= 2, "the simulated respondents made too few unclear marks"
+    return ReviewRound(root, round_template, newcomer)
+
+
+@pytest.fixture
+def review_dir(review_round: ReviewRound, tmp_path: Path) -> Path:
+    """A fresh copy of the scanned review round."""
+    dest = tmp_path / "round"
+    shutil.copytree(review_round.root, dest)
+    return dest
+
+
+@pytest.fixture
+def store(review_dir: Path) -> Iterator[Store]:
+    with Store.open(review_dir / "store.sqlite") as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def questionnaire(review_round: ReviewRound):
+    return load_questionnaire(review_round.root / "questionnaire")
+
+
+@pytest.fixture
+def config(review_dir: Path, review_round: ReviewRound, questionnaire) -> ReviewConfig:
+    return ReviewConfig(review_dir, questionnaire, review_round.form_map)
+
+
+@pytest.fixture
+def app(config: ReviewConfig) -> ReviewApp:
+    return ReviewApp(config)
