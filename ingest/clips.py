@@ -33,6 +33,7 @@ from ingest.sources import PageRef
 PixelRect = tuple[int, int, int, int]
 CLIP_MARGIN_PX_AT_300 = 24  # about 2 mm of context around a question
 MAX_CLIP_WIDTH = 1400
+CLIP_DPI = 200.0  # enough to see a faint tick; a 300-dpi clip costs twice the time to encode
 PREVIEW_DPI = 100.0
 CANDIDATES = ".candidates"
 
@@ -79,8 +80,8 @@ def cut(gray: np.ndarray, rect: PixelRect, *, dpi: float = 300.0) -> np.ndarray 
     """The part of ``gray`` inside ``rect`` (``x0, y0, x1, y1``) plus a margin, or ``None``.
 
     The margin shows the reviewer the ink around the boxes (a cross that
-    spills over, a note in the margin). Clips wider than ``MAX_CLIP_WIDTH``
-    are scaled down.
+    spills over, a note in the margin). Clips are reduced to ``CLIP_DPI`` and
+    to at most ``MAX_CLIP_WIDTH`` pixels wide.
     """
     x0, y0, x1, y1 = rect
     if x1 <= x0 or y1 <= y0:
@@ -91,11 +92,10 @@ def cut(gray: np.ndarray, rect: PixelRect, *, dpi: float = 300.0) -> np.ndarray 
     if x1 <= x0 or y1 <= y0:
         return None
     clip = gray[y0:y1, x0:x1]
-    if clip.shape[1] > MAX_CLIP_WIDTH:
-        f = MAX_CLIP_WIDTH / clip.shape[1]
-        clip = cv2.resize(
-            clip, (MAX_CLIP_WIDTH, max(1, round(clip.shape[0] * f))), interpolation=cv2.INTER_AREA
-        )
+    f = min(1.0, CLIP_DPI / dpi if dpi > 0 else 1.0, MAX_CLIP_WIDTH / clip.shape[1])
+    if f < 1.0:
+        size = (max(1, round(clip.shape[1] * f)), max(1, round(clip.shape[0] * f)))
+        clip = cv2.resize(clip, size, interpolation=cv2.INTER_AREA)
     return clip
 
 
@@ -105,7 +105,7 @@ def write_image(path: Path, image: np.ndarray, *, jpeg_quality: int = 80) -> Non
     params = (
         [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
         if ext in (".jpg", ".jpeg")
-        else [cv2.IMWRITE_PNG_COMPRESSION, 3]
+        else [cv2.IMWRITE_PNG_COMPRESSION, 1]
     )
     ok, buf = cv2.imencode(ext, image, params)
     if not ok:  # pragma: no cover - only for invalid arrays

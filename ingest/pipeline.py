@@ -228,7 +228,9 @@ def scan(
         store = project.store
         root = project.paths.root
         # inspect
+        phases: dict[str, float] = {}
         files, usable = _inspect(options.paths)
+        phases["inspect"] = time.perf_counter() - t0
         # validate
         params = omr_params(project)
         batch = options.batch or default_batch_name(options.paths)
@@ -260,9 +262,16 @@ def scan(
         own = executor is None
         ex = executor or make_executor(options.workers, options.dask)
         try:
+            t1 = time.perf_counter()
             writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)
+            t2 = time.perf_counter()
             finalise(store, root, ctx.form_maps, params, calibrate=options.calibrate)
+            t3 = time.perf_counter()
             _cut_missing_clips(store, ex, ctx, root)
+            t4 = time.perf_counter()
+            phases.update(
+                start=t1 - t0 - phases["inspect"], read=t2 - t1, classify=t3 - t2, clips=t4 - t3
+            )
         finally:
             if own:
                 ex.close()
@@ -282,6 +291,7 @@ def scan(
             workers=ex.workers,
             decode_ms=round(times[1] / n, 1),
             read_ms=round(times[2] / n, 1),
+            phases={k: round(v, 3) for k, v in phases.items()},
         )
         batches = sorted({file_batch[f.sha256] for f in usable})
         page_count = len(next(iter(options.form_maps.values())).pages)

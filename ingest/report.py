@@ -43,6 +43,10 @@ class RunStats:
         workers: how many pages were read at the same time.
         decode_ms: mean decode time per page in the workers.
         read_ms: mean total time per page in the workers.
+        phases: seconds spent per stage of the run: ``inspect`` (find, hash and
+            count the files), ``start`` (settings, store, workers), ``read``
+            (pages through the workers), ``classify`` (calibration,
+            classification, assembly), ``clips`` (review clips still to cut).
     """
 
     seconds: float = 0.0
@@ -58,6 +62,7 @@ class RunStats:
     workers: int = 0
     decode_ms: float = 0.0
     read_ms: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def pages_per_second(self) -> float:

@@ -33,7 +33,6 @@ from survey.pageresult import PageResult, PageStatus
 log = logging.getLogger("papersurvey.ingest.worker")
 
 QUARANTINE = frozenset({PageStatus.UNREGISTRABLE, PageStatus.UNIDENTIFIED, PageStatus.FOREIGN})
-CANDIDATE_BELOW = 0.9  # questions read with less confidence get a candidate clip
 DPI_TOLERANCE = 0.05  # declared and measured resolution may differ this much
 
 
@@ -142,7 +141,7 @@ def _write_clips(
             if clipfiles.write_clip(root, name, gray, t.rect_image, dpi=dpi):  # type: ignore[arg-type]
                 written.append((t.question, "text", name))
     for q in result.questions:
-        if q.review or q.confidence < CANDIDATE_BELOW:
+        if q.review:
             name = clipfiles.candidate_clip_name(q.name, sha)
             if clipfiles.write_clip(root, name, gray, q.clip_image, dpi=dpi):  # type: ignore[arg-type]
                 written.append((q.name, "candidate", name))
@@ -175,8 +174,9 @@ def read_one(ctx: WorkContext, ref: PageRef, ocr: TesseractOcr | None) -> PageOu
     dpi = result.quality.dpi or page.dpi or m.nominal_dpi or 300.0
     clips = []
     preview = ""
-    # A rerun rewrites the same page's candidates from scratch.
-    shutil.rmtree(clipfiles.candidate_dir(root, page.sha256), ignore_errors=True)
+    candidates = clipfiles.candidate_dir(root, page.sha256)
+    if candidates.is_dir():  # a rerun writes the page's candidates from scratch
+        shutil.rmtree(candidates, ignore_errors=True)
     if result.status in QUARANTINE:
         preview = clipfiles.write_preview(root, page.gray, page.sha256, dpi=dpi)
     if result.status in (PageStatus.OK, PageStatus.UNIDENTIFIED):

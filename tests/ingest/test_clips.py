@@ -23,6 +23,11 @@ def test_cut_adds_a_margin_clipped_to_the_image():
     assert clips.cut(gray, (5, 5, 5, 9)) is None  # empty rectangle
 
 
+def test_clips_are_reduced_to_200_dpi():
+    clip = clips.cut(np.zeros((900, 900), np.uint8), (0, 0, 600, 300), dpi=600)
+    assert clip.shape == (round((300 + 48) / 3), round((600 + 48) / 3))
+
+
 def test_wide_clips_are_scaled_down():
     gray = np.full((300, 4000), 255, np.uint8)
     clip = clips.cut(gray, (0, 100, 4000, 150))
@@ -32,7 +37,7 @@ def test_wide_clips_are_scaled_down():
 def test_written_clips_read_back_and_leave_no_temporary_files(tmp_path):
     gray = np.zeros((50, 80), np.uint8)
     gray[10:20, 10:70] = 255
-    assert clips.write_clip(tmp_path, "clips/P/q1_x.png", gray, (0, 0, 80, 50), dpi=300)
+    assert clips.write_clip(tmp_path, "clips/P/q1_x.png", gray, (0, 0, 80, 50), dpi=200)
     back = cv2.imread(str(tmp_path / "clips/P/q1_x.png"), cv2.IMREAD_GRAYSCALE)
     np.testing.assert_array_equal(back, gray)
     assert [p.name for p in (tmp_path / "clips/P").iterdir()] == ["q1_x.png"]

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.codec import arrays_from_bytes, arrays_to_bytes, result_from_json, result_to_json
+from ingest.codec import (
+    arrays_from_bytes,
+    arrays_to_bytes,
+    result_from_json,
+    result_to_dict,
+    result_to_json,
+)
 from survey.codes import CodeStatus, PageCode
 from survey.pageresult import (
     PageResult,
@@ -73,6 +80,17 @@ results = st.builds(
 @given(results)
 def test_page_results_round_trip_through_json(result):
     assert result_from_json(result_to_json(result)) == result
+    assert json.loads(result_to_json(result)) == json.loads(json.dumps(dataclasses.asdict(result)))
+
+
+def test_every_field_of_a_page_result_is_written():
+    d = result_to_dict(PageResult(PageStatus.OK))
+    assert set(d) == {f.name for f in dataclasses.fields(PageResult)}
+    q = QuestionResult("q", None)
+    t = TextResult("t", False, 0.0, (0, 0, 0, 0), (0, 0, 0, 0))
+    d = result_to_dict(PageResult(PageStatus.OK, questions=(q,), texts=(t,)))
+    assert set(d["questions"][0]) == {f.name for f in dataclasses.fields(QuestionResult)}
+    assert set(d["texts"][0]) == {f.name for f in dataclasses.fields(TextResult)}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,310 @@
+"""Benchmark ``papersurvey scan``: pages per second, peak memory, ratio to decode-only.
+
+For 500 and 2,000 simulated returned questionnaire pages (300 dpi, gray, an
+ordinary office scan: slight skew and shift, mild noise; stored as JPEG in
+scanner PDFs of 250 pages, as a document scanner writes them), this runs the
+whole command (``python -m papersurvey.cli scan DIR FILE... --workers N``) in
+a subprocess and measures:
+
+* wall-clock time and pages per second of the whole command (start-up, form
+  map, inspection and hashing, reading, classification, assembly, clips and
+  report included), and the rate the command itself reports;
+* the peak resident memory of the process tree (the command and its worker
+  processes, summed, sampled every 20 ms): it must not grow with the batch;
+* the decode-only rate of the same pages with the same number of worker
+  processes in the same run (extract the JPEG from the PDF and decode it,
+  nothing else), and the ratio of the two: the share of the decode limit the
+  whole command reaches;
+* the load average before and after, so a run slowed by other work on a
+  shared machine can be recognised.
+
+The simulated pages are made once and kept in a cache folder (about 0.5 MB a
+page), with the project whose key they were printed with. Results go to
+``benchmarks/results/bench_scan.json``.
+
+Usage::
+
+    python benchmarks/bench_scan.py                 # 500 and 2,000 pages
+    python benchmarks/bench_scan.py --sizes 200 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "benchmarks" / "results" / "bench_scan.json"
+TARGET_PAGES_PER_S = 50
+PAGES_PER_FILE = 250
+CACHE_VERSION = 1
+
+
+class TreeMemory:
+    """Peak summed resident memory of a process and its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        import psutil
+
+        self._proc = psutil.Process(pid)
+        self.interval = interval
+        self.peak_bytes = 0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self._proc, *self._proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+                if total > self.peak_bytes:
+                    self.peak_bytes, self.peak_processes = total, len(procs)
+            except psutil.Error:
+                return
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# ----------------------------------------------------------------------------- simulated pages
+
+
+def _simulate(job: tuple[str, list[str], int, str]) -> list[str]:
+    """Worker: the pages of some respondents as JPEG files; returns their names."""
+    import numpy as np
+
+    from ingest.scanwriter import encode_jpeg
+    from layout.questionnaire import QuestionnaireLayout
+    from papersurvey.simulate.damage import draw_damage
+    from papersurvey.simulate.sheets import simulate_respondent
+    from print_batches.painters import layout_options
+    from survey.project import Project
+
+    root, pseudonyms, seed, out = job
+    names = []
+    with Project.open(Path(root)) as project:
+        q = project.load_questionnaire()
+        layout = QuestionnaireLayout(q, layout_options(project, project.settings.default_language))
+        for i, p in enumerate(pseudonyms):
+            rng = np.random.default_rng(seed + i)
+            damage = draw_damage(rng, extra_kinds=(0, 0))  # an ordinary office scan, 300 dpi
+            for n, sheet in enumerate(
+                simulate_respondent(layout, q, project.key, p, rng, damage=damage), 1
+            ):
+                name = f"{p}-{n:02d}.jpg"
+                (Path(out) / name).write_bytes(encode_jpeg(sheet.image, 85))
+                names.append(name)
+    return names
+
+
+def ensure_pages(cache: Path, count: int, workers: int) -> tuple[Path, list[Path]]:
+    """The template project and at least ``count`` page files, made once and cached."""
+    from survey.project import NewProjectOptions, create_project
+    from survey.pseudonym import new_pseudonyms
+    from survey.store import Store
+
+    meta = cache / "pages.json"
+    if meta.is_file():
+        info = json.loads(meta.read_text())
+        if info.get("version") == CACHE_VERSION and len(info["pages"]) >= count:
+            return cache / "project", [cache / "pages" / n for n in info["pages"][:count]]
+    shutil.rmtree(cache, ignore_errors=True)
+    (cache / "pages").mkdir(parents=True)
+    root = cache / "project"
+    from papersurvey.commands.scan import form_maps
+
+    with create_project(NewProjectOptions(root, municipality="Benchmarkstad")) as project:
+        per = len(next(iter(form_maps(project).values())).pages)
+    people = sorted(new_pseudonyms(-(-count // per)))
+    with Store.open(root / "store.sqlite") as store, store.transaction():
+        for p in people:
+            store.insert(
+                "respondents",
+                {"pseudonym": p, "channel": "paper", "imported_at": "2027-01-01T00:00:00Z"},
+            )
+    chunks = [people[i : i + 10] for i in range(0, len(people), 10)]
+    print(
+        f"simulating {len(people) * per} pages of {len(people)} respondents (once; cached in {cache})",
+        flush=True,
+    )
+    t0 = time.perf_counter()
+    names: list[str] = []
+    with ProcessPoolExecutor(workers) as pool:
+        jobs = [(str(root), c, 1000 * i, str(cache / "pages")) for i, c in enumerate(chunks)]
+        for got in pool.map(_simulate, jobs):
+            names += got
+    print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
+    meta.write_text(json.dumps({"version": CACHE_VERSION, "pages": names}))
+    return root, [cache / "pages" / n for n in names[:count]]
+
+
+# ----------------------------------------------------------------------------- measurements
+
+
+def _decode_task(context: None, task: Any) -> int:
+    from ingest.decode import load_page
+
+    for ref in task.refs:
+        load_page(ref)
+    return len(task.refs)
+
+
+def decode_only(pdfs: list[Path], workers: int, chunk: int = 4) -> dict[str, float]:
+    """Extract and decode every page with the same pool as the scan: pages per second."""
+    from ingest.executors import ProcessExecutor
+    from ingest.sources import inspect_paths, page_refs
+    from ingest.worker import PageTask
+
+    files = list(inspect_paths(pdfs))
+    refs = [r for f in files for r in page_refs(f)]
+    tasks = [PageTask(tuple(refs[i : i + chunk])) for i in range(0, len(refs), chunk)]
+    with ProcessExecutor(workers) as ex:
+        list(ex.map_unordered(_decode_task, None, tasks[: workers * 2]))  # start the workers first
+        t0 = time.perf_counter()
+        pages = sum(o.result or 0 for o in ex.map_unordered(_decode_task, None, tasks))
+        seconds = time.perf_counter() - t0
+    return {
+        "pages": pages,
+        "seconds": round(seconds, 3),
+        "pages_per_second": round(pages / seconds, 2),
+    }
+
+
+def write_pdfs(pages: list[Path], folder: Path) -> list[Path]:
+    from ingest.scanwriter import write_scanner_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(0, len(pages), PAGES_PER_FILE):
+        path = folder / f"scan-{i // PAGES_PER_FILE + 1:03d}.pdf"
+        write_scanner_pdf(path, (p.read_bytes() for p in pages[i : i + PAGES_PER_FILE]), dpi=300)
+        out.append(path)
+    return out
+
+
+def run_command(root: Path, pdfs: list[Path], workers: int) -> dict[str, Any]:
+    """The whole ``papersurvey scan`` command in a subprocess, with its memory sampled."""
+    cmd = [sys.executable, "-m", "papersurvey.cli", "scan", str(root), *map(str, pdfs),
+           "--workers", str(workers), "--batch", "bench", "--json"]  # fmt: skip
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    with TreeMemory(proc.pid) as mem:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"scan failed ({proc.returncode}):\n{err[-3000:]}")
+    report = json.loads(out)
+    return {
+        "wall_seconds": round(wall, 2),
+        "peak_rss_mb": round(mem.peak_bytes / 2**20, 1),
+        "processes_at_peak": mem.peak_processes,
+        "report": report,
+    }
+
+
+def bench(size: int, template: Path, pages: list[Path], workers: int, work: Path) -> dict[str, Any]:
+    root = work / f"round-{size}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(template, root)
+    pdfs = write_pdfs(pages[:size], work / f"scans-{size}")
+    decode = decode_only(pdfs, workers)
+    load = os.getloadavg()
+    cmd = run_command(root, pdfs, workers)
+    run = cmd["report"]["run"]
+    whole = size / cmd["wall_seconds"]
+    return {
+        "pages": size,
+        "files": len(pdfs),
+        "workers": workers,
+        "command_pages_per_second": round(whole, 2),
+        "reported_pages_per_second": run["pages_per_second"],
+        "decode_only_pages_per_second": decode["pages_per_second"],
+        "ratio_to_decode_only": round(whole / decode["pages_per_second"], 3),
+        "wall_seconds": cmd["wall_seconds"],
+        "peak_rss_mb": cmd["peak_rss_mb"],
+        "processes_at_peak": cmd["processes_at_peak"],
+        "worker_decode_ms_per_page": run["decode_ms"],
+        "worker_total_ms_per_page": run["read_ms"],
+        "phases_seconds": run.get("phases", {}),
+        "pages_by_status": cmd["report"]["pages"],
+        "review_items": cmd["report"]["review_items"],
+        "load_average_before": [round(x, 2) for x in load],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "meets_target": whole >= TARGET_PAGES_PER_S,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("TMPDIR", "/tmp")) / "papersurvey-bench-scan",
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    template, pages = ensure_pages(args.cache, max(args.sizes), args.workers)
+    work = args.cache / "work"
+    results = []
+    for size in args.sizes:
+        r = bench(size, template, pages, args.workers, work)
+        results.append(r)
+        print(
+            f"{size:>6} pages: {r['command_pages_per_second']:6.1f} pages/s whole command "
+            f"(decode only {r['decode_only_pages_per_second']:.1f}, ratio {r['ratio_to_decode_only']:.2f}), "
+            f"peak {r['peak_rss_mb']:.0f} MB in {r['processes_at_peak']} processes, "
+            f"load {r['load_average_before'][0]:.1f}",
+            flush=True,
+        )
+    shutil.rmtree(work, ignore_errors=True)
+    peaks = [r["peak_rss_mb"] for r in results]
+    summary = {
+        "benchmark": "bench_scan",
+        "target_pages_per_second": TARGET_PAGES_PER_S,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "results": results,
+        "memory_growth": round(max(peaks) / min(peaks), 3) if peaks else None,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(summary, indent=1) + "\n")
+    print(
+        f"memory growth from smallest to largest batch: x{summary['memory_growth']}; written {args.out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
