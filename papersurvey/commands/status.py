@@ -53,8 +53,18 @@ def format_status(st: RoundStatus) -> str:
 def run(args: argparse.Namespace) -> int:
     with Project.open(args.directory) as project:
         st = round_status(project)
+        scan = _scan_status(project) if args.json else {}
     if args.json:
-        print(json.dumps(st.to_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps({**st.to_dict(), **scan}, indent=2, ensure_ascii=False))
     else:
         print(format_status(st))
     return 0
+
+
+# --- scan batches (ingest, issue 6) ------------------------------------------------------
+# The JSON gets a "scan" key: batches, pages, review items and quarantine by reason,
+# duplicates, per-page quality and the open review items (see docs/scanning.md).
+def _scan_status(project: Project) -> dict[str, Any]:
+    from ingest.report import status_summary
+
+    return {"scan": status_summary(project)}

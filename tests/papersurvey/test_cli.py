@@ -87,6 +87,7 @@ def test_new_import_status(
     assert code == 0
     assert set(data) == {
         "project", "survey", "questionnaire", "respondents", "mailings", "scans", "responses", "review", "store",
+        "scan",  # ingest: batch reports (issue 6)
     }  # fmt: skip
     assert data["survey"] == {
         "id": "kbo-2027-lv", "code": "KBO-2027-LV", "title": "Klantbelevingsonderzoek Werk en Inkomen",
