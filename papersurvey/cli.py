@@ -25,6 +25,7 @@ COMMANDS = [
     "print_cmd",
     "import_online",
     "scan",
+    "review",
     "status",
     "export",
     "report",
