@@ -15,8 +15,10 @@ sheet with the letter (see :mod:`print_batches.variants`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -24,7 +26,7 @@ from pathlib import Path
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import fonts, letter
-from print_batches.batches import BatchJob
+from print_batches.batches import BatchJob, Recipient
 from print_batches.jobticket import BatchSummary
 from print_batches.manifest import ManifestRow, write_manifest
 from print_batches.painters import LetterPainter, QuestionnairePainter
@@ -59,6 +61,8 @@ class RenderSpec:
         survey_info: survey id, code, municipality, title, version (job ticket, PDF metadata).
         producer: program and version for the PDF metadata.
         naive: draw every page in full per respondent (the benchmark's baseline).
+        fingerprint: a digest of survey.toml and letters/, so a renderer built for
+            other settings or templates is never reused.
     """
 
     project_dir: Path
@@ -67,6 +71,7 @@ class RenderSpec:
     survey_info: dict[str, str] = field(default_factory=dict)
     producer: str = ""
     naive: bool = False
+    fingerprint: str = ""
 
     @classmethod
     def for_project(cls, project: Project, *, run: str, naive: bool = False) -> RenderSpec:
@@ -87,6 +92,7 @@ class RenderSpec:
             },
             producer=f"papersurvey {_version()}",
             naive=naive,
+            fingerprint=_fingerprint(project),
         )
 
 
@@ -107,6 +113,16 @@ class Renderer:
         project = Project.open(spec.project_dir)
         self.questionnaires = QuestionnairePainter(project, naive=spec.naive)
         self.letters = LetterPainter(project, naive=spec.naive)
+
+    def prepare(self, recipients: Iterable[Recipient]) -> None:
+        """Build every layout ``recipients`` need, so a broken template or layout is
+        reported before any page is rendered (and with its own message: an error in a
+        pool worker's initialiser only surfaces as a broken pool)."""
+        for combo in {(r.variant, r.language) for r in recipients}:
+            variant, language = combo
+            self.letters.layout(variant.letter, language)
+            if variant.with_questionnaire:
+                self.questionnaires.layout(language)
 
     def render(self, job: BatchJob) -> BatchResult:
         """Render ``job`` to ``<out_dir>/batch-NNN.pdf`` and its manifest CSV."""
@@ -222,6 +238,16 @@ class Renderer:
         return n
 
 
+def _fingerprint(project: Project) -> str:
+    """SHA-256 over survey.toml and every file in letters/ (names and bytes)."""
+    h = hashlib.sha256(project.paths.settings_file.read_bytes())
+    letters = project.paths.letters
+    for path in sorted(letters.rglob("*")) if letters.is_dir() else ():
+        if path.is_file():
+            h.update(str(path.relative_to(letters)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def _version() -> str:
     try:
         return metadata.version("papersurvey")
@@ -229,9 +255,20 @@ def _version() -> str:
         return "unknown"
 
 
+# The last renderer built in this process. The parent builds one to check the
+# layouts before rendering (:meth:`Renderer.prepare`); forked workers inherit it
+# and need not lay everything out again.
+_last: tuple[RenderSpec, Renderer] | None = None
+
+
 def init_renderer(spec: RenderSpec) -> Renderer:
-    """Worker initialiser: build the layouts once per process."""
-    return Renderer(spec)
+    """Worker initialiser: build the layouts once per process (or reuse the inherited ones)."""
+    global _last
+    if _last is not None and _last[0] == spec:
+        return _last[1]
+    renderer = Renderer(spec)
+    _last = (spec, renderer)
+    return renderer
 
 
 def render_batch(renderer: Renderer, job: BatchJob) -> BatchResult:

@@ -25,7 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from print_batches.assemble import BatchResult, RenderSpec, init_renderer, render_batch
+from print_batches.assemble import (
+    BatchResult,
+    RenderSpec,
+    init_renderer,
+    render_batch,
+)
 from print_batches.batches import Recipient, plan_batches
 from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
 from print_batches.parallel import Executor, ProcessExecutor
@@ -133,6 +138,8 @@ def produce_run(
         raise ProjectError(
             f"nobody to print for in the {run} run. " + _explain_nobody(not_printed or {})
         )
+    spec = RenderSpec.for_project(project, run=run, naive=naive)
+    init_renderer(spec).prepare(recipients)  # every layout and template can be built
     print_dir = project.paths.print
     print_dir.mkdir(exist_ok=True)
     partial = print_dir / f".{run}.partial"
@@ -140,7 +147,6 @@ def produce_run(
     partial.mkdir()
     created = datetime.now(UTC).replace(microsecond=0)
     sent_at = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    spec = RenderSpec.for_project(project, run=run, naive=naive)
     jobs = plan_batches(recipients, batch_size, run, partial)
     executor = executor if executor is not None else ProcessExecutor()
 

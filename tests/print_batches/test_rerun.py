@@ -13,7 +13,7 @@ from print_batches.manifest import read_manifest
 from print_batches.parallel import ProcessExecutor, SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
 from print_batches.variants import PrintChannel
-from survey.errors import ConflictError, ProjectError
+from survey.errors import ConflictError, ProjectError, ValidationError
 from survey.store import utc_now
 from tests.print_batches.conftest import MakeProject
 
@@ -116,3 +116,17 @@ def test_process_pool_gives_the_same_batches(make_project: MakeProject) -> None:
         for r in read_manifest(m)
     ]
     assert layout_a == layout_b
+
+
+def test_broken_letter_template_is_reported_before_rendering(make_project: MakeProject) -> None:
+    project = make_project(2, email_share=0.0)
+    template = project.paths.letters / "invitation_paper.nl.txt"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("{aanhef}", "{aanhef} {klantnummer}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError, match=r"invitation_paper\.nl\.txt has problems") as err:
+        print_invitations(project, PrintOptions(), executor=ProcessExecutor(2))
+    assert "Unknown merge field {klantnummer}" in str(err.value)
+    assert not list(project.paths.print.iterdir())
+    assert project.store.scalar("SELECT count(*) FROM mailings") == 0
