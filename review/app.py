@@ -368,7 +368,7 @@ class ReviewApp:
     def decide_item(self, ctx: Ctx, item_id: int) -> Response:
         item = self._item(ctx, item_id, page=False)
         action = ctx.req.field("action") or "set"
-        seen = ctx.req.field("seen")
+        seen = ctx.req.field("seen") if "seen" in ctx.req.form else None
         try:
             if action == "confirm":
                 decisions.confirm(ctx.store, item_id, operator=ctx.operator, seen=seen)

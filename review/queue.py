@@ -8,8 +8,8 @@ them alike and fast. Decided items stay in the order (an operator can step
 back and change a decision); dismissed items leave it.
 
 Page items (a page that could not be assigned to a respondent, or a second
-copy of a returned page) are a separate, short list: open ones first, in the
-order they were found.
+copy of a returned page) are a separate, short list: open ones first, in
+scan order (batch, file, page), so an operator can follow the stack of paper.
 
 The queue is read from the store on every request, so several operators can
 work at the same time and the order never depends on hidden state.
@@ -92,12 +92,14 @@ def question_queue(store: Store, order: Mapping[str, int]) -> list[Entry]:
 
 
 def page_queue(store: Store) -> list[Entry]:
-    """Every page item: open ones first, each part in the order found."""
+    """Every page item: open ones first, each part in scan order (as the paper is stacked)."""
     rows = store.query(
         "SELECT r.id, coalesce(r.pseudonym, '') AS pseudonym, r.reason, r.state, "
         "coalesce(p.page_no, 0) AS page_no FROM review_items r "
-        "LEFT JOIN pages p ON p.image_sha256 = r.page_sha256 WHERE r.question = '' "
-        "ORDER BY r.state != 'open', r.id"
+        "LEFT JOIN pages p ON p.image_sha256 = r.page_sha256 "
+        "LEFT JOIN scan_file_info i ON i.sha256 = p.file_sha256 "
+        "LEFT JOIN scan_batches b ON b.name = i.batch WHERE r.question = '' "
+        "ORDER BY r.state != 'open', b.started_at, i.batch, i.seq, p.page_index, r.id"
     )
     return [
         Entry(int(r["id"]), "", r["pseudonym"], r["reason"], r["state"], r["page_no"]) for r in rows

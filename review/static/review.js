@@ -43,10 +43,10 @@
 
     document.addEventListener("keydown", function (ev) {
       if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+      if (typing(ev.target)) return;  // typing a code in a form: no shortcuts
       var help = document.getElementById("help");
       if (ev.key === "?") { ev.preventDefault(); toggleHelp(); return; }
       if (help && help.open) return;  // the dialog handles Esc itself
-      if (typing(ev.target)) return;
       var item = document.getElementById("item");
       if (!item) return;
       var done = false;

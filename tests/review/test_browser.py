@@ -1,0 +1,259 @@
+"""The review UI in Debian's real headless Chromium, driven with Playwright.
+
+The real server runs on a free port in a thread, over a fresh copy of the
+scanned review round; the browser logs in and works with the keyboard like
+an operator. Chromium is the system's (``/usr/bin/chromium``); Playwright's
+own browser download is never used.
+
+``PAPERSURVEY_DOCS_SCREENSHOTS=1`` makes the screenshot test write the
+images of ``docs/review.md`` into ``docs/img/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from review.app import ReviewApp, ReviewConfig
+from review.items import load_item
+from review.queue import question_order, question_queue
+from review.server import BackgroundServer
+from survey.model import Group, Questionnaire, QuestionType
+from survey.store import Store
+from tests.review.conftest import OPERATOR, PASSWORD, page_item
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.skip(
+            "the browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def serve(config: ReviewConfig) -> BackgroundServer:
+    return BackgroundServer(ReviewApp(config))
+
+
+@pytest.fixture
+def server(config) -> Iterator[BackgroundServer]:
+    with serve(config) as s:
+        yield s
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def login(tab, url: str) -> None:
+    tab.goto(url + "/")
+    assert "/login" in tab.url
+    tab.fill("input[name=name]", OPERATOR)
+    tab.fill("input[name=password]", PASSWORD)
+    tab.click("button[type=submit].primary")
+    tab.wait_for_url(url + "/")
+
+
+def open_store(config: ReviewConfig) -> Store:
+    return Store.open(config.root / "store.sqlite")
+
+
+def item_path(tab) -> int:
+    return int(re.search(r"/(?:items|pages)/(\d+)", tab.url).group(1))
+
+
+def with_multiple(q: Questionnaire, name: str) -> Questionnaire:
+    """The questionnaire with question ``name`` turned into a multiple-choice question."""
+
+    def walk(items):
+        out = []
+        for item in items:
+            if isinstance(item, Group):
+                out.append(dataclasses.replace(item, items=walk(item.items)))
+            elif item.name == name:
+                out.append(dataclasses.replace(item, type=QuestionType.SELECT_MULTIPLE))
+            else:
+                out.append(item)
+        return tuple(out)
+
+    return dataclasses.replace(q, items=walk(q.items))
+
+
+def test_an_operator_works_through_the_questions_with_the_keyboard(page, server, config):
+    with open_store(config) as store:
+        entries = question_queue(store, question_order(config.questionnaire))
+    first, second = entries[0], entries[1]
+    login(page, server.url)
+    assert page.inner_text("#operator-name") == OPERATOR
+    page.click("#start")
+    page.wait_for_url(f"{server.url}/items/{first.id}")
+    assert page.eval_on_selector("#clip", "img => img.complete && img.naturalWidth > 0")
+    assert f"Item 1 van {len(entries)}" in page.inner_text("#progress")
+    label = config.questionnaire.question(first.question).label.get("nl")
+    assert page.inner_text("#question-label") == label
+
+    page.keyboard.press("?")
+    assert page.is_visible("#help")
+    assert "geen antwoord" in page.inner_text("#help")
+    page.keyboard.press("Escape")
+    assert not page.is_visible("#help")
+
+    # a digit picks that choice and moves on to the next open item
+    page.keyboard.press("2")
+    page.wait_for_url(f"{server.url}/items/{second.id}?msg=saved")
+    assert page.is_visible("text=Opgeslagen.")
+    code = config.questionnaire.question(first.question).choices.names()[1]
+    with open_store(config) as store:
+        decided = load_item(store, first.id)
+        assert (decided.decided_value, decided.decided_by) == (code, OPERATOR)
+
+    # K (or the left arrow) goes back, J (or the right arrow) forward
+    page.keyboard.press("k")
+    page.wait_for_url(f"{server.url}/items/{first.id}")
+    assert "Besloten door anna" in page.inner_text("#decided")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(f"{server.url}/items/{second.id}")
+
+    # Enter confirms the machine's reading
+    with open_store(config) as store:
+        machine = load_item(store, second.id).reading.stored
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    with open_store(config) as store:
+        assert load_item(store, second.id).decided_value == machine
+        row = store.query_one(
+            "SELECT value FROM answers WHERE pseudonym = ? AND question = ? AND source = 'review'",
+            (second.pseudonym, second.question),
+        )
+        assert row["value"] == machine
+
+    # Backspace: no answer (here on the first item, decided again)
+    page.goto(f"{server.url}/items/{first.id}")
+    with page.expect_navigation():
+        page.keyboard.press("Backspace")
+    with open_store(config) as store:
+        assert load_item(store, first.id).decided_value is None
+        actions = [
+            r[0]
+            for r in store.query(
+                "SELECT action FROM audit_log WHERE actor = ? AND action LIKE 'review.%' "
+                "ORDER BY id",
+                (OPERATOR,),
+            )
+        ]
+    assert actions == ["review.login", "review.correct", "review.confirm", "review.no_answer"]
+
+
+def test_multiple_choice_questions_toggle_with_digits_and_save_with_enter(browser, config):
+    with open_store(config) as store:
+        entry = question_queue(store, {})[0]
+    multiple = dataclasses.replace(
+        config, questionnaire=with_multiple(config.questionnaire, entry.question)
+    )
+    names = multiple.questionnaire.question(entry.question).choices.names()
+    with serve(multiple) as server:
+        context = browser.new_context()
+        tab = context.new_page()
+        login(tab, server.url)
+        tab.goto(f"{server.url}/items/{entry.id}")
+        for box in tab.query_selector_all("input[name=value]:checked"):
+            box.click()  # start from nothing ticked
+        tab.keyboard.press("3")
+        tab.keyboard.press("1")
+        tab.keyboard.press("5")
+        tab.keyboard.press("5")  # twice: off again
+        assert tab.eval_on_selector_all(
+            "input[name=value]:checked", "els => els.map(e => e.value)"
+        ) == [names[0], names[2]]
+        with tab.expect_navigation():
+            tab.keyboard.press("Enter")
+        context.close()
+    with open_store(config) as store:
+        assert load_item(store, entry.id).decided_value == f"{names[0]} {names[2]}"
+
+
+def test_an_unidentified_page_is_assigned_and_a_stray_sheet_marked(
+    page, server, config, review_round
+):
+    login(page, server.url)
+    page.click("text=Pagina's")
+    page.wait_for_url(f"{server.url}/pages")
+    unidentified = page_item(config.root, "unidentified")
+    page.click(f"a[href='/pages/{unidentified}'] >> nth=1")
+    page.wait_for_url(f"{server.url}/pages/{unidentified}")
+    assert page.eval_on_selector("#page-image", "img => img.complete && img.naturalWidth > 0")
+    assert page.input_value("#page-no") == "3"  # the box layout says page 3
+    # typing in the form does not trigger shortcuts
+    page.fill("#pseudonym", "nonsense 1")
+    page.click("#assign")
+    assert "is not a valid code" in page.inner_text("#error")
+    page.fill("#pseudonym", review_round.newcomer.lower())
+    page.click("#assign")
+    page.wait_for_url(re.compile(r".*msg=page_decided.*"))
+    with open_store(config) as store:
+        item = load_item(store, unidentified)
+        assert item.decided_value == f"assign:{review_round.newcomer}:3"
+        assert item.page_status == "ok" and item.decided_by == OPERATOR
+    unregistrable = page_item(config.root, "unregistrable")
+    page.goto(f"{server.url}/pages/{unregistrable}")
+    with page.expect_navigation():
+        page.click("#mark-blank")
+    with open_store(config) as store:
+        assert load_item(store, unregistrable).page_status == "blank"
+
+
+def test_the_ui_speaks_english_on_request(page, server):
+    login(page, server.url)
+    page.click("#lang-switch")
+    page.wait_for_url(f"{server.url}/")
+    assert page.inner_text("h1") == "Overview"
+    assert "Start reviewing" in page.inner_text("#start")
+    page.click("#start")
+    assert "Reading is right (Enter)" in page.inner_text("#confirm")
+    page.click("#lang-switch")
+    assert "Lezing klopt (Enter)" in page.inner_text("#confirm")
+
+
+@pytest.mark.slow
+def test_screenshots_for_the_operator_guide(page, server, config, tmp_path):
+    """Takes the screenshots of docs/review.md (written there with PAPERSURVEY_DOCS_SCREENSHOTS=1)."""
+    target = DOCS_IMG if os.environ.get("PAPERSURVEY_DOCS_SCREENSHOTS") else tmp_path
+    target.mkdir(parents=True, exist_ok=True)
+    login(page, server.url)
+    with page.expect_navigation():
+        page.click("#start")
+    page.screenshot(path=str(target / "review-question.png"))
+    page.goto(f"{server.url}/pages/{page_item(config.root, 'unidentified')}")
+    page.screenshot(path=str(target / "review-page.png"))
+    for name in ("review-question.png", "review-page.png"):
+        assert (target / name).read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,118 @@
+"""``papersurvey review``: operator accounts from the command line, configuration, clips."""
+
+from __future__ import annotations
+
+import io
+import socket
+
+import pytest
+
+from papersurvey import cli
+from papersurvey.commands import review as command
+from review.auth import authenticate, operators
+from review.items import load_item
+from review.queue import question_queue
+from survey.errors import ExitCode
+from survey.store import Store
+from tests.review.conftest import OPERATOR
+
+
+def run_cli(monkeypatch, args: list[str], stdin: str = "") -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return cli.main(["review", *map(str, args)])
+
+
+def test_add_operator_reads_the_password_from_stdin(monkeypatch, review_dir, capsys):
+    code = run_cli(
+        monkeypatch,
+        [review_dir, "--add-operator", "bert", "--password-stdin"],
+        "een lang wachtwoord\n",
+    )
+    assert code == 0
+    assert "operator 'bert' created" in capsys.readouterr().out
+    with Store.open(review_dir / "store.sqlite") as store:
+        assert operators(store) == ["anna", "bert"]
+        assert authenticate(store, "bert", "een lang wachtwoord")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "exit_code", "message"),
+    [
+        (
+            ["--add-operator", OPERATOR, "--password-stdin"],
+            "nog een wachtwoord\n",
+            ExitCode.CONFLICT,
+            "already exists",
+        ),
+        (
+            ["--add-operator", "bert", "--password-stdin"],
+            "kort\n",
+            ExitCode.INPUT_INVALID,
+            "too short",
+        ),
+        (["--add-operator", "bert"], "", ExitCode.INPUT_INVALID, "--password-stdin"),
+        (["--password-stdin"], "", ExitCode.INPUT_INVALID, "goes with --add-operator"),
+    ],
+)
+def test_add_operator_problems(monkeypatch, review_dir, capsys, args, stdin, exit_code, message):
+    assert run_cli(monkeypatch, [review_dir, *args], stdin) == exit_code
+    assert message in capsys.readouterr().err
+
+
+def test_the_server_needs_an_operator_first(monkeypatch, project_dir, capsys):
+    assert run_cli(monkeypatch, [project_dir]) == ExitCode.PROJECT
+    err = capsys.readouterr().err
+    assert f"papersurvey review {project_dir} --add-operator NAME" in err
+
+
+def test_a_busy_port_is_a_clear_conflict(monkeypatch, review_dir, capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert run_cli(monkeypatch, [review_dir, "--port", port]) == ExitCode.CONFLICT
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_the_server_runs_until_interrupted(monkeypatch, review_dir, capsys):
+    served = []
+
+    def serve_forever(self, poll_interval=0.5):
+        served.append(self.server_address)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("socketserver.BaseServer.serve_forever", serve_forever)
+    assert run_cli(monkeypatch, [review_dir, "--port", 0]) == 0
+    host, port = served[0][:2]
+    out = capsys.readouterr()
+    assert host == "127.0.0.1" and f"review UI on http://127.0.0.1:{port}/" in out.out
+    assert "review UI stopped" in out.err
+
+
+def test_the_configuration_follows_the_project(review_dir):
+    config = command.review_config(review_dir)
+    assert config.root == review_dir.absolute() and config.language == "nl"
+    assert len(config.form_map.pages) == 7
+    assert config.questionnaire.form_id == "kbo_werk_inkomen"
+    assert command.review_config(review_dir, "en").language == "en"
+
+
+def test_clips_of_newly_opened_items_are_cut_from_the_scan(review_dir):
+    """The app calls the cutter after a decision opened items (here: one whose clip is gone)."""
+    config = command.review_config(review_dir)
+    with Store.open(review_dir / "store.sqlite") as store:
+        item = load_item(store, question_queue(store, {})[0].id, review_dir)
+        assert item.clip
+        clip = review_dir / item.clip
+        original = clip.read_bytes()
+        clip.unlink()
+        store.execute(
+            "DELETE FROM clips WHERE page_sha256 = ? AND question = ?",
+            (item.page_sha256, item.question),
+        )
+        assert load_item(store, item.id, review_dir).clip == ""
+        assert config.on_items_opened is not None
+        config.on_items_opened(store)
+        again = load_item(store, item.id, review_dir)
+    assert again.clip == item.clip
+    assert clip.read_bytes() == original  # cut again from the scan file, as the scan run did
