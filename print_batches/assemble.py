@@ -18,11 +18,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from layout import fonts, letter
@@ -176,7 +178,8 @@ class Renderer:
             )
             variants[r.variant.value] += 1
             total_blanks += blanks
-        canvas.save()
+        with _binary_streams():
+            canvas.save()
         write_manifest(job.out_dir / job.manifest_name, rows)
         summary = BatchSummary(
             batch=job.batch,
@@ -236,6 +239,22 @@ class Renderer:
             canvas.doForm(name)
             canvas.showPage()
         return n
+
+
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Write compressed streams as binary, without reportlab's default ASCII85 layer.
+
+    ASCII85 only keeps a PDF 7-bit clean; it makes the batch files about 15 %
+    larger and their writing slower. The setting is read when the canvas is
+    saved, so it is switched for the save only.
+    """
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 def _fingerprint(project: Project) -> str:

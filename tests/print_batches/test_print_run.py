@@ -162,6 +162,7 @@ def test_pdfs_are_clean_a4_with_metadata_and_embedded_fonts(run: tuple[Project, 
                 assert box == pytest.approx([0, 0, A4_WIDTH_PT, A4_HEIGHT_PT], abs=0.01)
             assert "Klantbelevingsonderzoek" in str(pdf.docinfo["/Title"])
             assert "batch" in str(pdf.docinfo["/Subject"])
+        assert b"/ASCII85Decode" not in path.read_bytes()  # plain binary streams
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
         assert info.stderr == ""
         assert "Page size:       595.276 x 841.89 pts (A4)" in info.stdout
