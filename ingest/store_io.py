@@ -48,7 +48,6 @@ def register_files(store: Store, batch: str, files: Sequence[ScanFile]) -> dict[
     """
     out: dict[str, FileRecord] = {}
     with store.transaction():
-        register_batch(store, batch)
         for f in files:
             if f.sha256 in out:
                 continue
@@ -58,6 +57,7 @@ def register_files(store: Store, batch: str, files: Sequence[ScanFile]) -> dict[
             if row is not None:
                 out[f.sha256] = FileRecord(row["batch"], int(row["seq"]), False)
                 continue
+            register_batch(store, batch)  # only a batch with files of its own
             seq = (
                 int(
                     store.scalar(

@@ -181,7 +181,8 @@ BATCH = "b1"
 
 def run(root: Path, paths, template: RoundTemplate, **kw):
     """A serial scan run of batch ``BATCH``."""
-    options = ScanOptions(root, tuple(paths), template.form_maps, workers=1, batch=BATCH, **kw)
+    kw.setdefault("batch", BATCH)
+    options = ScanOptions(root, tuple(paths), template.form_maps, workers=1, **kw)
     return scan(options, executor=SerialExecutor())
 
 

@@ -51,7 +51,7 @@ def test_scanning_the_same_file_twice_counts_it_once(clean, round_dir, round_tem
     copy = round_dir / "scans" / "batch-again.pdf"
     shutil.copy(pdf, copy)
     run(round_dir, [pdf], round_template)
-    again = run(round_dir, [pdf, copy], round_template)
+    again = run(round_dir, [pdf, copy], round_template, batch="b2")  # no new batch without files
     assert again.run.positions == 0
     assert again.run.skipped == len(round_template.pages)
     assert store_snapshot(round_dir) == clean[0]
