@@ -10,7 +10,7 @@ and questions that need a human get review items.
 All of that happens in **one transaction**: a run killed half way leaves the
 pages measured but unclassified, and the next run does this step again from
 the start, with the same result as a clean run. Clips are settled afterwards
-(:func:`settle_clips`), which is idempotent by itself.
+(:func:`ingest.clipstore.settle_clips`), which is idempotent by itself.
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest import clips as clipfiles
 from ingest.assembly import Assembly, DuplicateKind, PageEntry, assemble
-from ingest.clips import ClipJob
+from ingest.clipstore import record_clip, settle_clips  # also reached through here
 from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
-from ingest.sources import Kind, PageRef
 from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
 from omr.page import finish_page
@@ -37,6 +35,15 @@ from survey.pageresult import PageResult, PageStatus
 from survey.store import Store, utc_now
 
 log = logging.getLogger("papersurvey.ingest.finalise")
+
+__all__ = [
+    "assemble_respondents",
+    "classify_pending",
+    "encode_value",
+    "finalise",
+    "record_clip",
+    "settle_clips",
+]
 
 
 def encode_value(value: str | tuple[str, ...] | None) -> str | None:
@@ -277,68 +284,3 @@ def finalise(
         batches, touched = classify_pending(store, root, form_maps, params, calibrate=calibrate)
         assembly = assemble_respondents(store, touched, page_count)
     return batches, assembly
-
-
-def settle_clips(store: Store, root: Path) -> list[ClipJob]:
-    """Give every open review item its clip; returns the clips still to cut from images.
-
-    A candidate clip the worker cut is moved to its final name; candidates no
-    longer needed are removed.
-    """
-    rows = store.query(
-        "SELECT r.id, r.pseudonym, r.question, r.page_sha256, p.result, p.quality, p.file_sha256, "
-        "p.page_index, f.path, i.kind FROM review_items r "
-        "JOIN pages p ON p.image_sha256 = r.page_sha256 "
-        "JOIN scan_files f ON f.sha256 = p.file_sha256 "
-        "JOIN scan_file_info i ON i.sha256 = p.file_sha256 "
-        "LEFT JOIN clips c ON c.page_sha256 = r.page_sha256 AND c.question = r.question "
-        "WHERE r.question != '' AND c.path IS NULL AND r.state = 'open' ORDER BY p.image_sha256"
-    )
-    jobs: dict[str, list[tuple[str, tuple[int, int, int, int], str]]] = {}
-    refs: dict[str, tuple[PageRef, float]] = {}
-    with store.transaction():
-        for r in rows:
-            sha, question, pseudonym = r["page_sha256"], r["question"], r["pseudonym"] or ""
-            final = clipfiles.question_clip_name(pseudonym, question, sha)
-            if clipfiles.promote(root, clipfiles.candidate_clip_name(question, sha), final):
-                record_clip(store, sha, question, pseudonym, final)
-                continue
-            result = result_from_json(r["result"])
-            try:
-                rect = result.question(question).clip_image
-            except KeyError:
-                continue
-            jobs.setdefault(sha, []).append((question, rect, final))
-            dpi = float(json.loads(r["quality"]).get("dpi") or 300.0)
-            refs[sha] = (
-                PageRef(r["path"], r["file_sha256"], Kind(r["kind"]), int(r["page_index"])),
-                dpi,
-            )
-    for sha in _classified_candidates(store, root):
-        clipfiles.drop_candidates(root, sha)
-    return [ClipJob(refs[s][0], s, refs[s][1], tuple(items)) for s, items in sorted(jobs.items())]
-
-
-def record_clip(store: Store, sha: str, question: str, pseudonym: str, name: str) -> None:
-    """Note the review clip of a question in ``clips``."""
-    store.execute(
-        "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
-        "VALUES (?, ?, ?, 'review', ?)",
-        (sha, question, pseudonym, name),
-    )
-
-
-def _classified_candidates(store: Store, root: Path) -> list[str]:
-    """Page keys (16-character prefixes) of candidate folders whose page is classified."""
-    base = root / "clips" / clipfiles.CANDIDATES
-    if not base.is_dir():
-        return []
-    out = []
-    for d in base.iterdir():
-        stage = store.scalar(
-            "SELECT stage FROM page_measures WHERE image_sha256 >= ? AND image_sha256 < ? LIMIT 1",
-            (d.name, d.name + "g"),
-        )
-        if stage != "measured":
-            out.append(d.name)
-    return out

@@ -29,8 +29,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.clipstore import record_clip, settle_clips
 from ingest.executors import DaskExecutor, Executor, ProcessExecutor, make_executor
-from ingest.finalise import finalise, record_clip, settle_clips
+from ingest.finalise import finalise
 from ingest.report import PAGE_COUNT_META, BatchReport, RunStats, save_report, summarise
 from ingest.sources import ScanFile, inspect_paths, page_refs
 from ingest.store_io import PageWriter, done_positions, register_files
