@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from omr.params import DEFAULT_PARAMS, OmrParams
-from omr.sampling import darkness, grid_offsets, sample_patches, stroke_darkness
+from omr.sampling import grid_offsets, paper_levels, paper_plane, sample_patches, stroke_darkness
 from omr.strokes import line_reach
 
 _EDGE = 2  # samples per outline band (0.75 pt outline at 0.5 pt steps, plus blur)
@@ -157,7 +157,8 @@ def measure_boxes(
     box_half = float(size.max()) / 2 / step
     ring = (int(np.ceil(box_half + 1.2 / step)), int(np.floor(box_half + params.spill_pt / step)))
     patches = sample_patches(gray, homography, centre, offsets)
-    dark, span = darkness(patches, black=black, ring=ring)
+    levels = paper_levels(patches, ring)
+    span = np.maximum(levels.mean(axis=1) - black, 60.0)
     floor = round(params.ink_floor * float(np.median(span)))
     strokes = stroke_darkness(patches, max(3, round(params.stroke_max_pt / step)), floor)
     s = _Stack(strokes)
@@ -177,19 +178,14 @@ def measure_boxes(
     dx = _edge_offsets(across_cols, c0, c1, search, r1 - r0)
     r0, r1, c0, c1 = r0 + dy, r1 + dy, c0 + dx, c1 + dx
 
-    threshold = np.round(params.stroke_ink * span).astype(np.uint8)
-    cover = _Stack((dark > threshold[:, None, None]).view(np.uint8))
-
     def total(stack: _Stack, grow: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:
-        g = np.asarray(grow)
-        y0, y1 = np.clip(r0 - g, 0, p), np.clip(r1 + g, 0, p)
-        x0, x1 = np.clip(c0 - g, 0, p), np.clip(c1 + g, 0, p)
-        y1, x1 = np.maximum(y1, y0 + 1), np.maximum(x1, x0 + 1)
+        y0, x0 = np.maximum(r0 - grow, 0), np.maximum(c0 - grow, 0)
+        y1 = np.maximum(np.minimum(r1 + grow, p), y0 + 1)
+        x1 = np.maximum(np.minimum(c1 + grow, p), x0 + 1)
         return stack.sums(y0, x0, y1, x1), ((y1 - y0) * (x1 - x0)).astype(np.float64)
 
     inset = max(_EDGE + 1, round(params.inset_pt / step))
     inner_sum, inner_area = total(s, -inset)
-    cov_sum, _ = total(cover, -inset)
     inner_size = np.minimum(r1 - r0, c1 - c0) - 2 * inset
     core_sum, core_area = total(s, -(inset + inner_size // 4))
     outer_sum, outer_area = total(s, 0)
@@ -200,12 +196,26 @@ def measure_boxes(
     unit = 1.0 / span.astype(np.float64)
     ink_mean = inner_sum / inner_area * unit
     spill = (far_sum - near_sum) / np.maximum(far_area - near_area, 1) * unit
+    # Coverage and shape look at a square window of the inner area.
     k_win = max(2, int(inner_size.min()))
-    elongation, angle, centroid = _moments(strokes, r0 + inset, c0 + inset, k_win)
+    wr = (r0 + inset)[:, None] + np.arange(k_win)
+    wc = (c0 + inset)[:, None] + np.arange(k_win)
+    # Covered: darker than the paper (the ring level, not the surroundings: a fill is broad).
+    window = patches[np.arange(n)[:, None, None], wr[:, :, None], wc[:, None, :]]
+    paper = paper_plane(levels, wr, wc, p, ring)
+    covered = window < paper - (params.stroke_ink * span).astype(np.float32)[:, None, None]
+    coverage = covered.mean(axis=(1, 2))
+    # Shape only where there is ink to have one.
+    elongation = np.ones(n, dtype=np.float32)
+    angle = np.zeros(n, dtype=np.float32)
+    centroid = np.zeros((n, 2), dtype=np.float32)
+    inked = np.flatnonzero(ink_mean >= 0.003)
+    if inked.size:
+        elongation[inked], angle[inked], centroid[inked] = _moments(
+            strokes[inked], wr[inked, 0], wc[inked, 0], k_win
+        )
     # The ink centroid in page coordinates, relative to the nominal box centre.
-    centroid_pt = (
-        np.stack([c0 + inset, r0 + inset], axis=1) + (k_win - 1) / 2 + centroid - mid
-    ) * step
+    centroid_pt = (np.stack([wc[:, 0], wr[:, 0]], axis=1) + (k_win - 1) / 2 + centroid - mid) * step
     reach = np.zeros((n, 2), dtype=np.float32)
     line = (
         (elongation >= params.line_elongation) & (spill >= params.line_spill) & (ink_mean >= 0.005)
@@ -224,7 +234,7 @@ def measure_boxes(
     return BoxMeasures(
         ink=ink_mean.astype(np.float32),
         core=(core_sum / core_area * unit).astype(np.float32),
-        coverage=(cov_sum / inner_area).astype(np.float32),
+        coverage=coverage.astype(np.float32),
         spill=spill.astype(np.float32),
         outline=((outer_sum - band_sum) / np.maximum(outer_area - band_area, 1) * unit).astype(
             np.float32

@@ -18,6 +18,7 @@ from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.units import MM_PER_INCH
 
 _CORNER_WINDOWS = ((0, 0), (0, 1), (1, 1), (1, 0))  # (row side, col side): tl, tr, br, bl
+_QUICK_WINDOW_MM = 36.0  # the corner square the layout keeps free for the mark
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,16 @@ class MarkDetections:
         return int(self.ids.shape[0])
 
 
-def _detector(dictionary: str, thorough: bool) -> cv2.aruco.ArucoDetector:
-    """An ArUco detector tuned for markers of 30-50 px (8 mm at about 100 dpi).
+def _detector(
+    dictionary: str, thorough: bool, min_perimeter: float = 0.03
+) -> cv2.aruco.ArucoDetector:
+    """An ArUco detector tuned for markers of 20-40 px (8 mm at about 75 dpi).
 
     The quick one thresholds once with a window of about two cells; the
     thorough one tries three windows, for blurred, faint or noisy marks.
+    ``min_perimeter`` (a share of the searched image's larger side) drops
+    small candidates such as letters early: in a corner window a marker's
+    perimeter is about half the window's side.
     """
     params = cv2.aruco.DetectorParameters()
     if thorough:
@@ -54,20 +60,23 @@ def _detector(dictionary: str, thorough: bool) -> cv2.aruco.ArucoDetector:
     else:
         params.adaptiveThreshWinSizeMin = 13
         params.adaptiveThreshWinSizeMax = 13
-    params.minMarkerPerimeterRate = 0.03
+    params.minMarkerPerimeterRate = min_perimeter
     params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_NONE
     dictionary_obj = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, dictionary))
     return cv2.aruco.ArucoDetector(dictionary_obj, params)
 
 
 def _detect(
-    detector: cv2.aruco.ArucoDetector, region: np.ndarray, scale: float
+    detector: cv2.aruco.ArucoDetector, region: np.ndarray, factor: int
 ) -> tuple[list[np.ndarray], np.ndarray]:
-    """Detect markers in ``region`` after scaling it by ``scale``; corners in region pixels."""
-    if scale < 0.95:
-        small = cv2.resize(region, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    """Detect markers in ``region`` reduced by the integer ``factor``; corners in region pixels."""
+    if factor > 1:
+        # An integer factor on a size that divides keeps INTER_AREA on its fast path.
+        h, w = (region.shape[0] // factor) * factor, (region.shape[1] // factor) * factor
+        small = cv2.resize(region[:h, :w], (w // factor, h // factor), interpolation=cv2.INTER_AREA)
     else:
-        small, scale = region, 1.0
+        small = region
+    scale = 1.0 / factor
     corners, ids, _ = detector.detectMarkers(small)
     if ids is None or len(ids) == 0:
         return [], np.zeros(0, dtype=np.int64)
@@ -112,7 +121,7 @@ def _search_corners(
     gray: np.ndarray,
     detector: cv2.aruco.ArucoDetector,
     window_px: int,
-    scale: float,
+    factor: int,
     corners_to_search: list[int],
 ) -> list[tuple[np.ndarray, int, int]]:
     """Detections ``(corners, id, window index)`` in the given image-corner windows."""
@@ -123,7 +132,7 @@ def _search_corners(
         rs, cs = _CORNER_WINDOWS[k]
         r0 = h - wh if rs else 0
         c0 = w - ww if cs else 0
-        corners, got = _detect(detector, gray[r0 : r0 + wh, c0 : c0 + ww], scale)
+        corners, got = _detect(detector, gray[r0 : r0 + wh, c0 : c0 + ww], factor)
         offset = np.array([c0, r0], dtype=np.float64)
         found += [(c + offset, int(i), k) for c, i in zip(corners, got, strict=True)]
     return found
@@ -140,7 +149,7 @@ def find_marks(
     """Find the registration marks of a page.
 
     Three passes, each only when the previous left marks missing: a quick
-    search of the four corner windows the layout keeps free (40 mm); a
+    search of the four corner windows the layout keeps free (36 mm); a
     thorough search of larger windows (``mark_window_mm``) in the corners
     still without a mark; and, when fewer than ``min_marks`` were found, a
     thorough search of the whole page at the same low resolution.
@@ -156,24 +165,25 @@ def find_marks(
     Returns:
         The markers found, at most one per id, with sub-pixel corners.
     """
-    scale = min(1.0, params.mark_search_dpi / dpi)
+    factor = max(1, round(dpi / params.mark_search_dpi))
     px_per_mm = dpi / MM_PER_INCH
-    found = _search_corners(
-        gray, _detector(dictionary, False), int(40 * px_per_mm), scale, [0, 1, 2, 3]
-    )
+    quick = _detector(dictionary, False, 0.3)
+    found = _search_corners(gray, quick, int(_QUICK_WINDOW_MM * px_per_mm), factor, [0, 1, 2, 3])
     found = [f for f in found if f[1] in ids]
     full = False
     if len({f[1] for f in found}) < len(ids):
-        thorough = _detector(dictionary, True)
+        thorough = _detector(dictionary, True, 0.2)
         missing = [k for k in range(4) if k not in {f[2] for f in found}]
         window = int(params.mark_window_mm * px_per_mm)
-        found += [f for f in _search_corners(gray, thorough, window, scale, missing) if f[1] in ids]
+        found += [
+            f for f in _search_corners(gray, thorough, window, factor, missing) if f[1] in ids
+        ]
         if len({f[1] for f in found}) < params.min_marks:
             full = True
-            corners, got = _detect(thorough, gray, scale)
+            corners, got = _detect(_detector(dictionary, True), gray, factor)
             found += [(c, int(i), -1) for c, i in zip(corners, got, strict=True) if int(i) in ids]
     sel_ids, sel_corners = _select([(c, i) for c, i, _ in found], ids)
-    if len(sel_ids) and scale < 0.75:
-        window = max(3, round(2.0 / scale))
+    if len(sel_ids) and factor > 1:
+        window = max(3, 2 * factor)
         sel_corners = _refine(gray, sel_corners, window)
     return MarkDetections(sel_ids, sel_corners, full)

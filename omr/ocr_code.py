@@ -108,26 +108,24 @@ def _look_alikes(ch: str, alphabet: str) -> str:
     return ch
 
 
-def _variants(field: str, alphabet: str, length: int, limit: int) -> list[str]:
-    """Readings of one field: look-alike combinations, then single-character repairs."""
-    out: list[str] = []
+def _variants(field: str, alphabet: str, length: int, limit: int) -> tuple[list[str], list[str]]:
+    """Readings of one field: ``(look-alike combinations, single-character repairs)``."""
     if len(field) == length:
-        options = [_look_alikes(c, alphabet) for c in field]
         combos = [""]
-        for opts in options:
-            combos = [c + o for c in combos for o in opts][:limit]
-        out += combos
-        out += [
+        for options in (_look_alikes(c, alphabet) for c in field):
+            combos = [c + o for c in combos for o in options][:limit]
+        repairs = [
             field[:i] + c + field[i + 1 :] for i in range(length) for c in alphabet if c != field[i]
         ]
-    elif len(field) == length + 1:
-        out += [field[:i] + field[i + 1 :] for i in range(len(field))]
-    elif len(field) == length - 1:
-        out += [field[:i] + c + field[i:] for i in range(length) for c in alphabet]
-    return out or [field]
+        return combos, repairs
+    if len(field) == length + 1:
+        return [], [field[:i] + field[i + 1 :] for i in range(len(field))]
+    if len(field) == length - 1:
+        return [], [field[:i] + c + field[i:] for i in range(length) for c in alphabet]
+    return [field], []
 
 
-def code_candidates(text: str, survey: str, limit: int = 2000) -> list[str]:
+def code_candidates(text: str, survey: str, limit: int = 4000) -> list[str]:
     """Plausible page codes from an OCR reading, most literal first.
 
     The reading is split on ``:`` into the five fields. A survey field that
@@ -137,7 +135,7 @@ def code_candidates(text: str, survey: str, limit: int = 2000) -> list[str]:
     misread, dropped or extra character; pseudonyms must have a valid check
     character. Every candidate must still pass the 40-bit HMAC check, so the
     chance that any of ``limit`` candidates verifies by accident is below
-    ``limit / 2**40`` (about 2e-9).
+    ``limit / 2**40`` (about 4e-9).
 
     Args:
         text: the OCR reading.
@@ -152,16 +150,22 @@ def code_candidates(text: str, survey: str, limit: int = 2000) -> list[str]:
         if _shape(found_survey) == _shape(survey):
             found_survey = survey
         page = page.translate(_TO_DIGIT)
-        # The pseudonym's check character weeds out most look-alike combinations.
-        people = [
-            w
-            for w in _variants(who.translate(_TO_CROCKFORD), _CROCKFORD, 9, 512)
-            if pseudonyms.is_valid(w)
-        ]
+        # The pseudonym's check character weeds out most of its readings.
+        look, fixed = _variants(who.translate(_TO_CROCKFORD), _CROCKFORD, 9, 512)
+        people = [w for w in look if pseudonyms.is_valid(w)]
+        repaired = [w for w in fixed if pseudonyms.is_valid(w) and w not in people]
         if _shape(who) == _shape(codes.TEMPLATE_PSEUDONYM):
             people.insert(0, codes.TEMPLATE_PSEUDONYM)
-        macs = _variants(mac.translate(_TO_BASE32), _BASE32, 8, 256)
-        out += [":".join(["PS1", found_survey, w, page, m]) for w in people for m in macs]
+        macs, mac_repairs = _variants(mac.translate(_TO_BASE32), _BASE32, 8, 256)
+        literal_mac = macs[:1] or [mac]
+
+        def codes_for(whos: list[str], macs_: list[str]) -> list[str]:
+            return [":".join(["PS1", found_survey, w, page, m]) for w in whos for m in macs_]
+
+        # Most likely first: look-alikes only, then one real misread in one field.
+        out += codes_for(people, macs)
+        out += codes_for(people, mac_repairs)
+        out += codes_for(repaired, macs or literal_mac)
     seen: dict[str, None] = {}
     for c in out:
         if c:

@@ -20,6 +20,7 @@ import numpy as np
 from omr.calibration import Calibration
 from omr.checkboxes import BoxMeasures, measure_boxes
 from omr.classify import classify
+from omr.form import PreparedForm, prepare_form
 from omr.image import Levels, dpi_guess, is_blank, page_levels, to_gray
 from omr.marks import find_marks
 from omr.ocr_code import TextOcr
@@ -28,11 +29,11 @@ from omr.pagecode import CodeReading, read_code
 from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.refine import refine_with_boxes
 from omr.registration import Registration, register
-from omr.resolve import PageQuestions, resolve_questions
+from omr.resolve import resolve_questions
 from survey.codes import CodeStatus
-from survey.formmap import FormMap, PageMap
+from survey.formmap import FormMap
 from survey.pageresult import PageResult, PageStatus, Quality, TextResult
-from survey.units import page_to_image, rect_corners, rects_to_page
+from survey.units import page_to_image, rect_corners
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,8 @@ class PageMeasurement:
     nominal_dpi: float = 0.0
 
 
-def _box_rects(page: PageMap, page_height: float) -> np.ndarray:
-    return rects_to_page(page.box_rects(), page_height)
-
-
 def _layout_match(
-    gray: np.ndarray, reg: Registration, form_map: FormMap, black: float
+    gray: np.ndarray, reg: Registration, form: PreparedForm, black: float
 ) -> tuple[int, str]:
     """Which page of the form the box outlines say this is: ``(page, "")`` or ``(0, reason)``.
 
@@ -80,8 +77,8 @@ def _layout_match(
     other pages mostly do not.
     """
     scores = []
-    for page in form_map.pages:
-        rects = _box_rects(page, form_map.page_height)
+    for page in form.pages:
+        rects = page.rects
         if not len(rects):
             scores.append(0.0)
             continue
@@ -97,7 +94,7 @@ def _layout_match(
 
 def measure_page(
     image: np.ndarray,
-    form_map: FormMap,
+    form_map: FormMap | PreparedForm,
     *,
     key: bytes,
     survey: str,
@@ -110,7 +107,8 @@ def measure_page(
     Args:
         image: the page: ``uint8`` gray ``(h, w)``, colour ``(h, w, 3)`` (BGR)
             or 1-bit (``bool`` or 0/1); any resolution from 150 to 600 dpi.
-        form_map: the questionnaire's form map.
+        form_map: the questionnaire's form map, best prepared once per batch
+            with :func:`omr.form.prepare_form`.
         key: the round's secret key (page codes are verified with it).
         survey: the survey code the pages must belong to.
         params: OMR settings.
@@ -121,9 +119,11 @@ def measure_page(
     Returns:
         The page's measurement; never raises for an unreadable page.
     """
+    form = prepare_form(form_map)
+    fm = form.form_map
     gray = to_gray(image)
     shape = (int(gray.shape[0]), int(gray.shape[1]))
-    guess = dpi_guess(gray.shape, form_map.page_width, form_map.page_height)
+    guess = dpi_guess(gray.shape, fm.page_width, fm.page_height)
     levels = page_levels(gray, guess)
     if is_blank(levels, params.blank_max_ink):
         return PageMeasurement(
@@ -133,16 +133,14 @@ def measure_page(
             image_shape=shape,
             nominal_dpi=guess,
         )
-    first = form_map.pages[0]
+    first = fm.pages[0]
     ids = tuple(m.aruco_id for m in first.marks)
-    detections = find_marks(
-        gray, dpi=guess, ids=ids, dictionary=form_map.aruco_dictionary, params=params
-    )
+    detections = find_marks(gray, dpi=guess, ids=ids, dictionary=fm.aruco_dictionary, params=params)
     reg = register(
         detections,
         first.marks,
-        page_width=form_map.page_width,
-        page_height=form_map.page_height,
+        page_width=fm.page_width,
+        page_height=fm.page_height,
         params=params,
     )
     if not reg.ok:
@@ -157,7 +155,7 @@ def measure_page(
     affine = len(reg.marks_used) < 4
     code_params = replace(params, qr_margin_mm=3 * params.qr_margin_mm) if affine else params
     code = read_code(
-        gray, reg.homography, form_map, key=key, survey=survey, ocr=ocr, params=code_params
+        gray, reg.homography, form, key=key, survey=survey, ocr=ocr, params=code_params
     )
     status, reason, page = PageStatus.OK, "", 0
     pc = code.code
@@ -174,7 +172,7 @@ def measure_page(
             image_shape=shape,
             nominal_dpi=guess,
         )
-    elif not 1 <= pc.page <= len(form_map.pages):
+    elif not 1 <= pc.page <= len(fm.pages):
         return PageMeasurement(
             PageStatus.FOREIGN,
             f"page {pc.page} is not in this questionnaire",
@@ -188,7 +186,7 @@ def measure_page(
         if pc.status is CodeStatus.TEMPLATE:
             status, reason = PageStatus.UNIDENTIFIED, "reference print without a respondent code"
     if page == 0:
-        page, why = _layout_match(gray, reg, form_map, levels.black)
+        page, why = _layout_match(gray, reg, form, levels.black)
         if page == 0:
             return PageMeasurement(
                 status,
@@ -199,8 +197,8 @@ def measure_page(
                 image_shape=shape,
                 nominal_dpi=guess,
             )
-    pm = form_map.page(page)
-    rects = _box_rects(pm, form_map.page_height)
+    tables = form.page(page)
+    rects = tables.rects
     if affine:
         reg = refine_with_boxes(
             gray,
@@ -209,8 +207,8 @@ def measure_page(
             black=levels.black,
             mark_src=reg.points_page,
             mark_dst=reg.points_image,
-            page_width=form_map.page_width,
-            page_height=form_map.page_height,
+            page_width=fm.page_width,
+            page_height=fm.page_height,
             params=params,
         )
     boxes = measure_boxes(gray, reg.homography, rects, black=levels.black, params=params)
@@ -218,22 +216,18 @@ def measure_page(
     corners = page_to_image(rect_corners(shifted), reg.homography)
     clips = np.concatenate(
         [np.floor(corners.min(axis=1)), np.ceil(corners.max(axis=1)) + 1], axis=1
-    ).astype(np.int64)
-    clips[:, [0, 2]] = np.clip(clips[:, [0, 2]], 0, shape[1])
-    clips[:, [1, 3]] = np.clip(clips[:, [1, 3]], 0, shape[0])
-    areas = [
-        (
-            t.question,
-            tuple(
-                float(v)
-                for v in rects_to_page(np.array([t.rect.as_tuple()]), form_map.page_height)[0]
-            ),
-        )
-        for t in pm.text_areas
-    ]
+    )
+    clips = np.minimum(np.maximum(clips, 0), [shape[1], shape[0], shape[1], shape[0]]).astype(
+        np.int64
+    )
     texts = read_text_areas(
-        gray, reg.homography, areas, black=levels.black, ocr=text_ocr, params=params
-    )  # type: ignore[arg-type]
+        gray,
+        reg.homography,
+        list(tables.text_areas),
+        black=levels.black,
+        ocr=text_ocr,
+        params=params,
+    )
     return PageMeasurement(
         status,
         reason,
@@ -246,25 +240,6 @@ def measure_page(
         texts=texts,
         image_shape=shape,
         nominal_dpi=guess,
-    )
-
-
-def page_questions(form_map: FormMap, page: int) -> PageQuestions:
-    """The select questions of a page and the box-to-question index."""
-    pm = form_map.page(page)
-    names: list[str] = []
-    for b in pm.boxes:
-        if b.question not in names:
-            names.append(b.question)
-    types = {q.name: q.type for q in form_map.questions}
-    position = {n: i for i, n in enumerate(names)}
-    return PageQuestions(
-        names=tuple(names),
-        multiple=np.array(
-            [types.get(n, "select_one") == "select_multiple" for n in names], dtype=bool
-        ),
-        index=np.array([position[b.question] for b in pm.boxes], dtype=np.int64),
-        choices=tuple(b.choice for b in pm.boxes),
     )
 
 
@@ -291,7 +266,7 @@ def _quality(m: PageMeasurement) -> Quality:
 
 def finish_page(
     measurement: PageMeasurement,
-    form_map: FormMap,
+    form_map: FormMap | PreparedForm,
     *,
     calibration: Calibration | None = None,
     params: OmrParams = DEFAULT_PARAMS,
@@ -300,7 +275,7 @@ def finish_page(
 
     Args:
         measurement: the page's first pass (:func:`measure_page`).
-        form_map: the same form map.
+        form_map: the same form map (or prepared form).
         calibration: the batch's thresholds (``None``: the defaults of ``params``).
         params: OMR settings.
     """
@@ -320,17 +295,15 @@ def finish_page(
     base["homography"] = tuple(float(v) for v in reg.homography.ravel())
     if m.page == 0 or m.status is PageStatus.FOREIGN:
         return PageResult(**base)  # type: ignore[arg-type]
-    pm = form_map.page(m.page)
+    tables = prepare_form(form_map).page(m.page)
     classes = classify(m.boxes, calibration, params)
-    questions = resolve_questions(
-        page_questions(form_map, m.page), classes, clips=m.clips, params=params
-    )
+    questions = resolve_questions(tables.questions, classes, clips=m.clips, params=params)
     return PageResult(
         **base,  # type: ignore[arg-type]
-        boxes=tuple((b.question, b.choice) for b in pm.boxes),
-        box_states=tuple(int(s) for s in classes.states),
-        box_confidences=tuple(round(float(c), 3) for c in classes.confidence),
-        box_ink=tuple(round(float(v), 4) for v in m.boxes.ink),
+        boxes=tables.boxes,
+        box_states=tuple(classes.states.tolist()),
+        box_confidences=tuple(np.round(classes.confidence.astype(np.float64), 3).tolist()),
+        box_ink=tuple(np.round(m.boxes.ink.astype(np.float64), 4).tolist()),
         questions=questions,
         texts=m.texts,
     )
@@ -338,7 +311,7 @@ def finish_page(
 
 def read_page(
     image: np.ndarray,
-    form_map: FormMap,
+    form_map: FormMap | PreparedForm,
     *,
     key: bytes,
     survey: str,
@@ -353,7 +326,8 @@ def read_page(
         image: the page: ``uint8`` gray ``(h, w)``, colour ``(h, w, 3)`` (BGR)
             or 1-bit (``bool`` or 0/1); any resolution from 150 to 600 dpi, any
             orientation. Not modified.
-        form_map: the questionnaire's form map.
+        form_map: the questionnaire's form map; for a batch, prepare it once
+            with :func:`omr.form.prepare_form` and pass the prepared form.
         key: the round's secret key.
         survey: the survey code the pages must belong to.
         params: OMR settings.
@@ -366,7 +340,6 @@ def read_page(
         The page result; expected failures (blank, unregistrable, foreign,
         unidentified) are statuses with a reason, never exceptions.
     """
-    m = measure_page(
-        image, form_map, key=key, survey=survey, params=params, ocr=ocr, text_ocr=text_ocr
-    )
-    return finish_page(m, form_map, calibration=calibration, params=params)
+    form = prepare_form(form_map)
+    m = measure_page(image, form, key=key, survey=survey, params=params, ocr=ocr, text_ocr=text_ocr)
+    return finish_page(m, form, calibration=calibration, params=params)

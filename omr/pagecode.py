@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from omr.form import PreparedForm
 from omr.ocr_code import TextOcr, code_candidates, crop_code_text
 from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.qr import read_qr
@@ -58,7 +59,7 @@ def _page_rect(
 def read_code(
     gray: np.ndarray,
     homography: np.ndarray,
-    form_map: FormMap,
+    form_map: FormMap | PreparedForm,
     *,
     key: bytes,
     survey: str,
@@ -70,7 +71,7 @@ def read_code(
     Args:
         gray: the page image, 2-D ``uint8``.
         homography: 3x3 page-to-image matrix from the registration.
-        form_map: the form map (where the QR codes and printed codes are).
+        form_map: the form map, or the prepared form (where the QR codes and printed codes are).
         key: the round's secret key.
         survey: the survey code the pages must belong to.
         ocr: an OCR engine for the printed code, or ``None`` to skip OCR.
@@ -80,7 +81,9 @@ def read_code(
         The deciding reading; ``code`` is ``None`` or ``DAMAGED`` when the
         page could not be identified.
     """
-    areas = qr_areas(form_map)
+    fm = form_map.form_map if isinstance(form_map, PreparedForm) else form_map
+    areas = form_map.qr_areas if isinstance(form_map, PreparedForm) else qr_areas(fm)
+    page_height = fm.page_height
     attempts = 0
     damaged: CodeReading | None = None
     for area in areas:
@@ -88,7 +91,7 @@ def read_code(
         text = read_qr(
             gray,
             homography,
-            _page_rect(area.rect.as_tuple(), form_map.page_height),
+            _page_rect(area.rect.as_tuple(), page_height),
             dpi=params.qr_dpi,
             margin_mm=params.qr_margin_mm,
         )
@@ -105,7 +108,7 @@ def read_code(
                 crop = crop_code_text(
                     gray,
                     homography,
-                    _page_rect(area.text_rect.as_tuple(), form_map.page_height),
+                    _page_rect(area.text_rect.as_tuple(), page_height),
                     dpi=params.ocr_dpi,
                     binarize=binarize,
                 )

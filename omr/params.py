@@ -25,7 +25,7 @@ class OmrParams:
             each image corner. Larger than the 36 mm the layout keeps free so
             shifts of 10 mm and skew of 5 degrees still leave the mark inside.
         mark_search_dpi: the corner windows are scaled to this resolution
-            before the ArUco search (speed; 8 mm marks are 31 px at 100 dpi).
+            before the ArUco search (speed; 8 mm marks are 24 px at 75 dpi).
         min_marks: registration marks needed (3: affine, 4: homography).
         dpi_range: plausible scan resolutions; a fit outside is rejected.
         max_skew_deg: largest accepted rotation away from a right angle.
@@ -87,7 +87,7 @@ class OmrParams:
     blank_max_ink: float = 0.002
     # registration
     mark_window_mm: float = 62.0
-    mark_search_dpi: float = 100.0
+    mark_search_dpi: float = 75.0
     min_marks: int = 3
     dpi_range: tuple[float, float] = (110.0, 720.0)
     max_skew_deg: float = 8.0
@@ -102,7 +102,7 @@ class OmrParams:
     ocr_dpi: float = 300.0
     # boxes
     sample_step_pt: float = 0.6
-    search_pt: float = 2.4
+    search_pt: float = 1.8
     inset_pt: float = 2.0
     spill_pt: float = 3.0
     stroke_max_pt: float = 7.0

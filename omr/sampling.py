@@ -22,8 +22,12 @@ _REMAP_MAX_ROWS = 30000  # cv2.remap works on images up to SHRT_MAX rows
 
 
 def grid_offsets(half_pt: float, step_pt: float) -> np.ndarray:
-    """Sample offsets from the patch centre along one axis, points, float64 ``(p,)``."""
-    p = 2 * int(np.ceil(half_pt / step_pt)) + 1
+    """Sample offsets from the patch centre along one axis, points, float64 ``(p,)``.
+
+    ``p`` is even (the centre falls between two samples), so a patch halves
+    exactly for the half-resolution work of :func:`stroke_darkness`.
+    """
+    p = 2 * int(np.ceil(half_pt / step_pt))
     return (np.arange(p) - (p - 1) / 2) * step_pt
 
 
@@ -86,54 +90,66 @@ def _side_level(side: np.ndarray, rank: float) -> np.ndarray:
     return np.partition(side, kth, axis=1)[:, kth].astype(np.float32)
 
 
-def darkness(
-    patches: np.ndarray, *, black: float, ring: tuple[int, int], min_contrast: float = 60.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """How much darker than their local paper the samples of each patch are.
+def paper_levels(patches: np.ndarray, ring: tuple[int, int]) -> np.ndarray:
+    """The paper level on the four sides of a square ring around each patch's centre.
 
-    The paper level of a patch is measured on the four sides of a square ring
-    around its centre (a high rank of the samples there, so print, strokes
-    and noise do not count) and interpolated across the patch. For a box,
-    the ring lies just outside its outline: the same background as the box
-    (a shaded table row, a stain, a shadow), closer than any printed text.
+    For a box the ring lies just outside its outline: the same background as
+    the box (a shaded table row, a stain, a shadow), closer than any printed
+    text. Each side's level is a high rank of its samples, so print, strokes
+    and noise do not count.
 
     Args:
         patches: ``uint8`` ``(n, p, p)`` gray patches (see :func:`sample_patches`).
-        black: the gray value of solid print on this page.
         ring: inner and outer distance of the ring from the patch centre, samples.
-        min_contrast: the paper-to-black range is never taken smaller than
-            this, so an empty patch on a dark stain does not amplify noise.
 
     Returns:
-        ``(dark, span)``: ``dark`` is ``uint8`` ``(n, p, p)``, paper minus
-        sample in gray levels (0 where the sample is paper or lighter);
-        ``span`` is ``float32`` ``(n,)``, each patch's paper-to-black range.
-        ``dark / span`` is the ink darkness: 0 = paper, 1 = solid print.
+        ``float32`` ``(n, 4)``: top, bottom, left and right levels.
     """
     n, p, _ = patches.shape
-    if n == 0:
-        return patches.copy(), np.zeros(0, dtype=np.float32)
-    mid = p // 2
-    lo, hi = mid - ring[1], mid + ring[1] + 1
-    a, b = mid - ring[0], mid + ring[0] + 1
-    rank = 0.7
-    top = _side_level(patches[:, lo:a, lo:hi].reshape(n, -1), rank)
-    bottom = _side_level(patches[:, b:hi, lo:hi].reshape(n, -1), rank)
-    left = _side_level(patches[:, lo:hi, lo:a].reshape(n, -1), rank)
-    right = _side_level(patches[:, lo:hi, b:hi].reshape(n, -1), rank)
-    # Interpolate between the strip centres, constant beyond them.
+    d = np.arange(p) - (p - 1) / 2  # sample distance from the centre
+    inside = np.flatnonzero(np.abs(d) <= ring[1])
+    lo, hi = int(inside[0]), int(inside[-1]) + 1
+    near = np.flatnonzero(np.abs(d) < ring[0])
+    a, b = int(near[0]), int(near[-1]) + 1
+    sides = np.concatenate(
+        [
+            patches[:, lo:a, lo:hi].reshape(n, -1),
+            patches[:, b:hi, lo:hi].reshape(n, -1),
+            patches[:, lo:hi, lo:a].transpose(0, 2, 1).reshape(n, -1),
+            patches[:, lo:hi, b:hi].transpose(0, 2, 1).reshape(n, -1),
+        ],
+        axis=1,
+    ).reshape(n, 4, -1)
+    k = sides.shape[2]
+    kth = min(k - 1, int(0.7 * k))
+    return np.partition(sides, kth, axis=2)[:, :, kth].astype(np.float32)
+
+
+def paper_plane(
+    levels: np.ndarray, rows: np.ndarray, cols: np.ndarray, p: int, ring: tuple[int, int]
+) -> np.ndarray:
+    """Paper level at sample ``(rows, cols)`` of each patch, interpolated between the ring's sides.
+
+    Args:
+        levels: ``(n, 4)`` side levels from :func:`paper_levels`.
+        rows: sample rows ``(n, k)`` per patch.
+        cols: sample columns ``(n, k)`` per patch.
+        p: patch size.
+        ring: the ring the levels were measured on.
+
+    Returns:
+        ``float32`` ``(n, k, k)``.
+    """
     centre = (ring[0] + ring[1]) / 2
-    t = (
-        np.clip((np.arange(p, dtype=np.float32) - (mid - centre)) / (2 * centre), 0.0, 1.0)[None, :]
-        * 0.5
-    )
-    rows = 0.5 * top[:, None] + (bottom - top)[:, None] * t
-    cols = 0.5 * left[:, None] + (right - left)[:, None] * t
-    paper = (rows[:, :, None] + cols[:, None, :] + np.float32(0.5)).astype(np.uint8)
-    dark = cv2.subtract(paper.reshape(n * p, p), patches.reshape(n * p, p)).reshape(n, p, p)
-    level = 0.25 * (top + bottom + left + right)
-    span = np.maximum(level - np.float32(black), np.float32(min_contrast)).astype(np.float32)
-    return dark, span
+    mid = (p - 1) / 2
+
+    def share(x: np.ndarray) -> np.ndarray:
+        return np.clip((x - mid + centre) / (2 * centre), 0.0, 1.0).astype(np.float32)
+
+    top, bottom, left, right = (levels[:, i, None] for i in range(4))
+    vertical = top + (bottom - top) * share(rows)
+    horizontal = left + (right - left) * share(cols)
+    return np.float32(0.5) * (vertical[:, :, None] + horizontal[:, None, :])
 
 
 def stroke_darkness(patches: np.ndarray, width: int, floor: int = 0) -> np.ndarray:
@@ -146,7 +162,7 @@ def stroke_darkness(patches: np.ndarray, width: int, floor: int = 0) -> np.ndarr
     removes vertical strokes, one along columns horizontal strokes; the
     lighter of the two removes both, and a diagonal stroke is narrow in both.
     Broad dark areas (a filled box) are *not* strokes: measure them against
-    the ring level of :func:`darkness`.
+    the paper level of :func:`paper_levels`.
 
     Args:
         patches: ``uint8`` ``(n, p, p)`` gray patches.
@@ -162,16 +178,21 @@ def stroke_darkness(patches: np.ndarray, width: int, floor: int = 0) -> np.ndarr
     if n == 0:
         return patches.copy()
     flat = patches.reshape(n * p, p)
-    # The surroundings come from a lightly smoothed copy, so noise does not
-    # raise them (a closing picks local maxima) and add a false floor of ink.
-    smooth = cv2.blur(flat, (3, 3))
-    along_rows = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, np.ones((1, width), np.uint8))
-    transposed = np.ascontiguousarray(smooth.reshape(n, p, p).transpose(0, 2, 1)).reshape(n * p, p)
-    along_cols = cv2.morphologyEx(transposed, cv2.MORPH_CLOSE, np.ones((1, width), np.uint8))
-    along_cols = np.ascontiguousarray(along_cols.reshape(n, p, p).transpose(0, 2, 1)).reshape(
-        n * p, p
+    # The surroundings are broad by definition, so they are found at half
+    # resolution: a quarter of the work. The 2x2 averaging also keeps noise
+    # from raising them (a closing picks local maxima) into a false floor of ink.
+    h = p // 2
+    small = cv2.resize(flat, (h, n * h), interpolation=cv2.INTER_AREA)
+    kernel = np.ones((1, max(3, width // 2)), np.uint8)
+    along_rows = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    transposed = np.ascontiguousarray(small.reshape(n, h, h).transpose(0, 2, 1)).reshape(n * h, h)
+    along_cols = cv2.morphologyEx(transposed, cv2.MORPH_CLOSE, kernel)
+    along_cols = np.ascontiguousarray(along_cols.reshape(n, h, h).transpose(0, 2, 1)).reshape(
+        n * h, h
     )
-    surroundings = cv2.max(along_rows, along_cols)
+    surroundings = cv2.resize(
+        cv2.max(along_rows, along_cols), (p, n * p), interpolation=cv2.INTER_LINEAR
+    )
     strokes = cv2.subtract(surroundings, flat)
     if floor > 0:
         strokes = cv2.subtract(strokes, floor)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from omr.checkboxes import BoxMeasures, measure_boxes
-from omr.sampling import darkness, grid_offsets, sample_patches, stroke_darkness
+from omr.sampling import grid_offsets, paper_levels, paper_plane, sample_patches, stroke_darkness
 from papersurvey.simulate.pens import Pen
 from survey.formmap import FormMap
 from survey.units import rects_to_page
@@ -103,9 +103,11 @@ def test_a_stray_line_through_a_box_is_followed_outside(
 
 def test_shading_and_stains_are_paper_not_ink() -> None:
     rng = np.random.default_rng(0)
-    patches = np.full((3, 41, 41), 240, np.uint8)
-    patches[0, :, 20:] = 200  # a shadow edge through the middle
-    patches[1] = (240 - 40 * np.exp(-((np.arange(41) - 20) ** 2) / 60.0))[None, :].astype(
+    patches = np.full((3, 40, 40), 240, np.uint8)
+    patches[0] = np.interp(np.arange(40), [0, 18, 22, 39], [240, 240, 200, 200])[
+        None, :
+    ]  # a shadow edge
+    patches[1] = (240 - 40 * np.exp(-((np.arange(40) - 20) ** 2) / 60.0))[None, :].astype(
         np.uint8
     )  # a fold
     patches[2, 10:30, 19:22] = 40  # a real pen stroke
@@ -115,8 +117,12 @@ def test_shading_and_stains_are_paper_not_ink() -> None:
     assert strokes[0].mean() < 0.5 and strokes[0].max() < 15
     assert strokes[1].mean() < 0.5 and strokes[1].max() < 15
     assert strokes[2, 15, 20] > 150
-    _dark, span = darkness(patches, black=20, ring=(14, 18))
-    assert span.shape == (3,) and (span >= 60).all()
+    levels = paper_levels(patches, ring=(14, 18))
+    assert levels.shape == (3, 4)
+    assert abs(levels[0, 2] - 240) < 6 and abs(levels[0, 3] - 200) < 6  # left bright, right in shadow
+    rows = np.tile(np.arange(40), (3, 1))
+    plane = paper_plane(levels, rows, rows, 40, (14, 18))
+    assert plane[0, 20, 2] > plane[0, 20, 37] + 15  # the paper level follows the shadow
 
 
 def test_patches_follow_the_homography() -> None:
