@@ -212,6 +212,14 @@ def _subprocess_case(size: int, naive: bool, accel: bool, workers: int | None) -
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _wait_for_quiet(max_load: float, patience_s: float) -> float:
+    """Wait (at most ``patience_s``) until the 1-minute load average is below ``max_load``."""
+    deadline = time.monotonic() + patience_s
+    while os.getloadavg()[0] >= max_load and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def _ratios(size: int, fast: dict[str, Any], slow: dict[str, Any]) -> dict[str, Any]:
     """Speed ratios by wall clock and by CPU time (the latter is robust to a busy machine)."""
     return {
@@ -226,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive baseline")
     parser.add_argument("--workers", type=int, default=None, help="default: all cores")
+    parser.add_argument(
+        "--quiet-load",
+        type=float,
+        default=None,
+        metavar="X",
+        help="before each case wait (up to --patience seconds) for a 1-minute load average below X",
+    )
+    parser.add_argument("--patience", type=float, default=300.0, metavar="S")
     parser.add_argument("--case", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-accel", action="store_true", help=argparse.SUPPRESS)
@@ -237,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     cases: list[dict[str, Any]] = []
 
     def measure(size: int, naive: bool = False, accel: bool = True) -> dict[str, Any]:
+        if args.quiet_load is not None:
+            _wait_for_quiet(args.quiet_load, args.patience)
         result = _subprocess_case(size, naive, accel, args.workers)
         cases.append(result)
         print(
