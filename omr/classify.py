@@ -90,7 +90,7 @@ def classify(
     empty = (ink <= lo) & (core <= core_lo)
     reach = measures.reach
     line = (reach.max(axis=1) >= params.line_long_pt) | (reach.min(axis=1) >= params.line_both_pt)
-    beside = empty & (measures.spill >= params.outside_min_spill)
+    beside = empty & ~partly & ~unreadable & (measures.spill >= params.outside_min_spill)
 
     # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).
     mark_depth = np.maximum((ink - hi) / hi, (core - core_hi) / core_hi)
@@ -134,5 +134,5 @@ def classify(
     doubts |= bit(readable & partly & ~filled, ReviewReason.PARTLY_FILLED)
     doubts |= bit(readable & ~partly & ~marked & ~empty, ReviewReason.UNCERTAIN_MARK)
     doubts |= bit(doubt_line, ReviewReason.STRAY_LINE)
-    doubts |= bit(readable & ~partly & beside, ReviewReason.MARK_OUTSIDE_BOX)
+    doubts |= bit(beside, ReviewReason.MARK_OUTSIDE_BOX)
     return BoxClasses(states=states, confidence=confidence.astype(np.float32), doubts=doubts)

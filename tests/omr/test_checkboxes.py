@@ -119,7 +119,9 @@ def test_shading_and_stains_are_paper_not_ink() -> None:
     assert strokes[2, 15, 20] > 150
     levels = paper_levels(patches, ring=(14, 18))
     assert levels.shape == (3, 4)
-    assert abs(levels[0, 2] - 240) < 6 and abs(levels[0, 3] - 200) < 6  # left bright, right in shadow
+    assert (
+        abs(levels[0, 2] - 240) < 6 and abs(levels[0, 3] - 200) < 6
+    )  # left bright, right in shadow
     rows = np.tile(np.arange(40), (3, 1))
     plane = paper_plane(levels, rows, rows, 40, (14, 18))
     assert plane[0, 20, 2] > plane[0, 20, 37] + 15  # the paper level follows the shadow
