@@ -30,6 +30,8 @@ COMMANDS = [
     "export",
     "report",
     "reminders",
+    "purge",
+    "demo",
     "proof",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""
