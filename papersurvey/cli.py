@@ -22,17 +22,17 @@ from survey.errors import ExitCode, PaperSurveyError
 COMMANDS = [
     "new",
     "import_addresses",
+    "proof",
     "print_cmd",
-    "import_online",
+    "reminders",
     "scan",
     "review",
+    "import_online",
     "status",
     "export",
     "report",
-    "reminders",
     "purge",
     "demo",
-    "proof",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""
 
