@@ -141,12 +141,14 @@ def run_demo(
     made = steps.simulate_returned_scans(d, options)
     report.add("simulated returns", made, time.perf_counter() - t0)
     if (d / "scans").exists() and any((d / "scans").iterdir()):
-        run(
+        scanned = run(
             "scan",
             "scan",
             ["scan", str(d), str(d / "scans")],
             "answers and review items in the store",
         )
+        if scanned:
+            report.add("OMR against the truth", steps.score_paper_answers(d), 0.0)
 
     t0 = time.perf_counter()
     online = steps.simulate_online_export(d, options)

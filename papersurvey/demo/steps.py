@@ -109,3 +109,47 @@ def simulate_comparisons(directory: Path, options: DemoOptions) -> tuple[Path, P
         questionnaire, folder / "reference-group.csv", seed=options.seed - 3
     )
     return previous, reference
+
+
+def score_paper_answers(directory: Path) -> str:
+    """Compare what the scan run stored with what the simulated respondents meant.
+
+    A question counts as *to review* when it has an open review item, as
+    *correct* when the stored paper value equals the truth, and as a *silent
+    error* otherwise: wrong and not flagged. The demo says so if there is one.
+    """
+    truth_file = directory / "out" / "demo-truth.json"
+    if not truth_file.exists():
+        return "skipped: no simulated scans"
+    sheets = json.loads(truth_file.read_text(encoding="utf-8"))
+    with Project.open(directory) as project:
+        stored = {
+            (r["pseudonym"], r["question"]): r["value"]
+            for r in project.store.query(
+                "SELECT pseudonym, question, value FROM answers WHERE source = 'paper'"
+            )
+        }
+        flagged = {
+            (r["pseudonym"], r["question"])
+            for r in project.store.query(
+                "SELECT pseudonym, question FROM review_items WHERE state = 'open'"
+            )
+        }
+    correct = review = silent = 0
+    for sheet in sheets:
+        for q in sheet["questions"]:
+            key = (sheet["pseudonym"], q["name"])
+            meant = q["value"]
+            if isinstance(meant, list):
+                meant = " ".join(sorted(meant)) or None
+            if key in flagged:
+                review += 1
+            elif not q["double"] and stored.get(key) == meant:
+                correct += 1
+            else:
+                silent += 1
+    total = correct + review + silent
+    return (
+        f"{total} paper questions: {correct} read correctly, {review} sent to review, "
+        f"{silent} silent errors"
+    )
