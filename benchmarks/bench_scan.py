@@ -53,8 +53,12 @@ PAGES_PER_FILE = 250
 CACHE_VERSION = 1
 
 
-class TreeMemory:
-    """Peak summed resident memory of a process and its descendants."""
+class TreeSampler:
+    """Peak summed resident memory, and CPU seconds, of a process and its descendants.
+
+    Samples every ``interval`` seconds; the CPU time of each process is its last
+    sample, so a process that ends loses at most one interval.
+    """
 
     def __init__(self, pid: int, interval: float = 0.02) -> None:
         import psutil
@@ -63,8 +67,18 @@ class TreeMemory:
         self.interval = interval
         self.peak_bytes = 0
         self.peak_processes = 0
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu.values())
+
+    @property
+    def root_cpu_seconds(self) -> float:
+        """CPU seconds of the process itself (for the command: the parent, which alone writes)."""
+        return self._cpu.get(self._proc.pid, 0.0)
 
     def _run(self) -> None:
         import psutil
@@ -72,23 +86,39 @@ class TreeMemory:
         while not self._stop.is_set():
             try:
                 procs = [self._proc, *self._proc.children(recursive=True)]
-                total = 0
-                for p in procs:
-                    with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
-                if total > self.peak_bytes:
-                    self.peak_bytes, self.peak_processes = total, len(procs)
             except psutil.Error:
                 return
+            total = 0
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    total += p.memory_info().rss
+                    t = p.cpu_times()
+                    self._cpu[p.pid] = t.user + t.system
+            if total > self.peak_bytes:
+                self.peak_bytes, self.peak_processes = total, len(procs)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> TreeMemory:
+    def __enter__(self) -> TreeSampler:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def sampled(cmd: list[str]) -> tuple[str, float, TreeSampler]:
+    """Run ``cmd``; its stdout, wall seconds and tree samples. Exits on failure."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    with TreeSampler(proc.pid) as tree:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd[2:4]} failed ({proc.returncode}):\n{err[-3000:]}")
+    return out, wall, tree
 
 
 # ----------------------------------------------------------------------------- simulated pages
@@ -174,24 +204,31 @@ def _decode_task(context: None, task: Any) -> int:
     return len(task.refs)
 
 
-def decode_only(pdfs: list[Path], workers: int, chunk: int = 4) -> dict[str, float]:
-    """Extract and decode every page with the same pool as the scan: pages per second."""
+def decode_only(pdfs: list[str], workers: int, chunk: int = 4) -> dict[str, float]:
+    """Extract and decode every page with the scan's pool and task size (run in a subprocess)."""
     from ingest.executors import ProcessExecutor
     from ingest.sources import inspect_paths, page_refs
     from ingest.worker import PageTask
 
-    files = list(inspect_paths(pdfs))
+    files = list(inspect_paths([Path(p) for p in pdfs]))
     refs = [r for f in files for r in page_refs(f)]
     tasks = [PageTask(tuple(refs[i : i + chunk])) for i in range(0, len(refs), chunk)]
+    t0 = time.perf_counter()
     with ProcessExecutor(workers) as ex:
-        list(ex.map_unordered(_decode_task, None, tasks[: workers * 2]))  # start the workers first
-        t0 = time.perf_counter()
         pages = sum(o.result or 0 for o in ex.map_unordered(_decode_task, None, tasks))
-        seconds = time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    return {"pages": pages, "seconds": round(seconds, 3)}
+
+
+def run_decode_only(pdfs: list[Path], workers: int) -> dict[str, float]:
+    """Decode-only in a subprocess, sampled like the command (start-up of the pool included)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--decode-only", *map(str, pdfs),
+           "--workers", str(workers)]  # fmt: skip
+    out, _, tree = sampled(cmd)
+    got = json.loads(out)
     return {
-        "pages": pages,
-        "seconds": round(seconds, 3),
-        "pages_per_second": round(pages / seconds, 2),
+        "pages_per_second": got["pages"] / got["seconds"],
+        "cpu_ms_per_page": 1000 * tree.cpu_seconds / got["pages"],
     }
 
 
@@ -208,24 +245,17 @@ def write_pdfs(pages: list[Path], folder: Path) -> list[Path]:
 
 
 def run_command(root: Path, pdfs: list[Path], workers: int) -> dict[str, Any]:
-    """The whole ``papersurvey scan`` command in a subprocess, with its memory sampled."""
+    """The whole ``papersurvey scan`` command in a subprocess, with its memory and CPU sampled."""
     cmd = [sys.executable, "-m", "papersurvey.cli", "scan", str(root), *map(str, pdfs),
            "--workers", str(workers), "--batch", "bench", "--json"]  # fmt: skip
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    with TreeMemory(proc.pid) as mem:
-        out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"scan failed ({proc.returncode}):\n{err[-3000:]}")
-    report = json.loads(out)
+    out, wall, tree = sampled(cmd)
     return {
         "wall_seconds": round(wall, 2),
-        "peak_rss_mb": round(mem.peak_bytes / 2**20, 1),
-        "processes_at_peak": mem.peak_processes,
-        "report": report,
+        "cpu_seconds": round(tree.cpu_seconds, 2),
+        "parent_cpu_seconds": round(tree.root_cpu_seconds, 2),
+        "peak_rss_mb": round(tree.peak_bytes / 2**20, 1),
+        "processes_at_peak": tree.peak_processes,
+        "report": json.loads(out),
     }
 
 
@@ -234,9 +264,13 @@ def bench(size: int, template: Path, pages: list[Path], workers: int, work: Path
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(template, root)
     pdfs = write_pdfs(pages[:size], work / f"scans-{size}")
-    decode = decode_only(pdfs, workers)
+    before = run_decode_only(pdfs, workers)
     load = os.getloadavg()
     cmd = run_command(root, pdfs, workers)
+    after = run_decode_only(pdfs, workers)
+    decode_rate = (before["pages_per_second"] + after["pages_per_second"]) / 2
+    decode_cpu = (before["cpu_ms_per_page"] + after["cpu_ms_per_page"]) / 2
+    cmd_cpu = 1000 * cmd["cpu_seconds"] / size
     run = cmd["report"]["run"]
     whole = size / cmd["wall_seconds"]
     return {
@@ -245,8 +279,16 @@ def bench(size: int, template: Path, pages: list[Path], workers: int, work: Path
         "workers": workers,
         "command_pages_per_second": round(whole, 2),
         "reported_pages_per_second": run["pages_per_second"],
-        "decode_only_pages_per_second": decode["pages_per_second"],
-        "ratio_to_decode_only": round(whole / decode["pages_per_second"], 3),
+        "decode_only_pages_per_second": round(decode_rate, 2),
+        "decode_only_before_after": [
+            round(before["pages_per_second"], 2),
+            round(after["pages_per_second"], 2),
+        ],
+        "ratio_to_decode_only": round(whole / decode_rate, 3),
+        "cpu_ms_per_page": round(cmd_cpu, 1),
+        "parent_cpu_ms_per_page": round(1000 * cmd["parent_cpu_seconds"] / size, 1),
+        "decode_only_cpu_ms_per_page": round(decode_cpu, 1),
+        "cpu_ratio_to_decode_only": round(decode_cpu / cmd_cpu, 3),
         "wall_seconds": cmd["wall_seconds"],
         "peak_rss_mb": cmd["peak_rss_mb"],
         "processes_at_peak": cmd["processes_at_peak"],
@@ -271,7 +313,11 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("TMPDIR", "/tmp")) / "papersurvey-bench-scan",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--decode-only", nargs="+", metavar="PDF", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.decode_only:
+        print(json.dumps(decode_only(args.decode_only, args.workers)))
+        return 0
     template, pages = ensure_pages(args.cache, max(args.sizes), args.workers)
     work = args.cache / "work"
     results = []
@@ -280,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(r)
         print(
             f"{size:>6} pages: {r['command_pages_per_second']:6.1f} pages/s whole command "
-            f"(decode only {r['decode_only_pages_per_second']:.1f}, ratio {r['ratio_to_decode_only']:.2f}), "
+            f"(decode only {r['decode_only_pages_per_second']:.1f}, ratio {r['ratio_to_decode_only']:.2f}; "
+            f"CPU {r['cpu_ms_per_page']:.0f} ms/page, decode only {r['decode_only_cpu_ms_per_page']:.0f}), "
             f"peak {r['peak_rss_mb']:.0f} MB in {r['processes_at_peak']} processes, "
             f"load {r['load_average_before'][0]:.1f}",
             flush=True,

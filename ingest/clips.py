@@ -105,7 +105,12 @@ def write_image(path: Path, image: np.ndarray, *, jpeg_quality: int = 80) -> Non
     params = (
         [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
         if ext in (".jpg", ".jpeg")
-        else [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY]
+        else [
+            cv2.IMWRITE_PNG_COMPRESSION,
+            1,
+            cv2.IMWRITE_PNG_STRATEGY,
+            cv2.IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY,
+        ]
     )
     ok, buf = cv2.imencode(ext, image, params)
     if not ok:  # pragma: no cover - only for invalid arrays

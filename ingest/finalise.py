@@ -28,6 +28,7 @@ from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
 from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
+from omr.form import PreparedForm
 from omr.page import finish_page
 from omr.params import OmrParams
 from survey.formmap import FormMap
@@ -79,7 +80,7 @@ def _classify_page(
     store: Store,
     root: Path,
     sha: str,
-    form_maps: dict[str, FormMap],
+    form_maps: dict[str, FormMap | PreparedForm],
     calibration: Calibration | None,
     params: OmrParams,
     respondents: set[str],
@@ -128,7 +129,7 @@ def _classify_page(
 def classify_pending(
     store: Store,
     root: Path,
-    form_maps: dict[str, FormMap],
+    form_maps: dict[str, FormMap | PreparedForm],
     params: OmrParams,
     *,
     calibrate: bool = True,
@@ -265,7 +266,7 @@ def assemble_respondents(store: Store, pseudonyms: set[str], page_count: int) ->
 def finalise(
     store: Store,
     root: Path,
-    form_maps: dict[str, FormMap],
+    form_maps: dict[str, FormMap | PreparedForm],
     params: OmrParams,
     *,
     calibrate: bool = True,

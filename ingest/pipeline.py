@@ -36,6 +36,7 @@ from ingest.report import PAGE_COUNT_META, BatchReport, RunStats, save_report, s
 from ingest.sources import ScanFile, inspect_paths, page_refs
 from ingest.store_io import PageWriter, done_positions, register_files
 from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, cut_clips, read_pages
+from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.errors import CorruptInputError, ProjectError
 from survey.formmap import FormMap
@@ -243,15 +244,15 @@ def scan(
         todo = [(f, done_positions(store, f.sha256)) for f in usable]
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}
+        default = next(iter(options.form_maps.values()))
+        differs = {lang for lang, fm in options.form_maps.items() if fm != default}
         languages = {
             str(r[0]): str(r[1])
-            for r in store.query(
-                "SELECT pseudonym, language FROM respondents WHERE language != ?",
-                (project.settings.default_language,),
-            )
+            for r in store.query("SELECT pseudonym, language FROM respondents")
+            if r[1] in differs
         }
         ctx = WorkContext(
-            form_maps=dict(options.form_maps),
+            form_maps={lang: prepare_form(fm) for lang, fm in options.form_maps.items()},
             key=project.key,
             survey=project.settings.survey.code,
             params=params,

@@ -23,6 +23,7 @@ from ingest import clips as clipfiles
 from ingest.codec import arrays_to_bytes, result_to_json
 from ingest.decode import PageImage, load_page
 from ingest.sources import PageRef
+from omr.form import PreparedForm
 from omr.ocr_code import TesseractOcr
 from omr.page import PageMeasurement, finish_page, measure_page
 from omr.params import OmrParams
@@ -41,18 +42,19 @@ class WorkContext:
     """What every worker needs, sent once per worker.
 
     Attributes:
-        form_maps: the questionnaire's form map per language; the first is the
-            round's default language.
+        form_maps: the questionnaire's form map per language, best prepared
+            (:func:`omr.form.prepare_form`); the first is the round's default
+            language.
         key: the round's secret key.
         survey: the survey code of the round.
         params: OMR settings.
         root: the project folder (clips are written under ``root/clips``).
         languages: pseudonym -> language, for respondents whose questionnaire
-            was printed in another language than the default.
+            was printed in a language whose form map differs from the default's.
         ocr: use tesseract for page codes whose QR codes both fail.
     """
 
-    form_maps: dict[str, FormMap]
+    form_maps: dict[str, FormMap | PreparedForm]
     key: bytes
     survey: str
     params: OmrParams
@@ -64,7 +66,7 @@ class WorkContext:
     def default_language(self) -> str:
         return next(iter(self.form_maps))
 
-    def form_map(self, language: str | None = None) -> FormMap:
+    def form_map(self, language: str | None = None) -> FormMap | PreparedForm:
         """The form map of ``language`` (default: the round's default language)."""
         return self.form_maps.get(language or "", self.form_maps[self.default_language])
 
@@ -163,7 +165,7 @@ def read_one(ctx: WorkContext, ref: PageRef, ocr: TesseractOcr | None) -> PageOu
     )
     code = m.code.code if m.code else None
     other = ctx.languages.get(code.pseudonym, language) if code else language
-    if other != language and ctx.form_map(other) != form_map:
+    if other != language:
         # Printed in another language: the boxes sit elsewhere. Measure again with its map.
         language, form_map = other, ctx.form_map(other)
         m = measure_page(
