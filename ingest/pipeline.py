@@ -263,6 +263,7 @@ def scan(
         # process
         own = executor is None
         ex = executor or make_executor(options.workers, options.dask)
+        executor_name, workers = _executor_name(ex), ex.workers
         try:
             t1 = time.perf_counter()
             writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)
@@ -289,8 +290,8 @@ def scan(
             files=len(files),
             rejected=tuple((f.name, f.problem) for f in files if f.problem),
             warnings=tuple((f.name, f.warning) for f in files if f.warning),
-            executor=_executor_name(ex),
-            workers=ex.workers,
+            executor=executor_name,
+            workers=workers,
             decode_ms=round(times[1] / n, 1),
             read_ms=round(times[2] / n, 1),
             phases={k: round(v, 3) for k, v in phases.items()},

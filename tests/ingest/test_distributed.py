@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
-from ingest.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from ingest.executors import ProcessExecutor, SerialExecutor
 from ingest.pipeline import ScanOptions, scan
+from papersurvey.cli import main
 from tests.ingest.conftest import BATCH, store_snapshot, write_pdf
 
 pytest.importorskip("distributed")
 
 
-def test_dask_process_pool_and_serial_give_the_same_store(round_template, tmp_path, dask_cluster):
+def test_dask_process_pool_and_serial_give_the_same_store(
+    round_template, tmp_path, dask_cluster, capsys
+):
     pages = round_template.pages[:9]  # one questionnaire and two pages of the next
     snaps = {}
-    executors = {
-        "serial": SerialExecutor(),
-        "processes": ProcessExecutor(2),
-        "dask": DaskExecutor(dask_cluster.scheduler_address),
-    }
-    for name, ex in executors.items():
+    for name, ex in {"serial": SerialExecutor(), "processes": ProcessExecutor(2)}.items():
         root = tmp_path / name
         shutil.copytree(round_template.root, root)
         pdf = write_pdf(root / "scans" / "batch.pdf", pages)
@@ -31,4 +30,13 @@ def test_dask_process_pool_and_serial_give_the_same_store(round_template, tmp_pa
         assert report.run.executor == name
         assert report.run.new_pages == len(pages)
         snaps[name] = store_snapshot(root)
+    # the Dask run goes through the command line, as an operator would start it
+    root = tmp_path / "dask"
+    shutil.copytree(round_template.root, root)
+    pdf = write_pdf(root / "scans" / "batch.pdf", pages)
+    address = dask_cluster.scheduler_address
+    assert main(["scan", str(root), str(pdf), "--dask", address, "--batch", BATCH, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["run"]["executor"] == "dask" and report["run"]["workers"] == 2
+    snaps["dask"] = store_snapshot(root)
     assert snaps["dask"] == snaps["processes"] == snaps["serial"]

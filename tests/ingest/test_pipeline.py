@@ -168,6 +168,26 @@ def test_bad_inputs_are_reported_and_the_rest_is_read(round_dir, round_template,
     assert (round_dir / letter[0]["preview"]).is_file()
 
 
+def test_image_folders_and_blank_backs(round_dir, round_template):
+    import cv2
+    import numpy as np
+
+    folder = round_dir / "scans" / "photos"
+    folder.mkdir(parents=True)
+    (folder / "p1.jpg").write_bytes(round_template.pages[0])
+    back = np.random.default_rng(3).normal(247, 2, (1754, 1240)).clip(0, 255).astype(np.uint8)
+    cv2.imwrite(str(folder / "p2.png"), back)  # the empty back of the sheet
+    (folder / "p10.jpg").write_bytes(round_template.pages[1])
+    report = run(round_dir, [folder], round_template)
+    assert report.pages == {"blank": 1, "ok": 2}
+    assert report.quarantined == {} and report.run.files == 3
+    assert [p["page"] for p in report.quality["pages"]] == [
+        "p1.jpg p.1",
+        "p2.png p.1",
+        "p10.jpg p.1",
+    ]
+
+
 def test_foreign_pages_are_quarantined(round_dir, round_template):
     other_key = bytes(32)
     stranger = simulate_pages(round_dir, round_template.pseudonyms[0], seed=5, key=other_key)[:1]
