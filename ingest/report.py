@@ -279,8 +279,8 @@ def format_report(report: BatchReport) -> str:
     if q.get("dpi"):
         skew = q["skew_abs_deg"] or {"median": 0, "max": 0}
         lines.append(
-            f"  quality:      dpi {q['dpi']['median']:g} (median), skew {skew['median']:g} deg "
-            f"median / {skew['max']:g} max, contrast {q['contrast']['median'] if q['contrast'] else 0:g}"
+            f"  quality:      dpi {q['dpi']['median']:.0f} (median), skew {skew['median']:.2f} deg "
+            f"median / {skew['max']:.2f} max, contrast {q['contrast']['median'] if q['contrast'] else 0:.0f}"
             + (
                 f"; {q['dpi_mismatch']} pages whose file dpi disagrees with the marks"
                 if q["dpi_mismatch"]
