@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 # Sample every n-th pixel for page statistics: plenty of pixels, microseconds.
-_STAT_STEP_PER_DPI = 8 / 300
+_STAT_STEP_PER_DPI = 12 / 300
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Each writing area is resampled upright at a coarse step (1 pt): handwriting
 is far larger than that. The printed writing lines are found as long straight
 horizontal runs and left out, with a sample of slack around them; what
-remains dark is writing. The result gives the area in page and image coordinates so
+remains dark is writing. When in doubt an area counts as written (an empty clip costs a glance, a
+missed answer is lost). The result gives the area in page and image coordinates so
 ingest can cut a clip for the review UI; an optional OCR engine gives a
 draft transcription.
 """
@@ -74,6 +75,8 @@ def measure_text_area(
     # what survives an opening with a long horizontal kernel of a lenient
     # threshold is print (with a row of slack either side).
     faint = (darkness > _FAINT).astype(np.uint8)
+    # A 1-bit scan breaks a light gray line into dashes: bridge short gaps first.
+    faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
     lines = cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, _LINE_PT), np.uint8))
     lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
     cut = round((grow + _EDGE_PT) / _STEP_PT)

@@ -88,27 +88,29 @@ def _describe(
     h: np.ndarray, src: np.ndarray, dst: np.ndarray, page_w: float, page_h: float
 ) -> dict[str, float]:
     """Geometry figures of a fitted transform."""
-    centre = np.array([[page_w / 2, page_h / 2]])
-    jac = homography_jacobian(centre, h)[0]
+    # Local linear parts at the page centre and the four page corners, in one go.
+    points = np.array([[page_w / 2, page_h / 2], [0, 0], [page_w, 0], [page_w, page_h], [0, page_h]])
+    jacs = homography_jacobian(points, h)
+    jac = jacs[0]
     ex, ey = jac[:, 0], jac[:, 1]  # image directions of page +x and +y
-    sx, sy = float(np.linalg.norm(ex)), float(np.linalg.norm(ey))
-    theta = np.degrees(np.arctan2(ex[1], ex[0]))  # clockwise on screen (image y is down)
-    quarter = int(np.round(theta / 90.0))
+    sx, sy = float(np.hypot(*ex)), float(np.hypot(*ey))
+    theta = float(np.degrees(np.arctan2(ex[1], ex[0])))  # clockwise on screen (image y is down)
+    quarter = round(theta / 90.0)
     orientation = (-quarter * 90) % 360
-    cos_axes = float(np.dot(ex, ey) / (sx * sy))
-    corners = np.array([[0, 0], [page_w, 0], [page_w, page_h], [0, page_h]], dtype=np.float64)
-    local = np.sqrt(np.abs(np.linalg.det(homography_jacobian(corners, h))))
+    cos_axes = float(ex @ ey) / (sx * sy)
+    dets = jacs[:, 0, 0] * jacs[:, 1, 1] - jacs[:, 0, 1] * jacs[:, 1, 0]
+    local = np.sqrt(np.abs(dets[1:]))
     resid = page_to_image(src, h) - dst
-    px_per_pt = np.sqrt(sx * sy)
+    px_per_pt = float(np.sqrt(sx * sy))
     return {
         "orientation": float(orientation),
         "rotation_deg": float(-(theta - quarter * 90.0)),
-        "shear_deg": float(np.degrees(np.arcsin(np.clip(abs(cos_axes), 0, 1)))),
+        "shear_deg": float(np.degrees(np.arcsin(min(abs(cos_axes), 1.0)))),
         "dpi": float(px_per_pt * POINTS_PER_INCH),
         "anisotropy": abs(sx - sy) / max(sx, sy),
         "perspective": float(local.max() / max(local.min(), 1e-9)),
         "reprojection_pt": float(np.sqrt(np.mean(np.sum(resid**2, axis=1))) / px_per_pt),
-        "mirrored": float(np.linalg.det(jac) < 0),
+        "mirrored": float(dets[0] < 0),
     }
 
 
