@@ -120,15 +120,13 @@ class Renderer:
         """Build every layout ``recipients`` need, so a broken template or layout is
         reported before any page is rendered (and with its own message: an error in a
         pool worker's initialiser only surfaces as a broken pool)."""
-        for combo in {(r.variant, r.language) for r in recipients}:
-            variant, language = combo
+        for variant, language in {(r.variant, r.language) for r in recipients}:
             self.letters.layout(variant.letter, language)
             if variant.with_questionnaire:
                 self.questionnaires.layout(language)
 
     def render(self, job: BatchJob) -> BatchResult:
         """Render ``job`` to ``<out_dir>/batch-NNN.pdf`` and its manifest CSV."""
-        spec = self.spec
         path = job.out_dir / job.pdf_name
         # The initial font is the canvas's default in every page preamble: with the
         # default (Helvetica) poppler would list an unembedded font.
@@ -141,43 +139,10 @@ class Renderer:
         self._metadata(canvas, job)
         rows: list[ManifestRow] = []
         page = 1
-        variants: Counter[str] = Counter()
-        total_blanks = 0
-        count = len(job.recipients)
         for seq, r in enumerate(job.recipients, start=1):
-            first = page
-            blanks = 0
-            self._mark(canvas, job, seq, count)
-            n = self.letters.draw(canvas, r)
-            canvas.showPage()
-            page += n
-            blanks += self._blanks(canvas, n, r.language)
-            page += blanks
-            q_first = 0
-            if r.variant.with_questionnaire:
-                q_first = page
-                n = self.questionnaires.draw(canvas, r)
-                page += n
-                b = self._blanks(canvas, n, r.language)
-                blanks += b
-                page += b
-            pages = page - first
-            rows.append(
-                ManifestRow(
-                    batch=job.batch,
-                    sequence=seq,
-                    pseudonym=r.pseudonym,
-                    postcode=r.postcode,
-                    first_page=first,
-                    page_count=pages,
-                    sheet_count=sheets(pages, spec.duplex),
-                    variant=r.variant.value,
-                    questionnaire_first_page=q_first,
-                    blank_pages=blanks,
-                )
-            )
-            variants[r.variant.value] += 1
-            total_blanks += blanks
+            row = self._draw_set(canvas, job, seq, r, page)
+            rows.append(row)
+            page += row.page_count
         with _binary_streams():
             canvas.save()
         write_manifest(job.out_dir / job.manifest_name, rows)
@@ -185,15 +150,45 @@ class Renderer:
             batch=job.batch,
             pdf=job.pdf_name,
             manifest=job.manifest_name,
-            sets=count,
+            sets=len(rows),
             pages=page - 1,
             sheets=sum(row.sheet_count for row in rows),
-            blank_pages=total_blanks,
+            blank_pages=sum(row.blank_pages for row in rows),
             first_postcode=rows[0].postcode if rows else "",
             last_postcode=rows[-1].postcode if rows else "",
-            variants=dict(variants),
+            variants=dict(Counter(row.variant for row in rows)),
         )
         return BatchResult(summary, tuple(rows))
+
+    def _draw_set(
+        self, canvas: Canvas, job: BatchJob, seq: int, r: Recipient, first: int
+    ) -> ManifestRow:
+        """One envelope: mark + letter [+ blank] [+ questionnaire [+ blank]], from page ``first``."""
+        self._mark(canvas, job, seq, len(job.recipients))
+        n = self.letters.draw(canvas, r)
+        canvas.showPage()
+        blanks = self._blanks(canvas, n, r.language)
+        page = first + n + blanks
+        q_first = 0
+        if r.variant.with_questionnaire:
+            q_first = page
+            n = self.questionnaires.draw(canvas, r)
+            b = self._blanks(canvas, n, r.language)
+            blanks += b
+            page += n + b
+        pages = page - first
+        return ManifestRow(
+            batch=job.batch,
+            sequence=seq,
+            pseudonym=r.pseudonym,
+            postcode=r.postcode,
+            first_page=first,
+            page_count=pages,
+            sheet_count=sheets(pages, self.spec.duplex),
+            variant=r.variant.value,
+            questionnaire_first_page=q_first,
+            blank_pages=blanks,
+        )
 
     # --- pieces -------------------------------------------------------------------
     def _metadata(self, canvas: Canvas, job: BatchJob) -> None:
