@@ -76,9 +76,9 @@ def measure_text_area(
     # threshold is print (with a row of slack either side).
     faint = (darkness > _FAINT).astype(np.uint8)
     # A 1-bit scan breaks a light gray line into dashes: bridge short gaps first.
-    faint = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
-    lines = cv2.morphologyEx(faint, cv2.MORPH_OPEN, np.ones((1, _LINE_PT), np.uint8))
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    bridged = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
+    opened = cv2.morphologyEx(bridged, cv2.MORPH_OPEN, np.ones((1, _LINE_PT), np.uint8))
+    lines = np.asarray(cv2.dilate(opened, np.ones((3, 3), np.uint8)), dtype=np.uint8)
     cut = round((grow + _EDGE_PT) / _STEP_PT)
     writing = (dark & (1 - lines))[cut:-cut, cut:-cut]
     rows = int((lines[cut:-cut, cut:-cut].max(axis=1) == 0).sum())

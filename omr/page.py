@@ -14,6 +14,7 @@ measures, then finishes every page (:func:`finish_page`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -281,7 +282,7 @@ def finish_page(
     """
     m = measurement
     reg = m.registration
-    base = {
+    base: dict[str, Any] = {
         "status": m.status,
         "reason": m.reason,
         "code": m.code.code if m.code else None,
@@ -290,16 +291,16 @@ def finish_page(
         "quality": _quality(m),
     }
     if reg is None or not reg.ok:
-        return PageResult(**base)  # type: ignore[arg-type]
+        return PageResult(**base)
     base["orientation"] = reg.orientation
     base["homography"] = tuple(float(v) for v in reg.homography.ravel())
     if m.page == 0 or m.status is PageStatus.FOREIGN:
-        return PageResult(**base)  # type: ignore[arg-type]
+        return PageResult(**base)
     tables = prepare_form(form_map).page(m.page)
     classes = classify(m.boxes, calibration, params)
     questions = resolve_questions(tables.questions, classes, clips=m.clips, params=params)
     return PageResult(
-        **base,  # type: ignore[arg-type]
+        **base,
         boxes=tables.boxes,
         box_states=tuple(classes.states.tolist()),
         box_confidences=tuple(np.round(classes.confidence.astype(np.float64), 3).tolist()),

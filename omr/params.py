@@ -39,7 +39,7 @@ class OmrParams:
             slack); three times as much with only three marks.
         qr_dpi: resolution of the QR crop handed to zxing-cpp.
         ocr_dpi: resolution of the printed-code crop handed to the OCR engine.
-        sample_step_pt: sampling step of the box patches (0.5 pt = 144 dpi);
+        sample_step_pt: sampling step of the box patches (0.6 pt = 120 dpi);
             strokes thinner than this are invisible.
         search_pt: how far the box refinement looks for the printed outline.
         inset_pt: the inner area starts this far inside the outer outline edge

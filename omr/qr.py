@@ -14,6 +14,8 @@ import zxingcpp
 from omr.sampling import crop_page_area
 from survey.units import mm
 
+_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
 
 def decode_qr(crop: np.ndarray) -> str | None:
     """The text of the QR code in an upright crop, or ``None``.
@@ -24,7 +26,7 @@ def decode_qr(crop: np.ndarray) -> str | None:
     """
     fast = zxingcpp.read_barcodes(
         crop,
-        formats=zxingcpp.BarcodeFormat.QRCode,
+        formats=_QR,
         try_rotate=False,
         try_downscale=False,
         try_invert=False,
@@ -32,15 +34,13 @@ def decode_qr(crop: np.ndarray) -> str | None:
     if fast:
         return str(fast[0].text)
     for binarizer in (zxingcpp.Binarizer.LocalAverage, zxingcpp.Binarizer.GlobalHistogram):
-        found = zxingcpp.read_barcodes(
-            crop, formats=zxingcpp.BarcodeFormat.QRCode, binarizer=binarizer
-        )
+        found = zxingcpp.read_barcodes(crop, formats=_QR, binarizer=binarizer)
         if found:
             return str(found[0].text)
     # Heavy blur: a sharpened copy often reads.
     blurred = cv2.GaussianBlur(crop, (0, 0), 2.0)
     sharp = cv2.addWeighted(crop, 2.0, blurred, -1.0, 0)
-    found = zxingcpp.read_barcodes(sharp, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(sharp, formats=_QR)
     return str(found[0].text) if found else None
 
 

@@ -89,7 +89,9 @@ def _describe(
 ) -> dict[str, float]:
     """Geometry figures of a fitted transform."""
     # Local linear parts at the page centre and the four page corners, in one go.
-    points = np.array([[page_w / 2, page_h / 2], [0, 0], [page_w, 0], [page_w, page_h], [0, page_h]])
+    points = np.array(
+        [[page_w / 2, page_h / 2], [0, 0], [page_w, 0], [page_w, page_h], [0, page_h]]
+    )
     jacs = homography_jacobian(points, h)
     jac = jacs[0]
     ex, ey = jac[:, 0], jac[:, 1]  # image directions of page +x and +y

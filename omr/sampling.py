@@ -195,7 +195,7 @@ def stroke_darkness(patches: np.ndarray, width: int, floor: int = 0) -> np.ndarr
     )
     strokes = cv2.subtract(surroundings, flat)
     if floor > 0:
-        strokes = cv2.subtract(strokes, floor)
+        strokes = cv2.subtract(strokes, np.full_like(strokes, min(floor, 255)))
     return strokes.reshape(n, p, p)
 
 

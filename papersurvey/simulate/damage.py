@@ -117,7 +117,7 @@ def draw_damage(
         quarter=quarter,
         shift_mm=tuple(rng.uniform(-10, 10, 2))
         if "shift" in kinds
-        else tuple(rng.normal(0, 1.0, 2)),  # type: ignore[arg-type]
+        else tuple(rng.normal(0, 1.0, 2)),
         scale=float(rng.uniform(0.97, 1.03) if "scale" in kinds else rng.normal(1.0, 0.002)),
         perspective=float(rng.uniform(0.01, 0.03)) if "perspective" in kinds else 0.0,
         blur_px=float(rng.uniform(1.0, 1.8) if "blur" in kinds else rng.uniform(0.3, 0.7)),
@@ -187,8 +187,8 @@ def paper_damage(
         else:
             image[:] = np.clip(image * profile[None, :], 0, 255).astype(np.uint8)
     if damage.torn_corner:
-        x0, y0, x1, y1 = mark_rects[damage.torn_corner]
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        left, top, right, bottom = mark_rects[damage.torn_corner]
+        cx, cy = (left + right) / 2, (top + bottom) / 2
         # The tear passes 0.7 * size beyond the mark centre, diagonally: the
         # whole mark is gone, the QR codes (38 mm from the corners) are not.
         size = _px(dpi, rng.uniform(10, 13))
@@ -200,10 +200,10 @@ def paper_damage(
             dtype=np.int32,
         )
         cv2.fillPoly(image, [tri], 255)
-    for x0, y0, x1, y1 in qr_rects[: damage.qr_covered]:
+    for qx0, qy0, qx1, qy1 in qr_rects[: damage.qr_covered]:
         # A white label over a large part of the symbol.
-        lw, lh = (x1 - x0) * rng.uniform(0.55, 0.8), (y1 - y0) * rng.uniform(0.55, 0.8)
-        lx, ly = rng.uniform(x0, x1 - lw), rng.uniform(y0, y1 - lh)
+        lw, lh = (qx1 - qx0) * rng.uniform(0.55, 0.8), (qy1 - qy0) * rng.uniform(0.55, 0.8)
+        lx, ly = rng.uniform(qx0, qx1 - lw), rng.uniform(qy0, qy1 - lh)
         cv2.rectangle(image, (int(lx), int(ly)), (int(lx + lw), int(ly + lh)), 250, -1)
 
 
@@ -240,7 +240,7 @@ def scan(
         gray, or ``bool`` for a 1-bit scan) and the 3x3 transform from upright
         page pixels to scan pixels.
     """
-    m = scan_transform(image.shape, damage)  # type: ignore[arg-type]
+    m = scan_transform(image.shape, damage)
     margin = round(_px(damage.dpi, damage.overscan_mm))
     h, w = image.shape[0] + 2 * margin, image.shape[1] + 2 * margin
     out = cv2.warpPerspective(
@@ -258,7 +258,7 @@ def scan(
         noise = np.empty(out.shape, dtype=np.int16)
         # OpenCV's generator is fast but global: seed it from ours, so a seed still decides all.
         cv2.setRNGSeed(int(rng.integers(2**31)))
-        cv2.randn(noise, 0, damage.noise)
+        cv2.randn(noise, np.zeros(1), np.full(1, damage.noise))
         out = cv2.add(out.astype(np.int16), noise, dtype=cv2.CV_16S).clip(0, 255).astype(np.uint8)
     if damage.quarter:
         out = np.ascontiguousarray(np.rot90(out, damage.quarter))
@@ -271,6 +271,7 @@ def scan(
         return out >= damage.binary_threshold, m
     if damage.jpeg_quality:
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, damage.jpeg_quality])
-        if ok:
-            out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+        decoded = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else None
+        if decoded is not None:
+            out = decoded
     return out, m

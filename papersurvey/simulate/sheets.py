@@ -157,7 +157,7 @@ def mark_page(
         return habit if rng.random() < 0.8 else str(rng.choice(names, p=weights))
 
     def cross(i: int, how: str) -> None:
-        draw_mark(canvas, tuple(rects[i]), how, pen, rng)  # type: ignore[arg-type]
+        draw_mark(canvas, tuple(rects[i]), how, pen, rng)
         states[i], styles[i] = int(BoxState.MARKED), how
 
     truths = []
@@ -173,7 +173,7 @@ def mark_page(
             others = [j for j in boxes if j != i and states[j] == BoxState.EMPTY]
             if others and rng.random() < behaviour.correction:
                 wrong = int(rng.choice(others))
-                draw_mark(canvas, tuple(rects[wrong]), "fill", pen, rng)  # type: ignore[arg-type]
+                draw_mark(canvas, tuple(rects[wrong]), "fill", pen, rng)
                 states[wrong], styles[wrong] = int(BoxState.FILLED), "fill"
             cross(i, style())
         if not multiple and len(chosen) == 1 and rng.random() < behaviour.double:
@@ -189,7 +189,7 @@ def mark_page(
         written = bool(answers.get(area.question))
         if written:
             r = _page_rects_px(np.array([area.rect.as_tuple()]), form_map.page_height, dpi)[0]
-            draw_writing(canvas, tuple(r), pen, rng, lines=int(rng.integers(1, 4)))  # type: ignore[arg-type]
+            draw_writing(canvas, tuple(r), pen, rng, lines=int(rng.integers(1, 4)))
         texts.append((area.question, written))
     stray = 0
     if rng.random() < behaviour.stray:
@@ -251,7 +251,7 @@ def simulate_respondent(
                 tuple(rects_to_page(np.array([q.rect.as_tuple()]), form_map.page_height)[0] * scale)
                 for q in page.qr_areas
             ]
-            paper_damage(image, d, rng, mark_rects=marks, qr_rects=qrs)  # type: ignore[arg-type]
+            paper_damage(image, d, rng, mark_rects=marks, qr_rects=qrs)
             scanned, transform = scan(image, d, rng)
             truth = SheetTruth(
                 pseudonym=pseudonym,
