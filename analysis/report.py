@@ -23,6 +23,7 @@ from analysis.metrics import ResponseRow, response_rates, suppress_partition
 from analysis.results import Results, compute_results
 from analysis.scales import Kind
 from analysis.texts import DASH, Texts
+from survey.dates import format_date
 from survey.errors import PaperSurveyError
 from survey.model import Group, Question
 
@@ -396,26 +397,8 @@ def build_document(
     )
 
 
-_MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def _date(d: dt.date, t: Texts) -> str:
-    if t.language == "nl":
-        return f"{d.day} {_MONTHS_NL[d.month - 1]} {d.year}"
-    return d.strftime("%-d %B %Y")
+    return format_date(d, t.language)
 
 
 # ---------------------------------------------------------------- orchestration

@@ -25,10 +25,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 from layout import fonts, kix, letterbody
 from layout.address import Addressee
-from layout.letteroptions import LetterOptions, format_date
+from layout.letteroptions import LetterOptions
 from layout.templates import LetterTemplate
 from survey import codes
 from survey import pseudonym as pseudonyms
+from survey.dates import format_date
 from survey.errors import LayoutError
 from survey.units import A4_HEIGHT_PT, A4_WIDTH_PT, mm
 

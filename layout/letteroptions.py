@@ -1,4 +1,4 @@
-"""Options of a round's letters, and dates written out in Dutch or English."""
+"""Options of a round's letters."""
 
 from __future__ import annotations
 
@@ -8,44 +8,9 @@ from pathlib import Path
 
 from layout.address import DEFAULT_WINDOW, Window
 from layout.styles import DEFAULT_STYLE, Style
+from survey.dates import format_date
 
-MONTHS = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 NBSP = "\u00a0"
-
-
-def format_date(day: dt.date, language: str = "nl") -> str:
-    """``3 maart 2027`` / ``3 March 2027``."""
-    months = MONTHS.get(language, MONTHS["nl"])
-    return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
