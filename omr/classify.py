@@ -88,8 +88,20 @@ def classify(
     partly = cov >= cross_at
     marked = (ink >= hi) | (core >= core_hi)
     empty = (ink <= lo) & (core <= core_lo)
-    reach = measures.reach
-    line = (reach.max(axis=1) >= params.line_long_pt) | (reach.min(axis=1) >= params.line_both_pt)
+    # A stroke continuing far outside the box: how far is too far depends on
+    # how line-like the ink inside is (a slash or a tick's arm overshoots a little,
+    # a cross is not line-like at all).
+    reach, shape = measures.reach, measures.elongation
+    longest, shortest = reach.max(axis=1), reach.min(axis=1)
+    line = np.where(
+        shape >= params.line_straight_elongation,
+        (longest >= params.line_straight_pt) | (shortest >= params.line_both_pt),
+        np.where(
+            shape >= params.line_shape_elongation,
+            (longest >= params.line_long_pt) | (shortest >= params.line_both_pt),
+            longest >= params.line_curved_pt,
+        ),
+    )
     beside = empty & ~partly & ~unreadable & (measures.spill >= params.outside_min_spill)
 
     # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).

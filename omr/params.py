@@ -51,9 +51,9 @@ class OmrParams:
             (scanner noise, faint stain rims and creases are lighter than any pen).
         stroke_ink: a sample darker than this share of paper-to-black counts
             as covered (for the coverage of the inner area).
-        line_elongation: ink inside a box this line-like (ratio of principal
-            moments) with ink just outside (``line_spill``) is followed outward
-            to see whether it is a stray line passing through.
+        line_elongation: ink inside a box at least this line-like (ratio of
+            principal moments) with ink just outside (``line_spill``) is
+            followed outward to see whether it is a stray line passing through.
         line_spill: see ``line_elongation``.
         empty_max_ink: default calibration: a box with less mean ink (and
             less core ink than ``empty_max_core``) is empty.
@@ -66,10 +66,17 @@ class OmrParams:
             between this and ``fill_min_coverage`` the box is "partly filled".
         outside_min_spill: ink just outside the box that, with little ink
             inside, means a mark placed beside the box.
-        line_long_pt: a straight stroke through a box that continues this far
+        line_shape_elongation: ink at least this line-like is a stroke whose
+            reach beyond the box is judged by ``line_long_pt`` and ``line_both_pt``;
+            less line-like ink (a hooked or curved line) by ``line_curved_pt``.
+        line_long_pt: a line-like stroke through a box that continues this far
             beyond the outline on one side (or ``line_both_pt`` on both) is a
             stray line, sent to review.
         line_both_pt: see ``line_long_pt``.
+        line_straight_elongation: ink at least this line-like (one straight
+            stroke) is a stray line already at ``line_straight_pt``.
+        line_straight_pt: see ``line_straight_elongation``.
+        line_curved_pt: see ``line_shape_elongation``.
         min_outline: a box whose printed outline is fainter than this (mean ink
             of the outline band) is unreadable: out of the image or covered.
         review_below: a box with a confidence below this sends its question to review.
@@ -108,7 +115,7 @@ class OmrParams:
     stroke_max_pt: float = 7.0
     ink_floor: float = 0.12
     stroke_ink: float = 0.25
-    line_elongation: float = 6.0
+    line_elongation: float = 3.0
     line_spill: float = 0.005
     # classification defaults
     empty_max_ink: float = 0.015
@@ -118,8 +125,12 @@ class OmrParams:
     fill_min_coverage: float = 0.9
     cross_max_coverage: float = 0.75
     outside_min_spill: float = 0.04
+    line_shape_elongation: float = 6.0
     line_long_pt: float = 6.0
     line_both_pt: float = 3.5
+    line_straight_elongation: float = 15.0
+    line_straight_pt: float = 4.5
+    line_curved_pt: float = 12.0
     min_outline: float = 0.08
     review_below: float = 0.5
     # rules

@@ -5,8 +5,10 @@ continuing far beyond the box on both sides, or very far on one, is a line
 drawn across the page that happens to pass through the box: not a mark a
 reader can trust. The box measures give the stroke's direction and centroid
 (second moments of its ink); this module follows that direction outward from
-the box on both sides, on three parallel lanes to allow for a slight curve,
-and reports how far the ink continues beyond the printed outline.
+the box on both sides, on a fan of lanes that widens with the distance (a
+hand-drawn line curves and wobbles), and reports how far the ink continues
+*without a gap* beyond the printed outline: printed text next to a box starts
+only after a white gap, so it does not count.
 
 Only the few boxes holding a line-like mark with ink just outside them are
 probed, so the cost is negligible.
@@ -19,7 +21,9 @@ import numpy as np
 
 from survey.units import page_to_image
 
-_LANES = (-1.2, 0.0, 1.2)  # parallel probe lines, points apart
+_LANES = (-1.0, -0.5, 0.0, 0.5, 1.0)  # probe lines fanning out from the stroke's axis
+_FAN_PT = 1.2  # half-width of the fan where it leaves the box ...
+_FAN_SLOPE = 0.4  # ... widening by this much per point along (a curving, wobbling line stays inside)
 _OUTLINE_PT = 1.2  # the printed outline is crossed, not followed
 _INKED = 0.3  # share of paper-to-black that counts as ink on a probe
 
@@ -68,11 +72,11 @@ def line_reach(
         exit_t = np.clip(np.min(t_axis, axis=1), 0.0, None)  # (k,)
         t = np.arange(0.0, max_pt, step_pt)  # beyond the exit
         along = exit_t[:, None] + _OUTLINE_PT + t[None, :]  # (k, T)
-        lanes = np.array(_LANES)
+        lanes = np.array(_LANES)[:, None] * (_FAN_PT + _FAN_SLOPE * t)[None, :]  # (lanes, T)
         pts = (
             origins[:, None, None, :]
             + along[:, None, :, None] * d[:, None, None, :]
-            + lanes[None, :, None, None] * normal[:, None, None, :]
+            + lanes[None, :, :, None] * normal[:, None, None, :]
         )  # (k, lanes, T, 2)
         img = page_to_image(pts, homography).astype(np.float32)
         flat = img.reshape(-1, t.size, 2)

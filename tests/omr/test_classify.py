@@ -27,17 +27,32 @@ P = OmrParams()
         ({"outline": 0.0}, BoxState.EMPTY, ReviewReason.UNREADABLE),
         ({"spill": 0.08}, BoxState.EMPTY, ReviewReason.MARK_OUTSIDE_BOX),
         (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "reach": [9.0, 0.0]},
+            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 20.0, "reach": [5.0, 0.0]},
             BoxState.MARKED,
             ReviewReason.STRAY_LINE,
         ),
         (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "reach": [4.0, 4.0]},
+            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 8.0, "reach": [7.0, 0.0]},
             BoxState.MARKED,
             ReviewReason.STRAY_LINE,
         ),
         (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "reach": [3.0, 1.0]},
+            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 4.0, "reach": [13.0, 0.0]},
+            BoxState.MARKED,
+            ReviewReason.STRAY_LINE,
+        ),
+        (
+            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 4.0, "reach": [9.0, 5.0]},
+            BoxState.MARKED,
+            None,
+        ),  # an overshooting cross
+        (
+            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 8.0, "reach": [4.0, 4.0]},
+            BoxState.MARKED,
+            ReviewReason.STRAY_LINE,
+        ),
+        (
+            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 8.0, "reach": [3.0, 1.0]},
             BoxState.MARKED,
             None,
         ),  # a tick's overshoot
