@@ -218,14 +218,20 @@ def test_a_new_migration_runs_once_after_a_backup(
     with Store.open(path) as s:
         assert s.schema_version == len(MIGRATIONS) + 1
         assert s.scalar("SELECT note FROM respondents") == ""
-        assert s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'") == len(MIGRATIONS) + 1
+        assert (
+            s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'")
+            == len(MIGRATIONS) + 1
+        )
     backup = tmp_path / f"store.sqlite.before-v{len(MIGRATIONS) + 1}"
     with sqlite3.connect(backup) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert conn.execute("SELECT pseudonym FROM respondents").fetchall() == [("A",)]
     conn.close()
     with Store.open(path) as s:  # nothing left to do
-        assert s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'") == len(MIGRATIONS) + 1
+        assert (
+            s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'")
+            == len(MIGRATIONS) + 1
+        )
 
 
 def test_a_failing_migration_leaves_the_store_unchanged(
