@@ -201,3 +201,23 @@ def clean(round_template, tmp_path_factory):
     pdf = write_pdf(root / "scans" / "batch.pdf", round_template.pages)
     report = run(root, [pdf], round_template)
     return store_snapshot(root), report
+
+
+def assert_same_store(got: dict[str, object], want: dict[str, object]) -> None:
+    """``got == want``, failing with the first differing table and row (readable for blobs)."""
+    for key in want:
+        g, w = got[key], want[key]
+        if g == w:
+            continue
+        if isinstance(g, list) and isinstance(w, list):
+            only_g = [r for r in g if r not in w]
+            only_w = [r for r in w if r not in g]
+            detail = f"{len(only_g)} rows only in the result, {len(only_w)} only in the reference"
+            if only_g and only_w:
+                a, b = only_g[0], only_w[0]
+                cols = [i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
+                detail += (
+                    f"; first pair differs in columns {cols}: {str(a)[:300]} vs {str(b)[:300]}"
+                )
+            raise AssertionError(f"store table {key!r} differs: {detail}")
+        raise AssertionError(f"{key!r} differs: {g!r} vs {w!r}")

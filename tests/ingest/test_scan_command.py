@@ -18,7 +18,7 @@ import pytest
 
 from papersurvey.cli import main
 from survey.errors import ExitCode
-from tests.ingest.conftest import BATCH, store_snapshot, write_pdf
+from tests.ingest.conftest import BATCH, assert_same_store, store_snapshot, write_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,7 @@ def test_scan_then_status_json(capsys, round_dir, round_template, clean):
     assert code == 0, err
     assert out.startswith(f"Scan batch {BATCH}\n")
     assert f"respondents:  {len(round_template.pseudonyms)} complete, 0 incomplete" in out
-    assert store_snapshot(round_dir) == clean[0]  # the CLI does what the library does
+    assert_same_store(store_snapshot(round_dir), clean[0])  # the CLI does what the library does
 
     code, out, _ = cli(capsys, "status", round_dir, "--json")
     assert code == 0
@@ -96,4 +96,4 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(round_dir, round_template, c
     assert child.returncode == ExitCode.INTERRUPTED, err
     assert "interrupted; run the same command again to resume" in err
     assert main(["scan", str(round_dir), str(pdf), "--workers", "1", "--batch", BATCH]) == 0
-    assert store_snapshot(round_dir) == clean[0]
+    assert_same_store(store_snapshot(round_dir), clean[0])
