@@ -150,7 +150,7 @@ def measure_boxes(
     step = params.sample_step_pt
     size = np.stack([r[:, 2] - r[:, 0], r[:, 3] - r[:, 1]], axis=1)
     centre = np.stack([(r[:, 0] + r[:, 2]) / 2, (r[:, 1] + r[:, 3]) / 2], axis=1)
-    half = float(size.max()) / 2 + params.search_pt + params.spill_pt + 2 * step
+    half = float(size.max()) / 2 + params.search_pt + params.spill_pt + step
     offsets = grid_offsets(half, step)
     p = offsets.shape[0]
     mid = (p - 1) / 2
