@@ -28,7 +28,7 @@ from omr.ocr_code import TextOcr
 from omr.opentext import read_text_areas
 from omr.pagecode import CodeReading, read_code
 from omr.params import DEFAULT_PARAMS, OmrParams
-from omr.refine import refine_with_boxes
+from omr.refine import match_page_layout, refine_with_boxes
 from omr.registration import Registration, register
 from omr.resolve import resolve_questions
 from survey.codes import CodeStatus
@@ -66,31 +66,6 @@ class PageMeasurement:
     texts: tuple[TextResult, ...] = ()
     image_shape: tuple[int, int] = (0, 0)
     nominal_dpi: float = 0.0
-
-
-def _layout_match(
-    gray: np.ndarray, reg: Registration, form: PreparedForm, black: float
-) -> tuple[int, str]:
-    """Which page of the form the box outlines say this is: ``(page, "")`` or ``(0, reason)``.
-
-    Used only when the page code cannot be read: the boxes of the right page
-    show their printed outlines where the form map puts them, the boxes of
-    other pages mostly do not.
-    """
-    scores = []
-    for page in form.pages:
-        rects = page.rects
-        if not len(rects):
-            scores.append(0.0)
-            continue
-        m = measure_boxes(gray, reg.homography, rects, black=black)
-        scores.append(float(np.mean(m.outline >= DEFAULT_PARAMS.min_outline)))
-    order = np.argsort(scores)[::-1]
-    best = scores[order[0]]
-    second = scores[order[1]] if len(order) > 1 else 0.0
-    if best >= 0.9 and best - second >= 0.3:
-        return int(order[0]) + 1, ""
-    return 0, "the box layout matches no single page of the questionnaire"
 
 
 def measure_page(
@@ -187,7 +162,7 @@ def measure_page(
         if pc.status is CodeStatus.TEMPLATE:
             status, reason = PageStatus.UNIDENTIFIED, "reference print without a respondent code"
     if page == 0:
-        page, why = _layout_match(gray, reg, form, levels.black)
+        page, why = match_page_layout(gray, reg.homography, form, black=levels.black, params=params)
         if page == 0:
             return PageMeasurement(
                 status,

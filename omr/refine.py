@@ -1,4 +1,4 @@
-"""Refine a page registration with the printed box outlines.
+"""The printed box outlines as page features: refine the registration, recognise the page.
 
 Three registration marks give only an affine transform: a page photographed
 at an angle, or curled on the scanner glass, is then off by a millimetre or
@@ -7,6 +7,10 @@ registration features too: every box found near its expected place tells
 where that part of the page really is. A homography fitted (RANSAC) to the
 mark corners plus the found box centres corrects the affine fit; the same
 plausibility checks as for the marks apply.
+
+When no page code can be read, the outlines also tell which page of the
+questionnaire this is: the boxes of the right page are where its form map
+puts them, those of the other pages mostly are not.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import cv2
 import numpy as np
 
 from omr.checkboxes import measure_boxes
+from omr.form import PreparedForm
 from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.registration import Registration, check_transform
 from survey.units import page_to_image
@@ -91,3 +96,32 @@ def refine_with_boxes(
         dpi=figures["dpi"],
         anisotropy=figures["anisotropy"],
     )
+
+
+def match_page_layout(
+    gray: np.ndarray,
+    homography: np.ndarray,
+    form: PreparedForm,
+    *,
+    black: float,
+    params: OmrParams = DEFAULT_PARAMS,
+) -> tuple[int, str]:
+    """Which page of the form the box outlines say this is.
+
+    Returns:
+        ``(page, "")``, or ``(0, reason)`` when no page matches clearly better
+        than every other.
+    """
+    scores = []
+    for page in form.pages:
+        if not len(page.rects):
+            scores.append(0.0)
+            continue
+        m = measure_boxes(gray, homography, page.rects, black=black, params=params)
+        scores.append(float(np.mean(m.outline >= params.min_outline)))
+    order = np.argsort(scores)[::-1]
+    best = scores[order[0]]
+    second = scores[order[1]] if len(order) > 1 else 0.0
+    if best >= 0.9 and best - second >= 0.3:
+        return int(order[0]) + 1, ""
+    return 0, "the box layout matches no single page of the questionnaire"

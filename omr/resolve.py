@@ -86,8 +86,9 @@ def resolve_questions(
 
     multiple_marks = (~questions.multiple) & (n_chosen > 1)
     filled_only = (n_chosen == 0) & (n_filled > 0) & params.review_filled_only
-    chosen_names = [questions.choices[i] for i in np.flatnonzero(chosen)]
-    chosen_q = idx[chosen]
+    picked: dict[int, list[str]] = {}
+    for i in np.flatnonzero(chosen).tolist():  # the few chosen boxes, not all boxes
+        picked.setdefault(int(idx[i]), []).append(questions.choices[i])
     results = []
     for k, name in enumerate(questions.names):
         reasons = [reason for reason, bit in DOUBT_BITS.items() if doubts[k] & bit]
@@ -95,9 +96,9 @@ def resolve_questions(
             reasons.insert(0, ReviewReason.MULTIPLE_MARKS)
         if filled_only[k]:
             reasons.append(ReviewReason.FILLED_WITHOUT_CROSS)
-        picked = tuple(c for c, qi in zip(chosen_names, chosen_q, strict=True) if qi == k)
+        mine = tuple(picked.get(k, ()))
         value: str | tuple[str, ...] | None
-        value = picked if questions.multiple[k] else picked[0] if len(picked) == 1 else None
+        value = mine if questions.multiple[k] else mine[0] if len(mine) == 1 else None
         clip: PixelRect = tuple(int(v) for v in bounds[k])  # type: ignore[assignment]
         results.append(
             QuestionResult(
