@@ -95,9 +95,8 @@ def line_reach(
     kth = int(0.9 * (flat.shape[1] - 1))
     paper = np.partition(flat, kth, axis=1)[:, kth].astype(np.float64)
     span = np.maximum(paper - black, 60.0)
-    inked = ((paper[:, None, None, None] - values) / span[:, None, None, None] >= _INKED).any(
-        axis=2
-    )  # (k, 2, T)
+    darker = (paper[:, None, None, None] - values) / span[:, None, None, None] >= _INKED
+    inked: np.ndarray = np.any(darker, axis=2)  # (k, 2, T)
     # Length of the ink run that starts at the outline (one missing sample bridged).
     bridged = inked | (np.roll(inked, 1, axis=2) & np.roll(inked, -1, axis=2))
     bridged[:, :, 0] = inked[:, :, 0] | inked[:, :, 1]
