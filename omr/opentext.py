@@ -24,7 +24,7 @@ from survey.units import POINTS_PER_INCH, page_to_image, pixel_bounds, rect_corn
 
 _STEP_PT = 1.0
 _LINE_PT = 61  # a straight horizontal run this long (points) is a printed line
-_STROKE = 0.35  # a sample this dark (share of paper-to-black) is writing
+_STROKE = 0.28  # a sample this dark (share of paper-to-black) is writing
 _FAINT = 0.12  # a printed line is at least this dark
 _EDGE_PT = 2.0  # the area's border is left out (outline, registration slack)
 _MARGIN_PT = 6.0  # the crop reaches this far beyond the area

@@ -137,7 +137,7 @@ class OmrParams:
     filled_means_cancelled: bool = True
     review_filled_only: bool = True
     # open text
-    text_min_ink: float = 0.003
+    text_min_ink: float = 0.0015
     # calibration
     calibration_min_boxes: int = 400
 

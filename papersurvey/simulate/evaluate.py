@@ -12,6 +12,8 @@ tests and ``docs/omr.md``):
   sent to review;
 * a **box error** is a box whose state differs from the intended state
   (empty, marked, filled), flagged or not;
+* a **text error** is an open-text area whose ``has_writing`` is wrong; a
+  *missed* text is a written area reported empty (the worse kind);
 * pages the OMR refuses (unregistrable, unidentified) are counted apart: they
   go to the operator as whole pages and are never silent errors.
 """
@@ -47,6 +49,7 @@ class Tally:
     box_errors_unflagged: int = 0
     texts: int = 0
     text_errors: int = 0
+    text_missed: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     silent_examples: list[str] = field(default_factory=list)
@@ -82,6 +85,7 @@ class Tally:
             "box_errors_unflagged": self.box_errors_unflagged,
             "texts": self.texts,
             "text_errors": self.text_errors,
+            "text_missed": self.text_missed,
             "statuses": dict(self.statuses),
             "review_reasons": dict(self.reasons),
             "silent_examples": self.silent_examples[:10],
@@ -140,6 +144,7 @@ def score_sheet(result: PageResult, truth: SheetTruth) -> Tally:
     for question, written in truth.texts:
         t.texts += 1
         t.text_errors += texts.get(question) != written
+        t.text_missed += written and not texts.get(question, False)
     return t
 
 
