@@ -23,7 +23,6 @@ Prints the figures and writes ``benchmarks/results/bench_layout.json``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import json
 import platform
@@ -36,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from layout.address import Addressee, salutation  # noqa: E402
-from layout.letter import LetterLayout, LetterOptions  # noqa: E402
+from layout.letter import LetterLayout  # noqa: E402
+from layout.proof import example_letter_options  # noqa: E402
 from layout.questionnaire import LayoutOptions, QuestionnaireLayout  # noqa: E402
 from layout.templates import default_letters_folder, template_path  # noqa: E402
 from survey import pseudonym as pseudonyms  # noqa: E402
@@ -117,18 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     people = pseudonyms.new_pseudonyms(args.respondents)
     letter = LetterLayout(
         template_path(default_letters_folder(), "invitation_paper", "nl"),
-        LetterOptions(
-            municipality="Voorbeeld",
-            online_url="https://enquete.example.nl/index.php/123456",
-            limesurvey_base="https://enquete.example.nl",
-            limesurvey_sid="123456",
-            closing_date=dt.date(2027, 3, 15),
-            letter_date=dt.date(2027, 3, 1),
-            phone="070 123 45 67",
-            bureau="Meerwaarde",
-            sender_name="J. de Vries",
-            sender_role="Manager Werk en Inkomen",
-        ),
+        example_letter_options(),
     )
     results: dict[str, Any] = {
         "respondents": args.respondents,

@@ -14,13 +14,14 @@ fixed example.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from layout.address import Addressee, salutation
-from layout.letter import LetterLayout
+from layout.letter import LetterLayout, LetterOptions
 from layout.preview import write_pngs
 from layout.questionnaire import QuestionnaireLayout
 from layout.roundoptions import letter_options, questionnaire_options
@@ -125,27 +126,9 @@ def make_proof(
     return ProofResult(folder, tuple(pdfs), tuple(pngs), form_map, layout.page_count, tuple(notes))
 
 
-def doc_previews(folder: Path, dpi: float = 80.0) -> list[Path]:
-    """The README previews: the shipped questionnaire (blank) and a paper invitation.
-
-    Uses an invented municipality and round; run ``python -m layout.proof docs/img``
-    after a layout change and commit the PNGs.
-    """
-    import datetime as dt
-
-    from layout.letter import LetterOptions
-    from layout.options import LayoutOptions
-    from layout.templates import default_letters_folder
-    from survey.questionnaire import default_questionnaire
-
-    layout = QuestionnaireLayout(
-        default_questionnaire(),
-        LayoutOptions(
-            survey_code="KBO-2027-VB", municipality="Gemeente Voorbeeld", subtitle="Najaar 2027"
-        ),
-    )
-    paths = write_pngs(layout.render(None, bytes(32)), folder, "questionnaire", dpi=dpi, colors=64)
-    options = LetterOptions(
+def example_letter_options() -> LetterOptions:
+    """Letter options of the invented municipality used for documentation previews and benchmarks."""
+    return LetterOptions(
         municipality="Voorbeeld",
         department="Werk en Inkomen",
         sender_address=("Postbus 100", "1234 AA  Voorbeeldstad"),
@@ -162,6 +145,26 @@ def doc_previews(folder: Path, dpi: float = 80.0) -> list[Path]:
         sender_name="J. de Vries",
         sender_role="Manager Werk en Inkomen",
     )
+
+
+def doc_previews(folder: Path, dpi: float = 80.0) -> list[Path]:
+    """The README previews: the shipped questionnaire (blank) and a paper invitation.
+
+    Uses an invented municipality and round; run ``python -m layout.proof docs/img``
+    after a layout change and commit the PNGs.
+    """
+    from layout.options import LayoutOptions
+    from layout.templates import default_letters_folder
+    from survey.questionnaire import default_questionnaire
+
+    layout = QuestionnaireLayout(
+        default_questionnaire(),
+        LayoutOptions(
+            survey_code="KBO-2027-VB", municipality="Gemeente Voorbeeld", subtitle="Najaar 2027"
+        ),
+    )
+    paths = write_pngs(layout.render(None, bytes(32)), folder, "questionnaire", dpi=dpi, colors=64)
+    options = example_letter_options()
     template = template_path(default_letters_folder(), "invitation_paper", "nl")
     letter = LetterLayout(template, options).render(example_addressee())
     paths += write_pngs(letter, folder, "letter-invitation_paper", dpi=dpi, colors=64)
