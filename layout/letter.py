@@ -23,7 +23,7 @@ from typing import Any
 import segno
 from reportlab.pdfgen.canvas import Canvas
 
-from layout import fonts, kix, letterbody
+from layout import fonts, kix, letterbody, marks
 from layout.address import Addressee
 from layout.letteroptions import LetterOptions
 from layout.templates import LetterTemplate
@@ -233,18 +233,13 @@ class LetterLayout:
         top = H - PANEL_TOP
         if url:
             qr = segno.make_qr(url, error="m", mask=0, boost_error=False)
-            modules = len(qr.matrix)
-            unit = QR_SIZE / modules
+            matrix = tuple(qr.matrix)
+            unit = QR_SIZE / len(matrix)
             x0, y0 = COLUMN, top - mm(8) - QR_SIZE
             canvas.setFillColorRGB(1, 1, 1)
             canvas.rect(x0 - mm(1), y0 - mm(1), QR_SIZE + mm(2), QR_SIZE + mm(2), stroke=0, fill=1)
-            canvas.setFillColorRGB(0, 0, 0)
-            path = canvas.beginPath()
-            for r, row in enumerate(qr.matrix):
-                for c, dark in enumerate(row):
-                    if dark:
-                        path.rect(x0 + c * unit, y0 + (modules - 1 - r) * unit, unit, unit)
-            canvas.drawPath(path, stroke=0, fill=1)
+            runs = marks.qr_runs_operator(matrix)
+            canvas.addLiteral(f"q 0 g {unit:.5f} 0 0 {unit:.5f} {x0:.4f} {y0:.4f} cm\n{runs}\nf Q")
         canvas.setFillColorRGB(0, 0, 0)
         canvas.setFont(fonts.MONO, 10.5)
         canvas.drawString(COLUMN + QR_SIZE + mm(3), top - mm(19), pseudonyms.grouped(a.pseudonym))

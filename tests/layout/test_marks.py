@@ -13,7 +13,7 @@ from layout.marks import (
     CODE_FONT,
     CODE_FONT_SIZE,
     PageQr,
-    _runs_operator,
+    qr_runs_operator,
     mark_rects,
     mark_windows,
     marks,
@@ -79,7 +79,7 @@ def test_run_operators_rebuild_the_matrix():
     matrix = qr.matrix(codes.encode_page_code(KEY, SURVEY, None, 3))
     n = len(matrix)
     rebuilt = np.zeros((n, n), dtype=bool)
-    for line in _runs_operator(matrix).splitlines():
+    for line in qr_runs_operator(matrix).splitlines():
         x, y, w, _h, _ = line.split()
         rebuilt[n - 1 - int(y), int(x) : int(x) + int(w)] = True
     assert (rebuilt == np.array([list(r) for r in matrix], dtype=bool)).all()
