@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 from PIL import Image, TiffImagePlugin, UnidentifiedImageError
 
+from ingest import jpeg
 from ingest.pdfpages import load_pdf_page
 from ingest.sources import Kind, PageRef
 from survey.errors import CorruptInputError
@@ -30,6 +31,7 @@ _local = threading.local()
 # TIFF tags: strip and tile offsets and byte counts.
 _OFFSETS = (273, 324)
 _COUNTS = (279, 325)
+_EXIF_ORIENTATION = 0x0112
 
 
 @dataclass(frozen=True)
@@ -187,16 +189,20 @@ def load_tiff_page(ref: PageRef) -> PageImage:
 def load_image_file(ref: PageRef) -> PageImage:
     """A PNG or JPEG file (EXIF orientation applied, as photo viewers do)."""
     data = Path(ref.path).read_bytes()
-    gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if gray is None:
-        raise CorruptInputError(f"{ref.label}: the image cannot be decoded; the file is damaged.")
     try:
         with Image.open(io.BytesIO(data)) as im:
             dpi = _dpi_from_info(im.info)
+            rotated = im.getexif().get(_EXIF_ORIENTATION, 1) != 1
     except (OSError, UnidentifiedImageError):
-        dpi = None
+        dpi, rotated = None, False
+    if jpeg.is_jpeg(data) and not rotated:
+        gray = jpeg.decode_gray(data)
+    else:  # PNG, or a photo whose EXIF says how to turn it: OpenCV applies that
+        gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        raise CorruptInputError(f"{ref.label}: the image cannot be decoded; the file is damaged.")
     warning = ""
-    if data[:3] == b"\xff\xd8\xff" and not data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
+    if jpeg.is_jpeg(data) and not data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
         warning = "the JPEG file is truncated; the bottom of the page may be grey"
     return PageImage(gray, hashlib.sha256(data).hexdigest(), dpi, "file", warning)
 

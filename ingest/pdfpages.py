@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 from pikepdf.models.image import PdfImage
 
+from ingest import jpeg
 from survey.errors import CorruptInputError
 
 POINTS_PER_INCH = 72.0
@@ -161,8 +161,7 @@ def decode_image_stream(stream: pikepdf.Stream) -> tuple[np.ndarray, str, str]:
         and "/Decode" not in stream
         and int(stream.get("/BitsPerComponent", 8)) == 8
     ):
-        buf = np.frombuffer(raw, np.uint8)
-        gray = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+        gray = jpeg.decode_gray(raw)
         if gray is None:
             raise ValueError("the embedded JPEG cannot be decoded")
         if not raw.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9"):
