@@ -5,6 +5,12 @@ Each subcommand lives in ``papersurvey/commands/<name>.py`` and exposes
 of the parsed arguments returning an exit code). To add a command, write its
 module and add its name to :data:`COMMANDS`.
 
+Building the parser imports every command module, so ``papersurvey --help``
+and every command pay for what those modules import. Command modules
+therefore import the library (pandas, matplotlib, OpenCV, reportlab, ...) inside
+``func``, not at module level; ``tests/papersurvey/test_cli_startup.py`` checks
+that building the parser stays light.
+
 :func:`main` is the only place where exceptions become exit codes.
 """
 
@@ -16,7 +22,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from papersurvey import __version__, progress
+from papersurvey import __version__
 from survey.errors import ExitCode, PaperSurveyError
 
 COMMANDS = [
@@ -100,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
+    from papersurvey import progress  # tqdm: only once a command runs
+
     handler = _configure_logging(args.verbose, args.debug)
     args.progress = progress.for_stream(sys.stderr)
     try:

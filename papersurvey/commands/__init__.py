@@ -5,4 +5,9 @@ A command module exposes ``register(subparsers)``: it adds its parser and sets
 turns arguments into a typed options object, calls the library and prints the
 outcome; it raises :class:`survey.errors.PaperSurveyError` for the CLI to
 report. ``args.progress`` holds the progress bar factory the CLI chose.
+
+At module level a command imports only what ``register`` needs (argparse and
+small constants from light modules); everything else is imported inside the
+function that uses it, so that ``papersurvey --help`` and every command start
+fast. Type hints of library types go under ``if TYPE_CHECKING:``.
 """

@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from papersurvey.demo.run import DemoOptions, run_demo
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -28,6 +26,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from papersurvey import cli
+    from papersurvey.demo.run import DemoOptions, run_demo
 
     options = DemoOptions(directory=args.directory, respondents=args.respondents, seed=args.seed)
     report = run_demo(options, cli.main, set(cli.COMMANDS))

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from analysis.dataset import build_dataset
-from analysis.exports import FORMATS, export_all
-from analysis.results import compute_results
-from survey.project import Project
+FORMATS = ("csv", "parquet", "spss")
+"""The data file formats of :func:`analysis.exports.export_all` (a copy, so that building
+the parser does not import pandas; a test checks that the two agree)."""
 
 
 def register(subparsers: Any) -> None:
@@ -38,7 +37,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    formats = FORMATS if args.format == "all" else (args.format,)
+    from analysis.dataset import build_dataset
+    from analysis.exports import FORMATS as ALL_FORMATS
+    from analysis.exports import export_all
+    from analysis.results import compute_results
+    from survey.project import Project
+
+    formats = ALL_FORMATS if args.format == "all" else (args.format,)
     with Project.open(args.directory) as project:
         questionnaire = project.load_questionnaire()
         dataset = build_dataset(project.store, questionnaire)

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from survey.addresses import FIELDS
-from survey.intake import ImportOptions, import_addresses
-from survey.project import Project
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -50,6 +48,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from survey.intake import ImportOptions, import_addresses
+    from survey.project import Project
+
     options = ImportOptions(file=args.file, mapping=tuple(args.mapping), force=args.force)
     with Project.open(args.directory) as project:
         report = import_addresses(project, options, progress=args.progress)

@@ -6,9 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ingest.online_import import OnlineImportOptions, import_online
-from survey.project import Project
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -39,6 +36,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ingest.online_import import OnlineImportOptions, import_online
+    from survey.project import Project
+
     options = OnlineImportOptions(
         file=args.file,
         ignore_columns=tuple(args.ignore_column),

@@ -6,9 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from survey.project import NewProjectOptions, create_project
-from survey.status import questionnaire_info
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -33,6 +30,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from survey.project import NewProjectOptions, create_project
+    from survey.status import questionnaire_info
+
     options = NewProjectOptions(
         directory=args.directory,
         questionnaire=args.questionnaire,

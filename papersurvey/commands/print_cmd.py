@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from print_batches.invitations import PrintOptions, print_invitations
-from print_batches.run import RunReport
 from print_batches.variants import PrintChannel
-from survey.project import Project
+
+if TYPE_CHECKING:
+    from print_batches.run import RunReport
 
 
 def _positive(text: str) -> int:
@@ -89,6 +89,9 @@ def format_report(report: RunReport) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from print_batches.invitations import PrintOptions, print_invitations
+    from survey.project import Project
+
     options = PrintOptions(
         channel=PrintChannel(args.channel),
         batch_size=args.batch_size,

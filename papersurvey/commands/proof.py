@@ -6,9 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from layout.proof import make_proof
 from layout.templates import VARIANTS
-from survey.project import Project
 
 
 def register(subparsers: Any) -> None:
@@ -34,6 +32,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from layout.proof import make_proof
+    from survey.project import Project
+
     letters = VARIANTS if args.all_letters else tuple(args.letter or ("invitation_paper",))
     with Project.open(args.directory) as project:
         result = make_proof(project, letters=letters, language=args.language, dpi=args.dpi)

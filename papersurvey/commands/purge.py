@@ -7,9 +7,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from survey.project import Project
-from survey.purge import PurgeOptions, purge
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -29,6 +26,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from survey.project import Project
+    from survey.purge import PurgeOptions, purge
+
     options = PurgeOptions(
         today=dt.date.today(),
         force=args.force,

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from papersurvey.commands.print_cmd import _positive, add_run_options, format_report
-from print_batches.reminders import ReminderOptions, print_reminders
-from survey.project import Project
 
 
 def register(subparsers: Any) -> None:
@@ -44,6 +42,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from print_batches.reminders import ReminderOptions, print_reminders
+    from survey.project import Project
+
     options = ReminderOptions(
         with_questionnaire=args.with_questionnaire,
         round=args.round,

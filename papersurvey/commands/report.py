@@ -6,9 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from analysis.report import ReportOptions, make_report
-from survey.project import Project
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -47,6 +44,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis.report import ReportOptions, make_report
+    from survey.project import Project
+
     formats = ("pdf", "html") if args.format == "both" else (args.format,)
     options = ReportOptions(
         formats=formats,

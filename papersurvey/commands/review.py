@@ -13,23 +13,24 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ingest.finalise import record_clip, settle_clips
-from ingest.pipeline import omr_params
-from ingest.worker import WorkContext, cut_clips
-from papersurvey.commands.scan import form_maps
-from review.app import ReviewApp, ReviewConfig
-from review.auth import add_operator, check_password, operators
-from review.server import DEFAULT_HOST, DEFAULT_PORT, address, create_server
 from review.texts import LANGUAGES
 from survey.errors import ConflictError, ProjectError, ReviewError
-from survey.project import Project
-from survey.store import Store
+
+if TYPE_CHECKING:
+    from review.app import ReviewConfig
+    from survey.project import Project
+    from survey.store import Store
 
 log = logging.getLogger("papersurvey.review")
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+# review.server's defaults, copied so that building the parser does not import the
+# http.server/ssl stack; tests/papersurvey/test_cli_startup.py checks that they agree.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
 
 
 def register(subparsers: Any) -> None:
@@ -70,6 +71,8 @@ def register(subparsers: Any) -> None:
 
 def read_password(stdin: TextIO, *, from_stdin: bool) -> str:
     """The new operator's password: one line of ``stdin``, or typed twice at a prompt."""
+    from review.auth import check_password
+
     if from_stdin:
         return stdin.readline().rstrip("\r\n")
     if not stdin.isatty():
@@ -83,6 +86,10 @@ def read_password(stdin: TextIO, *, from_stdin: bool) -> str:
 
 def clip_cutter(project: Project, maps: dict[str, Any]) -> Callable[[Store], None]:
     """Cut the clips of newly opened review items from their scan files (as ``scan`` does)."""
+    from ingest.finalise import record_clip, settle_clips
+    from ingest.pipeline import omr_params
+    from ingest.worker import WorkContext, cut_clips
+
     root = project.paths.root
     ctx = WorkContext(
         form_maps=dict(maps),
@@ -113,6 +120,11 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
     Raises:
         ProjectError: not a project folder, or no operator can log in yet.
     """
+    from papersurvey.commands.scan import form_maps
+    from review.app import ReviewConfig
+    from review.auth import operators
+    from survey.project import Project
+
     with Project.open(directory) as project:
         if not operators(project.store):
             raise ProjectError(
@@ -131,6 +143,11 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    from review.app import ReviewApp
+    from review.auth import add_operator
+    from review.server import address, create_server
+    from survey.project import Project
+
     if args.add_operator:
         with Project.open(args.directory) as project:
             password = read_password(sys.stdin, from_stdin=args.password_stdin)

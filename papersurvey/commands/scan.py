@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.pipeline import ScanOptions, scan
-from ingest.report import format_report
-from layout.questionnaire import QuestionnaireLayout
-from print_batches.painters import layout_options
-from survey.formmap import FormMap
-from survey.project import Project
+if TYPE_CHECKING:
+    from survey.formmap import FormMap
+    from survey.project import Project
 
 
 def _positive(text: str) -> int:
@@ -65,6 +62,9 @@ def register(subparsers: Any) -> None:
 
 def form_maps(project: Project) -> dict[str, FormMap]:
     """The round's form map per language, default language first (as printed)."""
+    from layout.questionnaire import QuestionnaireLayout
+    from print_batches.painters import layout_options
+
     questionnaire = project.load_questionnaire()
     languages = project.settings.survey.languages
     return {
@@ -74,6 +74,10 @@ def form_maps(project: Project) -> dict[str, FormMap]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ingest.pipeline import ScanOptions, scan
+    from ingest.report import format_report
+    from survey.project import Project
+
     with Project.open(args.directory) as project:
         maps = form_maps(project)
     options = ScanOptions(

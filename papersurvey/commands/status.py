@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from survey.project import Project
-from survey.status import RoundStatus, round_status
+if TYPE_CHECKING:
+    from survey.project import Project
+    from survey.status import RoundStatus
 
 
 def register(subparsers: Any) -> None:
@@ -50,7 +51,16 @@ def format_status(st: RoundStatus) -> str:
     return "\n".join(lines)
 
 
+def round_status(project: Project) -> RoundStatus:
+    """The round's status: :func:`survey.status.round_status`, imported only when run."""
+    from survey.status import round_status as compute
+
+    return compute(project)
+
+
 def run(args: argparse.Namespace) -> int:
+    from survey.project import Project
+
     with Project.open(args.directory) as project:
         st = round_status(project)
         scan = _scan_status(project) if args.json else {}
