@@ -22,7 +22,7 @@ import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest.assembly import Assembly, DuplicateKind, PageEntry, assemble
+from ingest.assembly import Assembly, Duplicate, DuplicateKind, PageEntry, Returned, assemble
 from ingest.clipstore import record_clip, settle_clips  # also reached through here
 from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
@@ -36,6 +36,11 @@ from survey.pageresult import PageResult, PageStatus
 from survey.store import Store, utc_now
 
 log = logging.getLogger("papersurvey.ingest.finalise")
+
+CALIBRATION_MAX_PAGES = 1000
+"""Pages a batch calibration is fitted on, at most (see :func:`batch_calibration`)."""
+ASSEMBLE_CHUNK = 500
+"""Respondents assembled at a time, so memory stays flat (see :func:`assemble_respondents`)."""
 
 __all__ = [
     "assemble_respondents",
@@ -64,13 +69,20 @@ def pending_batches(store: Store) -> list[str]:
 
 
 def batch_calibration(store: Store, batch: str, params: OmrParams) -> Calibration:
-    """Fit the calibration of a batch from the box measures of all its pages."""
+    """Fit the calibration of a batch from the box measures of its pages.
+
+    At most :data:`CALIBRATION_MAX_PAGES` pages take part, the first in order
+    of their image hash: a sample that is random with respect to the scan
+    order, the same however the pages arrived (a resumed run calibrates as a
+    clean one), and large enough for the medians the fit takes (well over
+    100,000 boxes), so memory does not grow with the batch.
+    """
     parts = [
         arrays_from_bytes(BoxMeasures, r[0])
         for r in store.query(
             "SELECT measures FROM page_measures WHERE batch = ? AND measures IS NOT NULL "
-            "ORDER BY image_sha256",
-            (batch,),
+            "ORDER BY image_sha256 LIMIT ?",
+            (batch, CALIBRATION_MAX_PAGES),
         )
     ]
     return fit_calibration(BoxMeasures.concat(parts), params)
@@ -204,9 +216,23 @@ def _entries(
 def assemble_respondents(store: Store, pseudonyms: set[str], page_count: int) -> Assembly:
     """Assemble the pages of ``pseudonyms`` and write their answers and review items.
 
+    Respondents are assembled :data:`ASSEMBLE_CHUNK` at a time (assembly is
+    per respondent), so only their page results are in memory at once.
+
     Call inside a transaction (see :func:`finalise`).
     """
-    entries, results = _entries(store, sorted(pseudonyms))
+    ordered = sorted(pseudonyms)
+    returned: dict[str, Returned] = {}
+    duplicates: list[Duplicate] = []
+    for i in range(0, len(ordered), ASSEMBLE_CHUNK):
+        part = _assemble_chunk(store, ordered[i : i + ASSEMBLE_CHUNK], page_count)
+        returned.update(part.returned)
+        duplicates.extend(part.duplicates)
+    return Assembly(returned, tuple(duplicates))
+
+
+def _assemble_chunk(store: Store, pseudonyms: list[str], page_count: int) -> Assembly:
+    entries, results = _entries(store, pseudonyms)
     assembly = assemble(entries, page_count)
     now = utc_now()
     losers = {d.other.image_sha256 for d in assembly.duplicates}
@@ -226,7 +252,7 @@ def assemble_respondents(store: Store, pseudonyms: set[str], page_count: int) ->
                 "state, created_at) VALUES (?, '', ?, 'returned_twice', 'open', ?)",
                 (d.pseudonym, sha, now),
             )
-    for p in sorted(pseudonyms):
+    for p in pseudonyms:
         store.execute("DELETE FROM answers WHERE pseudonym = ? AND source = 'paper'", (p,))
     for returned in assembly.returned.values():
         for sha in returned.pages.values():

@@ -64,6 +64,45 @@ def test_scanning_the_same_file_twice_counts_it_once(clean, round_dir, round_tem
     assert_same_store(store_snapshot(round_dir), clean[0])
 
 
+def test_assembly_in_small_chunks_writes_the_same_store(
+    clean, round_dir, round_template, monkeypatch
+):
+    from ingest import finalise
+
+    monkeypatch.setattr(finalise, "ASSEMBLE_CHUNK", 1)  # one respondent at a time
+    run(
+        round_dir,
+        [write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)],
+        round_template,
+    )
+    assert_same_store(store_snapshot(round_dir), clean[0])
+
+
+def test_batch_calibration_takes_a_bounded_sample_of_pages(round_dir, round_template, monkeypatch):
+    import json
+
+    from ingest import finalise
+
+    monkeypatch.setattr(finalise, "CALIBRATION_MAX_PAGES", 3)
+    run(
+        round_dir,
+        [write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)],
+        round_template,
+    )
+    with Store.open(round_dir / "store.sqlite") as store:
+        calibration = json.loads(store.query_one("SELECT calibration FROM scan_batches")[0])
+        first = store.query(
+            "SELECT measures FROM page_measures WHERE measures IS NOT NULL "
+            "ORDER BY image_sha256 LIMIT 3"
+        )
+    from ingest.codec import arrays_from_bytes
+    from omr.checkboxes import BoxMeasures
+
+    boxes = sum(len(arrays_from_bytes(BoxMeasures, r[0])) for r in first)
+    assert 0 < calibration["boxes"] <= boxes  # readable boxes of the first three pages only
+    assert calibration["boxes"] < len(round_template.pages) * boxes / 3
+
+
 def test_overlapping_files_count_each_page_once(clean, round_dir, round_template):
     pages = round_template.pages
     a = write_pdf(round_dir / "scans" / "part-a.pdf", pages[:12])
