@@ -39,8 +39,8 @@ log = logging.getLogger("papersurvey.ingest.finalise")
 
 CALIBRATION_MAX_PAGES = 1000
 """Pages a batch calibration is fitted on, at most (see :func:`batch_calibration`)."""
-ASSEMBLE_CHUNK = 500
-"""Respondents assembled at a time, so memory stays flat (see :func:`assemble_respondents`)."""
+ASSEMBLE_CHUNK = 100
+"""Respondents assembled at a time (about 800 pages), so memory stays flat (see :func:`assemble_respondents`)."""
 
 __all__ = [
     "assemble_respondents",
