@@ -67,6 +67,7 @@ class RoundStatus:
                 "paper": c.responses_paper,
                 "online": c.responses_online,
                 "total": c.responses_total,
+                "both": c.responses_both,
             },
             "review": {"open": c.review_open},
             "store": {"schema_version": self.schema_version},

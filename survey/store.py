@@ -77,6 +77,9 @@ class StoreCounts:
     responses_online: int
     responses_total: int
     review_open: int
+    responses_both: int = 0
+    """Respondents with answers on paper and online: counted once in the dataset
+    (``analysis.duplicates`` decides which response counts)."""
 
 
 def utc_now() -> str:
@@ -347,4 +350,8 @@ class Store:
                 "UNION SELECT pseudonym FROM online_responses)"
             ),
             review_open=self.scalar("SELECT count(*) FROM review_items WHERE state = 'open'"),
+            responses_both=self.scalar(
+                "SELECT count(*) FROM (SELECT pseudonym FROM answers "
+                "INTERSECT SELECT pseudonym FROM online_responses)"
+            ),
         )

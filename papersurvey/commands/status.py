@@ -45,7 +45,12 @@ def format_status(st: RoundStatus) -> str:
         f"Scanned:       {c.pages} pages from {c.scan_files} files"
         + (f" ({_counts(c.pages_by_status)})" if c.pages else ""),
         f"Responses:     {c.responses_total} ({c.responses_paper} paper, "
-        f"{c.responses_online} online)",
+        f"{c.responses_online} online"
+        + (
+            f"; {c.responses_both} on both, counted once: see docs/analysis.md)"
+            if c.responses_both
+            else ")"
+        ),
         f"Review:        {c.review_open} open item{'' if c.review_open == 1 else 's'}",
     ]
     return "\n".join(lines)

@@ -102,7 +102,7 @@ def test_new_import_status(
     }
     assert data["mailings"] == {"letters": 0, "batches": 0}
     assert data["scans"] == {"files": 0, "pages": 0, "pages_by_status": {}}
-    assert data["responses"] == {"paper": 0, "online": 0, "total": 0}
+    assert data["responses"] == {"paper": 0, "online": 0, "total": 0, "both": 0}
     assert data["review"] == {"open": 0}
 
 
@@ -220,3 +220,18 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 4
     assert "not a papersurvey project folder" in done.stderr
+
+
+def test_status_names_respondents_who_answered_on_both_channels():
+    import dataclasses
+
+    from survey.status import QuestionnaireInfo, RoundStatus
+    from survey.store import StoreCounts
+
+    counts = StoreCounts(3, {}, {}, 0, 0, 1, 8, {"ok": 8}, 1, 3, 3, 0, responses_both=1)
+    st = RoundStatus("p", "id", "CODE", "t", "m", "b", "", "", QuestionnaireInfo("q"), counts, 4)
+    line = next(x for x in status_command.format_status(st).splitlines() if x.startswith("Resp"))
+    assert line.endswith("(1 paper, 3 online; 1 on both, counted once: see docs/analysis.md)")
+    none = dataclasses.replace(st, counts=dataclasses.replace(counts, responses_both=0))
+    assert "on both" not in status_command.format_status(none)
+    assert st.to_dict()["responses"]["both"] == 1

@@ -186,6 +186,7 @@ def test_counts(store: Store) -> None:
     assert (c.letters, c.batches) == (2, 2)
     assert (c.scan_files, c.pages, c.pages_by_status) == (1, 3, {"foreign": 1, "ok": 2})
     assert (c.responses_paper, c.responses_online, c.responses_total) == (1, 2, 2)
+    assert c.responses_both == 1  # the paper respondent also answered online
     assert c.review_open == 1
 
 
