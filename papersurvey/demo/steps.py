@@ -4,7 +4,7 @@ Returned questionnaires are the real personalised PDFs of the print run,
 marked by simulated pens and passed through a simulated scanner
 (:mod:`papersurvey.simulate`), and then written as one scanner-style PDF with
 a JPEG image per page, as office scanners deliver them. Online answers are a
-simulated LimeSurvey response export (:mod:`papersurvey.simulate_online`).
+simulated LimeSurvey response export (:mod:`papersurvey.simulate.online`).
 The truth of every simulated sheet is written next to the scans so the demo
 can say how well the OMR did.
 """
@@ -89,7 +89,7 @@ def simulate_returned_scans(directory: Path, options: DemoOptions) -> str:
 
 def simulate_online_export(directory: Path, options: DemoOptions) -> str | None:
     """A LimeSurvey response export for those who answer online; the file's path."""
-    from papersurvey.simulate_online import simulate_online_export as simulate
+    from papersurvey.simulate.online import simulate_online_export as simulate
 
     path = simulate(directory, email_rate=options.online_response_rate, seed=options.seed)
     return str(path)
@@ -97,7 +97,7 @@ def simulate_online_export(directory: Path, options: DemoOptions) -> str | None:
 
 def simulate_comparisons(directory: Path, options: DemoOptions) -> tuple[Path, Path]:
     """A previous round's export and a reference group's figures, for the report's comparisons."""
-    from papersurvey.simulate_online import simulate_previous_round, simulate_reference
+    from papersurvey.simulate.online import simulate_previous_round, simulate_reference
 
     with Project.open(directory) as project:
         questionnaire = project.load_questionnaire()

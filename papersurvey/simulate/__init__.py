@@ -1,9 +1,10 @@
-"""A scan simulator for tests and benchmarks (a development tool, not part of the OMR).
+"""Simulated returns for tests, benchmarks and the demo (development tools, not part of the OMR).
 
-It fills in real questionnaires like people do (:mod:`.answers`), marks the
-rendered pages with pens (:mod:`.pens`), damages them like mail and scanners
-do (:mod:`.damage`) and keeps the truth of every sheet (:mod:`.sheets`), all
-from a seed.
+The scan simulator fills in real questionnaires like people do
+(:mod:`.answers`), marks the rendered pages with pens (:mod:`.pens`), damages
+them like mail and scanners do (:mod:`.damage`) and keeps the truth of every
+sheet (:mod:`.sheets`), all from a seed. :mod:`.online` simulates the online
+channel: LimeSurvey response exports, a previous round and a reference group.
 """
 
 from papersurvey.simulate.answers import RespondentStyle, fill_answers

@@ -3,7 +3,7 @@
 ``make_round(project, ...)`` puts invented respondents into a project's store:
 paper answers as the scan ingest writes them (``answers``, ``source =
 'paper'``) and online answers through the real LimeSurvey import, all drawn
-by :class:`papersurvey.simulate_online.Simulator` from a seed.
+by :class:`papersurvey.simulate.online.Simulator` from a seed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest.online_import import OnlineImportOptions, import_online
-from papersurvey.simulate_online import SimulatedResponse, Simulator, write_limesurvey_csv
+from papersurvey.simulate.online import SimulatedResponse, Simulator, write_limesurvey_csv
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
 from survey.store import Store, utc_now

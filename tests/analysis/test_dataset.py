@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.dataset import META_COLUMNS, asked, build_dataset
-from papersurvey.simulate_online import SimulatedResponse
+from papersurvey.simulate.online import SimulatedResponse
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
 from survey.store import utc_now

@@ -16,7 +16,7 @@ from analysis.report import ReportOptions, build_document, make_report
 from analysis.results import Figure, compute_results
 from analysis.texts import DASH, Texts
 from papersurvey.cli import main
-from papersurvey.simulate_online import simulate_previous_round, simulate_reference
+from papersurvey.simulate.online import simulate_previous_round, simulate_reference
 from survey.project import Project
 from tests.analysis.conftest import Round
 

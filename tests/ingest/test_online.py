@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ingest.online import read_export
 from ingest.online_import import OnlineImportOptions, import_online
 from papersurvey.cli import main
-from papersurvey.simulate_online import (
+from papersurvey.simulate.online import (
     SimulatedResponse,
     Simulator,
     limesurvey_code,
