@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.migrations import v001_initial, v002_scan_ingest, v003_review_operators
+from survey.migrations import (
+    v001_initial,
+    v002_scan_ingest,
+    v003_review_operators,
+    v004_transcriptions_undo,
+)
 
 
 @dataclass(frozen=True)
@@ -30,5 +35,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("initial schema", v001_initial.SQL),
     Migration("scan batches, page positions, box measures, clips", v002_scan_ingest.SQL),
     Migration("review operators", v003_review_operators.SQL),
+    Migration("transcriptions and undo of page decisions", v004_transcriptions_undo.SQL),
 )
 """Every migration, oldest first; the schema version is the length of this tuple."""
