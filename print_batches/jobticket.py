@@ -1,8 +1,10 @@
 """The job ticket: one JSON file that tells the print shop what a run is.
 
 It lists the survey, the paper (size, duplex), the totals (sets, pages,
-sheets, per variant), every batch with its first and last postcode, and the
-SHA-256 of every file in the run folder, so the print shop can confirm it
+sheets, per variant), every batch with its first and last postcode, the
+form map of every language printed with a questionnaire (its file under
+``formmaps/`` and SHA-256), and the SHA-256 of every file in the run folder,
+so the print shop can confirm it
 received exactly what was produced and papersurvey can notice a file that was
 changed afterwards. The format is documented in ``docs/printing.md``.
 """
@@ -61,6 +63,7 @@ def build_ticket(
     created_at: datetime,
     producer: str,
     options: Mapping[str, Any] | None = None,
+    form_maps: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The job ticket as a JSON-ready dict.
 
@@ -73,6 +76,9 @@ def build_ticket(
         created_at: when the run was made (timezone-aware).
         producer: the program and version, e.g. ``papersurvey 0.1.0``.
         options: the options the run was made with (batch size, channel ...).
+        form_maps: per language printed with a questionnaire, the saved form
+            map (``file``, ``sha256``, ``form_id``, ``version_hash``, ``sets``);
+            see :func:`print_batches.formmaps.ticket_entry`.
     """
     batch_list = sorted(batches, key=lambda b: b.batch)
     by_variant: Counter[str] = Counter()
@@ -121,6 +127,7 @@ def build_ticket(
             }
             for b in batch_list
         ],
+        "form_maps": {lang: dict(v) for lang, v in sorted((form_maps or {}).items())},
         "files": files,
     }
 

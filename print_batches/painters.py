@@ -23,8 +23,11 @@ from survey.model import Questionnaire
 from survey.project import Project
 
 
-def _language(project: Project, wanted: str) -> str:
-    """``wanted`` if the round offers it, else the round's default language."""
+def round_language(project: Project, wanted: str) -> str:
+    """``wanted`` if the round offers it, else the round's default language.
+
+    The language a respondent's letter and questionnaire are printed in.
+    """
     languages = project.settings.survey.languages
     return wanted if wanted in languages else project.settings.default_language
 
@@ -35,7 +38,7 @@ def layout_options(project: Project, language: str) -> LayoutOptions:
     The same options ``papersurvey proof`` uses (:mod:`layout.roundoptions`),
     with a language the round does not offer replaced by its default.
     """
-    return questionnaire_options(project, _language(project, language))
+    return questionnaire_options(project, round_language(project, language))
 
 
 class QuestionnairePainter:
@@ -50,7 +53,7 @@ class QuestionnairePainter:
 
     def layout(self, language: str) -> QuestionnaireLayout:
         """The questionnaire layout for ``language`` (built on first use)."""
-        lang = _language(self.project, language)
+        lang = round_language(self.project, language)
         found = self._layouts.get(lang)
         if found is None:
             if self._questionnaire is None:
@@ -96,7 +99,7 @@ class LetterPainter:
 
     def layout(self, variant: str, language: str) -> LetterLayout:
         """The letter layout of ``variant`` (``invitation_paper`` ...) in ``language``."""
-        lang = _language(self.project, language)
+        lang = round_language(self.project, language)
         found = self._layouts.get((variant, lang))
         if found is None:
             template = template_path(self.project.paths.letters, variant, lang)
@@ -114,6 +117,6 @@ class LetterPainter:
         layout = self.layout(r.variant.letter, r.language)
         layout.define_static_forms(canvas)  # once per canvas; a no-op afterwards
         addressee = Addressee.from_record(
-            r.address, r.pseudonym, _language(self.project, r.language)
+            r.address, r.pseudonym, round_language(self.project, r.language)
         )
         return layout.draw(canvas, addressee)

@@ -4,13 +4,17 @@ Staged as inspect -> validate -> process -> report:
 
 1. the caller (``print_invitations`` or ``print_reminders``) picks the
    recipients and their envelope variants;
-2. :func:`produce_run` refuses to overwrite an earlier run unless forced, and
-   refuses an empty run;
+2. :func:`produce_run` refuses to overwrite an earlier run unless forced,
+   refuses a questionnaire whose form map differs from the one printed
+   before in the same language unless forced (:mod:`print_batches.formmaps`),
+   and refuses an empty run;
 3. the batches are rendered by the executor (all cores by default) into a
    hidden ``print/.<run>.partial`` folder;
-4. the job ticket is written, the folder is moved into place and every set is
-   recorded in the store, the last two together: a crash leaves either the
-   old run or the new one, never half of each.
+4. the form maps are saved under ``formmaps/``, the job ticket is written,
+   the folder is moved into place and every set and form map is recorded in
+   the store, the last two together: a crash leaves either the old run or the
+   new one, never half of each (a saved form map file may stay; it is
+   content-addressed and harmless).
 """
 
 from __future__ import annotations
@@ -32,10 +36,20 @@ from print_batches.assemble import (
     render_batch,
 )
 from print_batches.batches import Recipient, plan_batches
+from print_batches.formmaps import (
+    compare_with_printed,
+    explain_changes,
+    questionnaire_recipients,
+    refuse_changes,
+    save_run_maps,
+    ticket_entry,
+)
 from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
 from print_batches.parallel import Executor, ProcessExecutor
 from print_batches.records import record_run, run_record
 from survey.errors import ConflictError, ProjectError
+from survey.formmap import FormMap
+from survey.formmaps_store import record_run_maps
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
 
@@ -54,6 +68,8 @@ class RunReport:
         not_printed: respondents left out, per reason.
         seconds: wall-clock time of rendering and writing.
         replaced: whether an earlier run was replaced (``--force``).
+        form_maps: the saved form map file of every language printed with a
+            questionnaire (relative to the project folder).
     """
 
     run: str
@@ -67,6 +83,7 @@ class RunReport:
     not_printed: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     replaced: bool = False
+    form_maps: dict[str, str] = field(default_factory=dict)
 
     @property
     def pages_per_second(self) -> float:
@@ -130,16 +147,27 @@ def produce_run(
         conflict_hint: an extra sentence for the refusal to overwrite.
 
     Raises:
-        ConflictError: the run exists and ``force`` is false.
+        ConflictError: the run exists, or a questionnaire's form map differs from
+            the one printed before in its language, and ``force`` is false.
         ProjectError: there is nobody to print for.
     """
-    replaced = check_overwrite(project, run, force, conflict_hint)
-    if not recipients:
+    spec: RenderSpec | None = None
+    maps: dict[str, FormMap] = {}
+    who: dict[str, list[str]] = {}
+    if recipients:
+        spec = RenderSpec.for_project(project, run=run, naive=naive)
+        renderer = init_renderer(spec)
+        renderer.prepare(recipients)  # every layout and template can be built
+        who = questionnaire_recipients(project, recipients)
+        maps = {lang: renderer.questionnaires.layout(lang).form_map for lang in who}
+    changes = compare_with_printed(project, maps)
+    hint = " ".join(h for h in (explain_changes(changes), conflict_hint) if h)
+    replaced = check_overwrite(project, run, force, hint)
+    refuse_changes(changes, run=run, force=force)
+    if spec is None:
         raise ProjectError(
             f"nobody to print for in the {run} run. " + _explain_nobody(not_printed or {})
         )
-    spec = RenderSpec.for_project(project, run=run, naive=naive)
-    init_renderer(spec).prepare(recipients)  # every layout and template can be built
     print_dir = project.paths.print
     print_dir.mkdir(exist_ok=True)
     partial = print_dir / f".{run}.partial"
@@ -164,6 +192,7 @@ def produce_run(
                     result.summary.sets,
                     result.summary.pages,
                 )
+        printed = save_run_maps(project, maps, who)
         ticket = build_ticket(
             run_dir=partial,
             run_name=run,
@@ -173,12 +202,14 @@ def produce_run(
             created_at=created,
             producer=spec.producer,
             options=options,
+            form_maps=ticket_entry(printed),
         )
         write_ticket(partial, ticket)
         rows = [row for r in sorted(results, key=lambda r: r.summary.batch) for row in r.rows]
         folder = print_dir / run
         with project.store.transaction():
             record_run(project.store, run, rows, sent_at, replace=replaced)
+            record_run_maps(project.store, run, sent_at, printed)
             _swap_in(partial, folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -200,6 +231,7 @@ def produce_run(
         not_printed=dict(not_printed or {}),
         seconds=seconds,
         replaced=replaced,
+        form_maps={m.language: m.file for m in printed},
     )
 
 

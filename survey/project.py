@@ -9,6 +9,7 @@
       pii/               personal data only (mode 0700): addresses, pseudonym key
       secret/round.key   the round's secret key for page codes (dir 0700, file 0600)
       store.sqlite       everything else, by pseudonym (survey.store)
+      formmaps/          the form maps the questionnaires were printed with (survey.formmaps_store)
       print/ scans/ clips/ out/
 
 :func:`create_project` makes such a folder; :meth:`Project.open` opens one and
@@ -87,6 +88,11 @@ class ProjectPaths:
     @property
     def store(self) -> Path:
         return self.root / "store.sqlite"
+
+    @property
+    def formmaps(self) -> Path:
+        """The form maps the round's questionnaires were printed with (made by ``print``)."""
+        return self.root / "formmaps"
 
     @property
     def print(self) -> Path:

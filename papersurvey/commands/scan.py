@@ -61,16 +61,17 @@ def register(subparsers: Any) -> None:
 
 
 def form_maps(project: Project) -> dict[str, FormMap]:
-    """The round's form map per language, default language first (as printed)."""
-    from layout.questionnaire import QuestionnaireLayout
-    from print_batches.painters import layout_options
+    """The round's form map per language, default language first, as printed.
 
-    questionnaire = project.load_questionnaire()
-    languages = project.settings.survey.languages
-    return {
-        lang: QuestionnaireLayout(questionnaire, layout_options(project, lang)).form_map
-        for lang in languages
-    }
+    The maps saved by ``print`` and ``reminders`` (``formmaps/``); built from the
+    questionnaire as it is now only for a round printed before papersurvey kept
+    them (with a warning) or not printed yet. Where the questionnaire now lays
+    out differently from what was printed, one warning line says so and the
+    printed map is used (:func:`print_batches.scanmaps.reading_maps`).
+    """
+    from print_batches.scanmaps import reading_maps
+
+    return reading_maps(project).maps
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,250 @@
+"""The form maps of a print run: which ones it prints, how they differ from earlier runs, saving them.
+
+Every questionnaire that goes out must later be read with the geometry it was
+printed with. A print run therefore:
+
+1. takes the form map of every language it prints a questionnaire in from the
+   very layouts that render the batches;
+2. compares each with the map last printed for that language (a reminder with
+   a questionnaire after the questionnaire file, the municipality's name or
+   logo, or papersurvey's layout changed) and refuses the run unless forced,
+   because two questionnaires of one language in circulation cannot both be
+   read with one map;
+3. saves the maps under ``formmaps/`` and records them, with who got which, in
+   the store and the job ticket (:mod:`survey.formmaps_store`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from print_batches.batches import Recipient
+from print_batches.painters import layout_options, round_language
+from survey.errors import ConflictError, ProjectError
+from survey.formmap import FormMap, PageMap
+from survey.formmaps_store import (
+    PrintedMap,
+    all_run_maps,
+    form_map_sha256,
+    latest_maps,
+    load_form_map,
+    save_form_map,
+)
+from survey.project import Project
+
+log = logging.getLogger("papersurvey.print.formmaps")
+
+_LIST_AT_MOST = 5
+
+
+def questionnaire_form_maps(
+    project: Project, languages: Iterable[str] | None = None
+) -> dict[str, FormMap]:
+    """The form maps the questionnaire gives now, per language (default: the round's, default first).
+
+    Raises:
+        QuestionnaireError: the questionnaire has problems.
+        LayoutError: it cannot be laid out.
+    """
+    from layout.questionnaire import QuestionnaireLayout
+
+    questionnaire = project.load_questionnaire()
+    wanted = project.settings.survey.languages if languages is None else tuple(languages)
+    return {
+        lang: QuestionnaireLayout(questionnaire, layout_options(project, lang)).form_map
+        for lang in wanted
+    }
+
+
+def questionnaire_recipients(
+    project: Project, recipients: Iterable[Recipient]
+) -> dict[str, list[str]]:
+    """Printed language -> pseudonyms, for the recipients whose envelope holds a questionnaire."""
+    who: dict[str, list[str]] = defaultdict(list)
+    for r in recipients:
+        if r.variant.with_questionnaire:
+            who[round_language(project, r.language)].append(r.pseudonym)
+    return dict(sorted(who.items()))
+
+
+# --- what changed ---------------------------------------------------------------------------------
+def _boxes(fm: FormMap) -> dict[tuple[str, str], tuple[int, Any]]:
+    return {(b.question, b.choice): (p.number, b.rect) for p in fm.pages for b in p.boxes}
+
+
+def _areas(fm: FormMap) -> dict[str, tuple[int, Any]]:
+    return {t.question: (p.number, t.rect) for p in fm.pages for t in p.text_areas}
+
+
+def _furniture(p: PageMap) -> tuple[Any, ...]:
+    return (p.marks, p.qr_areas)
+
+
+def _names(items: Iterable[str]) -> str:
+    names = sorted(items)
+    more = f" and {len(names) - _LIST_AT_MOST} more" if len(names) > _LIST_AT_MOST else ""
+    return ", ".join(names[:_LIST_AT_MOST]) + more
+
+
+def describe_difference(printed: FormMap, now: FormMap) -> str:
+    """How two form maps differ, for a person: pages, boxes, writing areas, questions, version."""
+    parts: list[str] = []
+    if printed.form_id != now.form_id:
+        parts.append(f"form id {printed.form_id} became {now.form_id}")
+    if printed.version_hash != now.version_hash:
+        parts.append(f"questionnaire version {printed.version_hash} became {now.version_hash}")
+    if (printed.page_width, printed.page_height) != (now.page_width, now.page_height):
+        parts.append("the page size changed")
+    if len(printed.pages) != len(now.pages):
+        parts.append(f"{len(printed.pages)} pages became {len(now.pages)}")
+    old, new = _boxes(printed), _boxes(now)
+    moved = [k for k in old.keys() & new.keys() if old[k] != new[k]]
+    if moved:
+        pages = sorted({new[k][0] for k in moved})
+        parts.append(
+            f"{len(moved)} of {len(old)} checkboxes moved (page {', '.join(map(str, pages))})"
+        )
+    if new.keys() - old.keys():
+        parts.append(f"{len(new.keys() - old.keys())} checkboxes added")
+    if old.keys() - new.keys():
+        parts.append(f"{len(old.keys() - new.keys())} checkboxes removed")
+    old_areas, new_areas = _areas(printed), _areas(now)
+    if old_areas != new_areas:
+        changed = {
+            q for q in old_areas.keys() | new_areas.keys() if old_areas.get(q) != new_areas.get(q)
+        }
+        parts.append(f"writing areas of {_names(changed)} moved, added or removed")
+    if any(_furniture(a) != _furniture(b) for a, b in zip(printed.pages, now.pages, strict=False)):
+        parts.append("registration marks or page-code areas moved")
+    old_q = {q.name: q for q in printed.questions}
+    new_q = {q.name: q for q in now.questions}
+    changed_q = {n for n in old_q.keys() | new_q.keys() if old_q.get(n) != new_q.get(n)}
+    if changed_q:
+        parts.append(f"question(s) {_names(changed_q)} changed")
+    if not parts:
+        return "the form maps differ"
+    if len(parts) == 1 and parts[0].startswith("questionnaire version"):
+        parts.append("the boxes are where they were; only the questionnaire's content changed")
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class MapChange:
+    """A language whose form map would now differ from the one last printed for it.
+
+    Attributes:
+        language: the language.
+        run: the run that printed the earlier map.
+        sent_at: when that run was produced.
+        printed: the earlier map's record.
+        difference: what differs, for a person.
+    """
+
+    language: str
+    run: str
+    sent_at: str
+    printed: PrintedMap
+    difference: str
+
+    def sentence(self) -> str:
+        return (
+            f"The {self.language} questionnaire now lays out differently from the one printed in "
+            f"the {self.run} run on {self.sent_at} ({self.printed.file}): {self.difference}."
+        )
+
+
+def compare_with_printed(project: Project, maps: Mapping[str, FormMap]) -> list[MapChange]:
+    """Per language of ``maps``, how it differs from the map last printed in that language.
+
+    Maps that differ only in their informative ``meta`` (the title) are the same.
+    """
+    latest = latest_maps(all_run_maps(project.store))
+    changes = []
+    for lang, fm in maps.items():
+        if lang not in latest:
+            continue
+        run, printed = latest[lang]
+        if form_map_sha256(fm) == printed.sha256:
+            continue
+        try:
+            before = load_form_map(project.paths, printed)
+        except ProjectError as exc:
+            changes.append(MapChange(lang, run.run, run.sent_at, printed, exc.message))
+            continue
+        if before != fm:
+            diff = describe_difference(before, fm)
+            changes.append(MapChange(lang, run.run, run.sent_at, printed, diff))
+    return changes
+
+
+def explain_changes(changes: Sequence[MapChange]) -> str:
+    """The changes as sentences, for a refusal ("" when there are none)."""
+    if not changes:
+        return ""
+    return " ".join(c.sentence() for c in changes) + (
+        " Scanned pages are read with the form map a questionnaire was printed with, and there "
+        "can be only one per language: printing a different questionnaire now would leave "
+        "questionnaires in circulation that are read with the wrong boxes."
+    )
+
+
+def refuse_changes(changes: Sequence[MapChange], *, run: str, force: bool) -> None:
+    """Refuse a run whose questionnaires differ from those printed before, unless ``force``.
+
+    Raises:
+        ConflictError: there are changes and ``force`` is false.
+    """
+    if not changes:
+        return
+    if force:
+        for c in changes:
+            log.warning(
+                "%s (--force: from now on %s pages are read with the new form map)",
+                c.sentence(),
+                c.language,
+            )
+        return
+    raise ConflictError(
+        explain_changes(changes) + f" Nothing was changed. Undo the change (to the questionnaire, "
+        "or to the municipality, logo or survey code in survey.toml) to print the same "
+        "questionnaire again. If the earlier questionnaires were never sent, or you accept that "
+        f"those returned are read with the new form map, make the {run} run again with --force."
+    )
+
+
+def save_run_maps(
+    project: Project, maps: Mapping[str, FormMap], who: Mapping[str, Sequence[str]]
+) -> list[PrintedMap]:
+    """Save every map of the run under ``formmaps/`` (idempotent) with the pseudonyms that got it.
+
+    Raises:
+        ValidationError: a map breaks the form map JSON Schema.
+    """
+    survey_id = project.settings.survey.id
+    saved = []
+    for lang, fm in maps.items():
+        m = save_form_map(project.paths, survey_id, lang, fm)
+        saved.append(
+            PrintedMap(
+                m.language, m.sha256, m.file, m.form_id, m.version_hash, tuple(who.get(lang, ()))
+            )
+        )
+    return saved
+
+
+def ticket_entry(printed: Iterable[PrintedMap]) -> dict[str, dict[str, Any]]:
+    """The job ticket's ``form_maps``: per language the file, its SHA-256 and the sets it went into."""
+    return {
+        m.language: {
+            "file": m.file,
+            "sha256": m.sha256,
+            "form_id": m.form_id,
+            "version_hash": m.version_hash,
+            "sets": len(m.pseudonyms),
+        }
+        for m in sorted(printed, key=lambda m: m.language)
+    }
