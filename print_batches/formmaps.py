@@ -106,7 +106,7 @@ def describe_difference(printed: FormMap, now: FormMap) -> str:
     if moved:
         pages = sorted({new[k][0] for k in moved})
         parts.append(
-            f"{len(moved)} of {len(old)} checkboxes moved (page {', '.join(map(str, pages))})"
+            f"{len(moved)} of {len(old)} checkboxes moved on page {', '.join(map(str, pages))}"
         )
     if new.keys() - old.keys():
         parts.append(f"{len(new.keys() - old.keys())} checkboxes added")

@@ -66,7 +66,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="replace an earlier invitation run (only if it was never sent; pseudonyms stay)",
+        help=(
+            "replace an earlier invitation run (only if it was never sent; pseudonyms stay), "
+            "also when the questionnaire now lays out differently from the one printed before"
+        ),
     )
     p.set_defaults(func=run)
 
@@ -84,6 +87,9 @@ def format_report(report: RunReport) -> str:
     if report.not_printed:
         left = ", ".join(f"{n} {why}" for why, n in report.not_printed.items())
         lines.append(f"  not printed: {left}")
+    if report.form_maps:
+        maps = ", ".join(f"{f} ({lang})" for lang, f in report.form_maps.items())
+        lines.append(f"  form maps: {maps} (scans are read with these; keep them)")
     lines.append("  send the folder to the print shop; jobticket.json lists every file's SHA-256")
     return "\n".join(lines)
 

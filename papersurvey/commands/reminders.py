@@ -36,7 +36,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--force",
         action="store_true",
-        help="replace an earlier run of the same reminder round (only if it was never sent)",
+        help=(
+            "replace an earlier run of the same reminder round (only if it was never sent), or "
+            "enclose a questionnaire that lays out differently from the one printed before"
+        ),
     )
     p.set_defaults(func=run)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,3 +51,23 @@ def make_project(tmp_path: Path) -> Iterator[MakeProject]:
     yield make
     for p in opened:
         p.close()
+
+
+def edit_questionnaire(
+    root: Path, name: str = "note_intro", column: str = "label::nl", text: str = "Korte inleiding."
+) -> None:
+    """Change one cell of the project's questionnaire (``survey.csv``) after printing.
+
+    The default shortens the Dutch introduction on page 1, which moves the
+    boxes below it: a questionnaire that now lays out differently.
+    """
+    path = root / "questionnaire" / "survey.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    col, key = rows[0].index(column), rows[0].index("name")
+    hits = [row for row in rows[1:] if row[key] == name]
+    assert hits, f"no row {name!r} in {path}"
+    for row in hits:
+        row[col] = text
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
