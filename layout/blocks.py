@@ -60,9 +60,9 @@ class BlockBuilder:
                     out += grid_blocks
                     continue
                 inner = self._items(item.items)
-                label = item.label.get(self.lang)
-                if label:
-                    inner.insert(0, self.heading(label, item.name))
+                label, hint = item.label.get(self.lang), item.hint.get(self.lang)
+                if label or hint:
+                    inner.insert(0, self.heading(label, item.name, hint))
                 if inner and item.paper.page_break:
                     inner[0] = inner[0].with_page_break()
                 out += inner
@@ -73,21 +73,42 @@ class BlockBuilder:
         return out
 
     # --- blocks -------------------------------------------------------------------
-    def heading(self, label: str, name: str) -> Block:
+    def heading(self, label: str, name: str, hint: str = "") -> Block:
+        """A section heading: the label on a tinted bar, the section's hint under it.
+
+        Either may be empty; the block always stays with what follows.
+        """
         s = self.style
-        ops, h = widgets.paragraph(
-            label,
-            fonts.BOLD,
-            s.section_size,
-            self.width - 2 * HEADING_PAD,
-            s,
-            x=HEADING_PAD,
-            top=-HEADING_PAD,
-            color=s.accent,
-        )
-        height = h + 2 * HEADING_PAD
-        bar: list[Op] = [RectOp(Rect(0.0, -height, self.width, 0.0), fill=s.accent_light)]
-        return Block(tuple(bar + ops), height, space_after=mm(4), keep_with_next=True, name=name)
+        ops: list[Op] = []
+        height = 0.0
+        if label:
+            ops, h = widgets.paragraph(
+                label,
+                fonts.BOLD,
+                s.section_size,
+                self.width - 2 * HEADING_PAD,
+                s,
+                x=HEADING_PAD,
+                top=-HEADING_PAD,
+                color=s.accent,
+            )
+            height = h + 2 * HEADING_PAD
+            ops.insert(0, RectOp(Rect(0.0, -height, self.width, 0.0), fill=s.accent_light))
+        if hint:
+            gap = mm(1.5) if label else 0.0
+            hint_ops, hh = widgets.paragraph(
+                hint,
+                fonts.ITALIC,
+                s.hint_size,
+                self.width - 2 * HEADING_PAD,
+                s,
+                x=HEADING_PAD,
+                top=-(height + gap),
+                color=s.muted,
+            )
+            ops += hint_ops
+            height += gap + hh
+        return Block(tuple(ops), height, space_after=mm(4), keep_with_next=True, name=name)
 
     def note(self, q: Question) -> Block:
         s = self.style
@@ -214,9 +235,8 @@ class BlockBuilder:
         rows = [
             grid.Statement(q.name, self.numbers[q.name], q.label.get(self.lang)) for q in statements
         ]
-        # The model keeps no hint for groups (yet); print the generic grid instruction then.
-        hint = getattr(group, "hint", None)
-        hint_text = hint.get(self.lang) if hint else texts.text("grid_hint", self.lang)
+        # The group's own instruction, else the generic "one cross on each line".
+        hint_text = group.hint.get(self.lang) or texts.text("grid_hint", self.lang)
         label = group.label.get(self.lang)
         stem_ops, stem_h = self._stem(None, label, hint_text)
         more_ops, more_h = self._stem(None, f"{label} {texts.text('continued', self.lang)}", "")

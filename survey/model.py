@@ -144,7 +144,20 @@ class Question:
 
 @dataclass(frozen=True)
 class Group:
-    """A section, or (``appearance == "table-list"``) a grid of statements sharing one scale."""
+    """A section, or (``appearance == "table-list"``) a grid of statements sharing one scale.
+
+    Attributes:
+        name: unique code (shares the name space of questions).
+        label: the section heading, or the grid's question text.
+        items: the questions and groups inside, in order.
+        appearance: the XLSForm appearance column (``table-list`` makes a grid).
+        relevant: the routing condition for everything inside; ``None``: always asked.
+        relevant_source: the condition as written in the workbook.
+        paper: paper layout hints.
+        row: the workbook row of ``begin group`` (for messages).
+        hint: an instruction printed under the label (for a grid: under its
+            question text, instead of the generic "one cross on each line").
+    """
 
     name: str
     label: Text
@@ -154,6 +167,7 @@ class Group:
     relevant_source: str = ""
     paper: PaperHints = field(default_factory=PaperHints)
     row: int = 0
+    hint: Text = field(default_factory=Text)
 
     @property
     def is_grid(self) -> bool:
@@ -224,7 +238,7 @@ class Questionnaire:
 
         def item(i: Item) -> dict[str, object]:
             if isinstance(i, Group):
-                return {
+                group: dict[str, object] = {
                     "group": i.name,
                     "label": text(i.label),
                     "appearance": i.appearance,
@@ -232,6 +246,9 @@ class Questionnaire:
                     "page_break": i.paper.page_break,
                     "items": [item(x) for x in i.items],
                 }
+                if i.hint:  # only when set: questionnaires without one keep their hash
+                    group["hint"] = text(i.hint)
+                return group
             return {
                 "name": i.name,
                 "type": i.type.value,

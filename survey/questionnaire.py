@@ -305,6 +305,7 @@ class _Frame:
     relevant: Expr | None = None
     relevant_source: str = ""
     paper: PaperHints = field(default_factory=PaperHints)
+    hint: Text = field(default_factory=Text)
     items: list[Item] = field(default_factory=list)
     members: list[tuple[int, str, str, str]] = field(default_factory=list)
 
@@ -394,10 +395,13 @@ class _SurveyReader:
         paper = self.read_paper(row)
         appearance = row.get("appearance").lower()
         label = row.text("label", self.language)
+        hint = row.text("hint", self.language)
         frame.members.append((row.number, "group" if what == "begin" else what, list_name, name))
         if what == "begin":
             self.groups.setdefault(name, row.number)
-            self.stack.append(_Frame(row.number, name, label, appearance, relevant, source, paper))
+            self.stack.append(
+                _Frame(row.number, name, label, appearance, relevant, source, paper, hint)
+            )
             return
         required = self.read_flag(row, "required")
         if self.check_labels and not _has_text(label, self.language):
@@ -420,7 +424,7 @@ class _SurveyReader:
             name=name,
             type=QuestionType(what),
             label=label,
-            hint=row.text("hint", self.language),
+            hint=hint,
             choices=choices,
             relevant=relevant,
             relevant_source=source,
@@ -491,6 +495,7 @@ class _SurveyReader:
             relevant_source=frame.relevant_source,
             paper=frame.paper,
             row=frame.row,
+            hint=frame.hint,
         )
         if not frame.members:
             self.report(frame.row, "type", msg("empty_group", name=frame.name))
@@ -556,7 +561,7 @@ def build_questionnaire(sheets: Mapping[str, Sheet]) -> tuple[Questionnaire | No
 
 
 def _languages(q: Questionnaire) -> list[str]:
-    texts = [q.title, *(g.label for g in q.groups())]
+    texts = [q.title, *(t for g in q.groups() for t in (g.label, g.hint))]
     texts += [t for x in q.questions() for t in (x.label, x.hint)]
     texts += [c.label for cl in q.choice_lists for c in cl.choices]
     found = {language for t in texts for language, _ in t.values}
@@ -572,13 +577,14 @@ def _survey_rows(items: tuple[Item, ...], languages: list[str]) -> list[list[str
     for item in items:
         paper = [_flag(item.paper.page_break), item.paper.layout, str(item.paper.lines or "")]
         labels = [dict(item.label.values).get(lang, "") for lang in languages]
+        hints = [dict(item.hint.values).get(lang, "") for lang in languages]
         if isinstance(item, Group):
             rows.append(
                 [
                     "begin group",
                     item.name,
                     *labels,
-                    *[""] * len(languages),
+                    *hints,
                     item.relevant_source,
                     "",
                     item.appearance,
@@ -589,7 +595,6 @@ def _survey_rows(items: tuple[Item, ...], languages: list[str]) -> list[list[str
             rows.append(["end group", *[""] * (2 * len(languages) + 4), "", "", ""])
             continue
         kind = item.type.value + (f" {item.choices.name}" if item.choices else "")
-        hints = [dict(item.hint.values).get(lang, "") for lang in languages]
         rows.append(
             [
                 kind,

@@ -89,7 +89,14 @@ class Build:
 
     @staticmethod
     def group(
-        name: str, label: str, items: list[Item], *, grid: bool = False, relevant: str = ""
+        name: str,
+        label: str,
+        items: list[Item],
+        *,
+        grid: bool = False,
+        relevant: str = "",
+        hint: str = "",
+        hint_en: str = "",
     ) -> Group:
         return Group(
             name=name,
@@ -98,6 +105,7 @@ class Build:
             appearance="table-list" if grid else "",
             relevant=routing.parse(relevant) if relevant else None,
             relevant_source=relevant,
+            hint=Text.of(nl=hint, en=hint_en),
         )
 
     @staticmethod

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from layout import fonts
 from layout.formmap_builder import geometry_problems
-from layout.ops import BoxOp
+from layout.ops import BoxOp, TextOp
 from layout.options import LayoutOptions
 from layout.questionnaire import QuestionnaireLayout
 from survey.errors import LayoutError
@@ -245,3 +246,66 @@ def test_any_answer_list_keeps_the_geometry(build, labels, layout_hint, multiple
     )
     layout = QuestionnaireLayout(q, LayoutOptions(show_instructions=False))
     check(layout)
+
+
+def _texts(layout: QuestionnaireLayout, page: int = 1) -> list[str]:
+    return [op.text for op in layout.pages[page - 1] if isinstance(op, TextOp)]
+
+
+def _grid(build, *, hint: str = "", hint_en: str = ""):
+    agree = build.choices("agree", ["Oneens", "Neutraal", "Eens"])
+    rows = [build.select(f"s{i}", f"Stelling {i}", agree) for i in range(1, 4)]
+    return build.questionnaire(
+        [build.group("g", "Wat vindt u hiervan?", rows, grid=True, hint=hint, hint_en=hint_en)]
+    )
+
+
+def test_a_grid_prints_its_own_hint_under_its_question_text(build):
+    q = _grid(build, hint="Kies op elke regel wat het best past.", hint_en="Choose per line.")
+    for language, hint, generic in (
+        ("nl", "Kies op elke regel wat het best past.", "Zet op elke regel één kruisje."),
+        ("en", "Choose per line.", "Put one cross on each line."),
+    ):
+        layout = QuestionnaireLayout(q, LayoutOptions(language=language, show_instructions=False))
+        check(layout)
+        ops = [op for op in layout.pages[0] if isinstance(op, TextOp)]
+        hint_op = next(op for op in ops if op.text == hint)
+        assert generic not in [op.text for op in ops]
+        # In the question-hint style, under the question text and above the scale header.
+        label = next(op for op in ops if op.text.startswith(("Wat vindt", "Wat vindt u")))
+        header = next(op for op in ops if op.text in ("Oneens", "Neutraal"))
+        assert hint_op.font == fonts.ITALIC and hint_op.size == layout.style.hint_size
+        assert hint_op.color == layout.style.muted
+        assert label.y > hint_op.y > header.y
+        assert hint_op.x == label.x
+
+
+def test_a_grid_without_a_hint_keeps_the_generic_instruction(build):
+    layout = QuestionnaireLayout(_grid(build), LayoutOptions(show_instructions=False))
+    check(layout)
+    assert "Zet op elke regel één kruisje." in _texts(layout)
+
+
+def test_a_section_hint_is_printed_under_its_heading(build):
+    yesno = build.choices("yesno", ["Ja", "Nee"])
+    section = build.group(
+        "sec", "Over uzelf", [build.select("q1", "Heeft u werk?", yesno)], hint="Vul in."
+    )
+    bare = build.group("bare", "", [build.select("q2", "Woont u hier?", yesno)], hint="Alleen.")
+    layout = QuestionnaireLayout(
+        build.questionnaire([section, bare]), LayoutOptions(show_instructions=False)
+    )
+    check(layout)
+    ops = {op.text: op for op in layout.pages[0] if isinstance(op, TextOp)}
+    assert ops["Over uzelf"].y > ops["Vul in."].y > ops["Heeft u werk?"].y
+    assert ops["Vul in."].font == fonts.ITALIC
+    # A group without a label still shows its hint, right above its first question.
+    assert ops["Heeft u werk?"].y > ops["Alleen."].y > ops["Woont u hier?"].y
+
+
+def test_the_default_questionnaire_prints_its_grid_hints(default_layout):
+    texts = " ".join(
+        t for n in range(1, default_layout.page_count + 1) for t in _texts(default_layout, n)
+    )
+    assert "Geef op elke regel een cijfer van 1 tot en met 10. Heeft u er geen ervaring" in texts
+    assert "Geef bij elke zin aan of u het ermee eens of oneens bent." in texts

@@ -13,10 +13,10 @@ from layout.marks import (
     CODE_FONT,
     CODE_FONT_SIZE,
     PageQr,
-    qr_runs_operator,
     mark_rects,
     mark_windows,
     marks,
+    qr_runs_operator,
 )
 from survey import codes
 from survey import pseudonym as pseudonyms

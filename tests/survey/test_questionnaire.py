@@ -231,6 +231,102 @@ def test_default_questionnaire_loads_and_survives_a_round_trip(tmp_path: Path) -
     assert load_questionnaire(tmp_path / "default.xlsx").version_hash == q.version_hash
 
 
+# ---------------------------------------------------------------- group hints
+
+GRID_ROW = 8  # the begin group row of the grid 'stellingen' in the fixture
+
+
+def test_a_group_hint_is_read_from_its_begin_group_row(tmp_path: Path) -> None:
+    book = mini()
+    set_cell(book, "survey", GRID_ROW, "hint::nl", "Zet op elke regel één kruisje.")
+    set_cell(book, "survey", GRID_ROW, "hint::en", "One cross per line.")
+
+    from_csv = load_questionnaire(write_csv(book, tmp_path / "hinted"))
+    from_xlsx = load_questionnaire(write_xlsx(book, tmp_path / "hinted.xlsx"))
+
+    grid = from_csv.items[2]
+    assert isinstance(grid, Group) and grid.name == "stellingen"
+    expected = Text((("en", "One cross per line."), ("nl", "Zet op elke regel één kruisje.")), "nl")
+    assert grid.hint == expected
+    assert from_xlsx == from_csv
+    assert from_csv.version_hash != load_questionnaire(FIXTURE).version_hash
+
+
+def test_a_group_without_a_hint_has_an_empty_one() -> None:
+    q = load_questionnaire(FIXTURE)
+
+    assert all(not g.hint and g.hint == Text((), "nl") for g in q.groups())
+
+
+def test_a_questionnaire_without_hint_columns_still_reads(tmp_path: Path) -> None:
+    book = mini()
+    drop_column(book, "survey", "hint::nl")
+    drop_column(book, "survey", "hint::en")
+
+    q = load_questionnaire(write_csv(book, tmp_path / "no_hints"))
+
+    assert not any(g.hint for g in q.groups()) and not any(x.hint for x in q.questions())
+    assert [x.name for x in q.questions()] == [
+        x.name for x in load_questionnaire(FIXTURE).questions()
+    ]
+
+
+def test_a_plain_hint_column_is_the_default_language_for_groups(tmp_path: Path) -> None:
+    book = mini()
+    drop_column(book, "survey", "hint::en")
+    book["survey"][0] = ["hint" if h == "hint::nl" else h for h in book["survey"][0]]
+    set_cell(book, "survey", GRID_ROW, "hint", "Eén kruisje per regel.")
+
+    grid = load_questionnaire(write_csv(book, tmp_path / "plain")).items[2]
+
+    assert isinstance(grid, Group)
+    assert grid.hint.get("nl") == grid.hint.get("en") == "Eén kruisje per regel."
+
+
+def test_version_hash_of_a_questionnaire_without_group_hints_is_unchanged() -> None:
+    """The hash printed rounds carry must not move when the model grows optional fields."""
+    q = load_questionnaire(FIXTURE)
+
+    items = q.to_dict()["items"]
+
+    assert q.version_hash == "ac1d0d5c23ba"
+    assert isinstance(items, list)
+    groups = [i for i in items if "group" in i]
+    assert [g["group"] for g in groups] == ["algemeen", "stellingen"]
+    assert all("hint" not in g for g in groups)
+
+
+def test_group_hints_survive_the_workbook_round_trip(tmp_path: Path) -> None:
+    book = mini()
+    set_cell(book, "survey", 3, "hint::nl", "Over uw werk.")
+    set_cell(book, "survey", GRID_ROW, "hint::en", "Only in English.")
+    q = load_questionnaire(write_csv(book, tmp_path / "hinted"))
+
+    questionnaire_to_workbook(q, tmp_path / "out.xlsx")
+    again = load_questionnaire(tmp_path / "out.xlsx")
+
+    assert again == q
+    assert [g.hint for g in again.groups()] == [
+        Text((("nl", "Over uw werk."),), "nl"),
+        Text((("en", "Only in English."),), "nl"),
+    ]
+
+
+def test_every_grid_of_the_default_questionnaire_has_its_own_hint() -> None:
+    grids = [g for g in default_questionnaire().groups() if g.is_grid]
+
+    assert len(grids) == 8
+    for g in grids:
+        nl, en = g.hint.get("nl"), g.hint.get("en")
+        assert nl and en and nl != en, g.name
+        scale = next(g.questions()).choices
+        assert scale is not None
+        if scale.name == "grade10":  # grades: the range, and what to do without experience
+            assert "1 tot en met 10" in nl and "ervaring" in nl, g.name
+        else:  # agree statements: agree or disagree, one cross per line
+            assert "eens of oneens" in nl and "één kruisje" in nl, g.name
+
+
 # ---------------------------------------------------------------- one problem each
 
 Change = Callable[[Book], None]
