@@ -17,8 +17,18 @@ from pathlib import Path
 import pytest
 
 from papersurvey.cli import main
+from print_batches.formmaps import questionnaire_form_maps, save_run_maps
 from survey.errors import ExitCode
-from tests.ingest.conftest import BATCH, assert_same_store, store_snapshot, write_pdf
+from survey.formmaps_store import PrintedMap, record_run_maps
+from survey.project import Project
+from tests.ingest.conftest import (
+    BATCH,
+    RoundTemplate,
+    assert_same_store,
+    store_snapshot,
+    write_pdf,
+)
+from tests.print_batches.conftest import edit_questionnaire
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -97,3 +107,89 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(round_dir, round_template, c
     assert "interrupted; run the same command again to resume" in err
     assert main(["scan", str(round_dir), str(pdf), "--workers", "1", "--batch", BATCH]) == 0
     assert_same_store(store_snapshot(round_dir), clean[0])
+
+
+# --- the form maps the round was printed with -------------------------------------------------
+PRINTED_AT = "2027-03-01T09:30:00Z"
+
+
+def save_printed_maps(root: Path, template: RoundTemplate) -> PrintedMap:
+    """What ``papersurvey print`` keeps for this round: the nl map, printed for every respondent."""
+    with Project.open(root) as project:
+        (printed,) = save_run_maps(
+            project, {"nl": template.form_maps["nl"]}, {"nl": list(template.pseudonyms)}
+        )
+        with project.store.transaction():
+            record_run_maps(project.store, "invitation", PRINTED_AT, [printed])
+    return printed
+
+
+def form_map_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "form map" in line]
+
+
+def test_scan_reads_with_the_printed_maps_after_the_questionnaire_changed(
+    capsys, round_dir, round_template, clean
+):
+    printed = save_printed_maps(round_dir, round_template)
+    edit_questionnaire(round_dir)  # a shorter introduction: the boxes of page 1 move up
+    with Project.open(round_dir) as project:
+        now = questionnaire_form_maps(project, ["nl"])["nl"]
+    assert now != round_template.form_maps["nl"]
+    assert {b.rect for b in now.page(1).boxes} != {
+        b.rect for b in round_template.form_maps["nl"].page(1).boxes
+    }
+
+    pdf = write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)
+    code, out, err = cli(capsys, "scan", round_dir, pdf, "--workers", "1", "--batch", BATCH)
+    assert code == 0, err
+    assert f"respondents:  {len(round_template.pseudonyms)} complete, 0 incomplete" in out
+    assert_same_store(store_snapshot(round_dir), clean[0])  # as if nothing had changed
+    (line,) = form_map_lines(err)
+    assert line.startswith(
+        "papersurvey: form map nl: the questionnaire now lays out differently from what was "
+        "printed (questionnaire version "
+    )
+    assert "checkboxes moved on page 1" in line
+    assert line.endswith(
+        f"reading with the printed form map {printed.file} (invitation run, {PRINTED_AT})"
+    )
+
+
+def test_scan_of_a_round_printed_before_form_maps_were_kept(
+    capsys, round_dir, round_template, clean
+):
+    with Project.open(round_dir) as project, project.store.transaction():
+        for i, p in enumerate(round_template.pseudonyms, start=1):
+            project.store.insert(
+                "mailings",
+                {
+                    "pseudonym": p,
+                    "batch": "invitation/001",
+                    "sequence": i,
+                    "variant": "invitation_paper",
+                    "sent_at": PRINTED_AT,
+                },
+            )
+    pdf = write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)
+    code, _, err = cli(capsys, "scan", round_dir, pdf, "--workers", "1", "--batch", BATCH)
+    assert code == 0, err
+    assert_same_store(store_snapshot(round_dir), clean[0])
+    (line,) = form_map_lines(err)
+    assert line.startswith(
+        "papersurvey: the invitation run(s) were printed before papersurvey kept the form maps "
+        "it printed with; their questionnaires are read with the form map of the questionnaire "
+        "as it is now."
+    )
+
+
+def test_scan_refuses_a_saved_form_map_changed_after_printing(capsys, round_dir, round_template):
+    printed = save_printed_maps(round_dir, round_template)
+    path = round_dir / printed.file
+    path.write_text(path.read_text(encoding="utf-8").replace('"x0": 1', '"x0": 2', 1))
+    pdf = write_pdf(round_dir / "scans" / "one.pdf", round_template.pages[:1])
+    code, _, err = cli(capsys, "scan", round_dir, pdf, "--workers", "1")
+    assert code == ExitCode.PROJECT
+    assert f"{printed.file} was changed after printing" in err and "Restore it" in err
+    with Project.open(round_dir) as project:  # refused before any page was read
+        assert project.store.scalar("SELECT count(*) FROM scan_pages") == 0
