@@ -1,0 +1,113 @@
+"""Which form maps a scan reads with: the printed ones, per language, with a warning where
+they cannot be (a round printed before maps were kept) or where the questionnaire changed."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from print_batches.formmaps import questionnaire_form_maps
+from print_batches.invitations import PrintOptions, print_invitations
+from print_batches.parallel import SerialExecutor
+from print_batches.reminders import ReminderOptions, print_reminders
+from print_batches.scanmaps import reading_maps
+from survey.formmap import FormMap
+from survey.formmaps_store import META_PREFIX, run_maps
+from tests.print_batches.conftest import MakeProject, edit_questionnaire
+
+SERIAL = SerialExecutor()
+
+
+def test_nothing_printed_builds_every_language_quietly(
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = make_project(2, email_share=1.0)
+    with caplog.at_level(logging.WARNING, logger="papersurvey"):
+        got = reading_maps(project)
+    assert list(got.maps) == ["nl", "en"] and got.built == ("nl", "en") and got.files == {}
+    assert got.maps == questionnaire_form_maps(project)
+    assert got.warnings == () and not caplog.records
+
+
+def test_printed_maps_per_language_default_first(make_project: MakeProject) -> None:
+    project = make_project(3, email_share=0.0)
+    first = sorted(project.store.pseudonyms())[0]
+    project.store.execute("UPDATE respondents SET language = 'en' WHERE pseudonym = ?", (first,))
+    report = print_invitations(project, PrintOptions(), executor=SERIAL)
+    got = reading_maps(project)
+    assert list(got.maps) == ["nl", "en"] and got.built == () and got.warnings == ()
+    assert got.files == report.form_maps
+    for lang, fm in got.maps.items():
+        assert fm == FormMap.from_json(project.paths.root / report.form_maps[lang])
+    assert got.maps["nl"] != got.maps["en"]
+
+
+def test_only_printed_languages_without_a_legacy_run(make_project: MakeProject) -> None:
+    project = make_project(2, email_share=0.0)
+    print_invitations(project, PrintOptions(), executor=SERIAL)
+    got = reading_maps(project, compare=False)
+    assert list(got.maps) == ["nl"] and got.built == ()
+
+
+def test_a_run_printed_before_maps_were_kept(make_project: MakeProject) -> None:
+    """The invitation run has no record (an older papersurvey); a later reminder has one."""
+    project = make_project(3, email_share=0.0)
+    print_invitations(project, PrintOptions(), executor=SERIAL)
+    project.store.execute("DELETE FROM meta WHERE key = ?", (META_PREFIX + "invitation",))
+    got = reading_maps(project)
+    assert got.built == ("nl", "en") and got.files == {}
+    (line,) = got.warnings
+    assert line.startswith(
+        "the invitation run(s) were printed before papersurvey kept the form maps"
+    )
+    assert "read with the form map of the questionnaire as it is now" in line
+
+    later = print_reminders(project, ReminderOptions(with_questionnaire=True), executor=SERIAL)
+    got = reading_maps(project)
+    assert got.files == later.form_maps and got.built == ("en",)
+    (line,) = got.warnings
+    assert line.startswith("the invitation run(s) were printed before")
+
+
+def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(3, email_share=0.0)
+    invitation = print_invitations(project, PrintOptions(), executor=SERIAL)
+    printed = FormMap.from_json(project.paths.root / invitation.form_maps["nl"])
+    record = run_maps(project.store, "invitation")
+    assert record is not None
+    sent_at = record.sent_at
+    edit_questionnaire(project.paths.root)
+
+    got = reading_maps(project)
+    assert got.maps["nl"] == printed  # not the questionnaire as it is now
+    (line,) = got.warnings
+    assert line.startswith("form map nl: the questionnaire now lays out differently")
+    assert line.endswith(
+        f"reading with the printed form map {invitation.form_maps['nl']} "
+        f"(invitation run, {sent_at})"
+    )
+
+    forced = print_reminders(
+        project, ReminderOptions(with_questionnaire=True, force=True), executor=SERIAL
+    )
+    got = reading_maps(project)
+    assert got.files == forced.form_maps  # the latest printed map of the language
+    (line,) = got.warnings
+    assert line == (
+        f"3 respondent(s) were sent a nl questionnaire in the invitation run with another form "
+        f"map ({invitation.form_maps['nl']}); pages of those copies are read with the later one "
+        f"({forced.form_maps['nl']}) and may be read wrongly"
+    )
+
+    (project.paths.root / "questionnaire" / "survey.csv").write_text(
+        "type,name\n", encoding="utf-8"
+    )
+    got = reading_maps(project)
+    assert got.files == forced.form_maps  # reading does not need the questionnaire
+    assert any(
+        w.startswith("cannot compare the printed form maps with the questionnaire")
+        for w in got.warnings
+    )
