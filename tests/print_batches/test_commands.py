@@ -6,7 +6,7 @@ import pytest
 
 from papersurvey.cli import main
 from survey.errors import ExitCode
-from tests.print_batches.conftest import MakeProject
+from tests.print_batches.conftest import MakeProject, edit_questionnaire
 
 
 def test_print_then_refuse_then_force_then_remind(
@@ -40,3 +40,27 @@ def test_usage_errors(make_project: MakeProject, capsys: pytest.CaptureFixture[s
     assert main(["print", folder, "--channel", "fax"]) == ExitCode.USAGE
     assert main(["reminders", folder, "--workers", "1"]) == ExitCode.PROJECT
     assert "Print the invitations first" in capsys.readouterr().err
+
+
+def test_reminder_with_a_changed_questionnaire_through_the_cli(
+    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(2, email_share=0.0)
+    folder = str(project.paths.root)
+    survey_id = project.settings.survey.id
+    project.close()
+    assert main(["print", folder, "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"  form maps: formmaps/{survey_id}-nl-" in out and "(scans are read with these" in out
+
+    edit_questionnaire(project.paths.root)
+    argv = ["reminders", folder, "--with-questionnaire", "--workers", "1"]
+    assert main(argv) == ExitCode.CONFLICT
+    err = capsys.readouterr().err
+    assert "papersurvey: The nl questionnaire now lays out differently" in err
+    assert "run again with --force" in err
+
+    assert main([*argv, "--force"]) == 0
+    out, err = capsys.readouterr()
+    assert "Made reminder-1: 2 sets" in out and "form maps: formmaps/" in out
+    assert "--force: from now on nl pages are read with the new form map" in err
