@@ -102,7 +102,8 @@ def test_changed_questionnaire_is_refused_for_a_reminder_unless_forced(
         print_reminders(project, ReminderOptions(with_questionnaire=True, round=2), executor=SERIAL)
     message = str(refused.value)
     assert "The nl questionnaire now lays out differently from the one printed in the " in message
-    assert f"invitation run on {run_maps(project.store, 'invitation').sent_at}" in message  # type: ignore[union-attr]
+    invitation = run_maps(project.store, "invitation")
+    assert invitation is not None and f"invitation run on {invitation.sent_at}" in message
     assert first.form_maps["nl"] in message and "checkboxes moved on page 1" in message
     assert "read with the wrong boxes" in message and "Nothing was changed" in message
     assert "--force" in message
@@ -143,7 +144,8 @@ def test_rerun_refusal_explains_the_changed_form_map(make_project: MakeProject) 
     replaced = print_invitations(project, PrintOptions(force=True), executor=SERIAL)
     assert replaced.form_maps["nl"] != first.form_maps["nl"]
     record = run_maps(project.store, "invitation")
-    assert record is not None and record.get("nl").file == replaced.form_maps["nl"]  # type: ignore[union-attr]
+    assert record is not None and record.get("nl") is not None
+    assert record.maps[0].file == replaced.form_maps["nl"]
 
 
 def test_title_only_change_is_not_a_different_form_map(make_project: MakeProject) -> None:
