@@ -11,6 +11,8 @@ needs the session's CSRF token):
 ``GET /pages``             the page items (quarantine, pages returned twice)
 ``GET/POST /pages/<id>``   one page item: page image, reason; assign or mark it
 ``GET /pages/<id>/image``  the page's reduced image
+``POST /pages/<id>/undo``  undo the page's decision (asks to confirm when needed)
+``GET /texts/...``         the texts queue (:mod:`review.textviews`)
 ``GET/POST /login``        log in; ``POST /logout`` logs out
 ``GET /lang?to=en``        switch the UI language (a cookie)
 ``GET /static/<name>``     the stylesheet and the script
@@ -32,10 +34,12 @@ from urllib.parse import urlencode
 
 import jinja2
 
-from review import decisions, queue, texts
+from review import decisions, queue, texts, transcripts, undo
 from review.auth import LoginThrottle, Session, Sessions, authenticate
+from review.drafts import DraftOcr, DraftService, default_ocr
 from review.http import HttpError, Request, Response, Router
 from review.items import RETURNED_TWICE, Item, compare_copies, decode_value, load_item
+from review.textviews import TextViews
 from survey.errors import ReviewError
 from survey.formmap import FormMap
 from survey.model import Question, Questionnaire, QuestionType
@@ -49,7 +53,7 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 SESSION_COOKIE = "psr_session"
 LANG_COOKIE = "psr_lang"
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
-MESSAGES = ("saved", "page_decided", "all_done")
+MESSAGES = ("saved", "page_decided", "all_done", "page_undone", "texts_done")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class ReviewConfig:
         on_items_opened: called with the store after a decision opened new
             question items (assigning a page, using another copy), to cut their
             clips; ``None`` to show the page image instead.
+        draft_ocr: the OCR engine for drafts of open answers (default:
+            tesseract when installed); ``None`` for no drafts.
     """
 
     root: Path
@@ -72,6 +78,7 @@ class ReviewConfig:
     form_map: FormMap
     language: str = "nl"
     on_items_opened: Callable[[Store], None] | None = None
+    draft_ocr: DraftOcr | None = field(default_factory=default_ocr)
 
 
 @dataclass
@@ -130,6 +137,9 @@ class ReviewApp:
         self.order = queue.question_order(config.questionnaire)
         self.numbers = {q.name: q.number for q in config.form_map.questions}
         self._groups = {g.name: g for g in config.questionnaire.groups()}
+        self.drafts = DraftService(
+            config.root, config.draft_ocr, lambda: Store.open(config.root / "store.sqlite")
+        )
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -147,12 +157,18 @@ class ReviewApp:
         r.add("GET", "/pages/<int:item_id>", self.show_page)
         r.add("POST", "/pages/<int:item_id>", self.decide_page)
         r.add("GET", "/pages/<int:item_id>/image", self.item_image)
+        r.add("POST", "/pages/<int:item_id>/undo", self.undo_page)
+        TextViews(self).register(r)
         r.add("GET", "/login", self.login_form)
         r.add("POST", "/login", self.login)
         r.add("POST", "/logout", self.logout)
         r.add("GET", "/lang", self.switch_language)
         r.add("GET", "/static/<name>", self.static)
         self._public = {self.login_form, self.login, self.switch_language, self.static}
+
+    def close(self) -> None:
+        """Stop the background reading of drafts (after the current one)."""
+        self.drafts.close()
 
     # ------------------------------------------------------------------ WSGI
 
@@ -278,8 +294,10 @@ class ReviewApp:
     # ------------------------------------------------------------------ overview
 
     def overview(self, ctx: Ctx) -> Response:
+        transcripts.sync(ctx.store)
         entries = queue.question_queue(ctx.store, self.order)
         pages = queue.page_queue(ctx.store)
+        text_entries = transcripts.text_queue(ctx.store, self.order)
         summary = [
             (s, self.question_context(s.question, ctx.lang)) for s in queue.summarise(entries)
         ]
@@ -293,11 +311,15 @@ class ReviewApp:
                 "pages_open": sum(e.is_open for e in pages),
                 "pages_total": len(pages),
                 "first_open": queue.first_open(entries),
-                "message": self._message(ctx),
+                "texts_open": sum(e.is_open for e in text_entries),
+                "texts_total": len(text_entries),
+                "first_open_text": queue.first_open(text_entries),
+                "message": self.message(ctx),
             },
         )
 
-    def _message(self, ctx: Ctx) -> str:
+    def message(self, ctx: Ctx) -> str:
+        """The notice named in the ``msg`` argument, if it is one of :data:`MESSAGES`."""
         m = ctx.req.arg("msg")
         return m if m in MESSAGES else ""
 
@@ -352,7 +374,7 @@ class ReviewApp:
                     ctx, decode_value(item.decided_value, multiple=info["multiple"]), labels
                 ),
                 "error": error,
-                "message": self._message(ctx),
+                "message": self.message(ctx),
             },
             status,
         )
@@ -401,6 +423,10 @@ class ReviewApp:
         rel = item.clip or item.preview
         if not rel:
             raise HttpError(404)
+        return self.clip_response(rel)
+
+    def clip_response(self, rel: str) -> Response:
+        """The image at ``rel`` (relative to the project folder), only from ``clips/``."""
         clips = (self.config.root / "clips").resolve()
         path = (self.config.root / rel).resolve()
         if not path.is_relative_to(clips) or path.suffix.lower() not in IMAGE_TYPES:
@@ -415,7 +441,7 @@ class ReviewApp:
             item = load_item(ctx.store, e.id, self.config.root)
             if item is not None:
                 rows.append(item)
-        return self.render(ctx, "pages.html", {"items": rows, "message": self._message(ctx)})
+        return self.render(ctx, "pages.html", {"items": rows, "message": self.message(ctx)})
 
     def show_page(
         self, ctx: Ctx, item_id: int, error: str = "", status: int = 200, form: Any = None
@@ -437,7 +463,7 @@ class ReviewApp:
                 "page_count": len(self.config.form_map.pages),
                 "form": form or {"pseudonym": "", "page_no": str(item.machine_page or "")},
                 "error": error,
-                "message": self._message(ctx),
+                "message": self.message(ctx),
                 "opened": int(ctx.req.arg("opened", "0")) if ctx.req.arg("opened").isdigit() else 0,
             },
             status,
@@ -479,3 +505,31 @@ class ReviewApp:
         pos = queue.position(queue.page_queue(ctx.store), item_id)
         target = f"/pages/{pos.next_open}" if pos.next_open is not None else "/pages"
         return Response.redirect(f"{target}?msg=page_decided&opened={d.opened}")
+
+    def undo_page(self, ctx: Ctx, item_id: int) -> Response:
+        item = self._item(ctx, item_id, page=True)
+        confirm = ctx.req.field("confirm")
+        try:
+            plan = undo.plan(ctx.store, item_id, ctx.operator)
+            if plan.blocked:
+                raise ReviewError(plan.blocked)
+            if plan.needs_confirmation and confirm != plan.token:
+                dependents = [
+                    (d, self.question_context(d.question, ctx.lang)) for d in plan.dependents
+                ]
+                return self.render(
+                    ctx,
+                    "undo.html",
+                    {
+                        "item": item,
+                        "token": plan.token,
+                        "other": plan.entry is not None and plan.entry.decided_by != ctx.operator,
+                        "dependents": dependents,
+                        "changed": bool(confirm),
+                    },
+                    409 if confirm else 200,
+                )
+            undo.undo_page(ctx.store, item_id, operator=ctx.operator, confirm=confirm)
+        except ReviewError as exc:
+            return self.show_page(ctx, item_id, error=str(exc), status=409)
+        return Response.redirect(f"/pages/{item_id}?msg=page_undone")

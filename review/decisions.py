@@ -17,7 +17,9 @@ Question items:
 A question item can be decided again; the new decision replaces the answer,
 and both stay in the audit log.
 
-Page items (once only; the page's status changes):
+Page items (once; the page's status changes). Each page decision is also
+journalled (:mod:`review.journal`) so that it can be undone exactly
+(:mod:`review.undo`):
 
 * :func:`assign_page`: an unidentified, unregistrable, foreign or unknown page
   belongs to respondent *P*, page *n*. The page then counts as that
@@ -42,7 +44,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from review import journal
 from review.items import NO_READING, RETURNED_TWICE, Item, Value, encode_value, kept_copy, load_item
+from review.journal import Scope
 from survey import pseudonym as pseudonyms
 from survey.errors import ReviewError
 from survey.formmap import FormMap
@@ -117,7 +121,7 @@ def _open_page(item: Item) -> None:
     if not item.is_open:
         raise ReviewError(
             f"this page was already decided by {item.decided_by} ({item.decided_at}): "
-            f"{item.decided_value}. Page decisions cannot be changed here."
+            f"{item.decided_value}. To change it, undo that decision first (page list)."
         )
 
 
@@ -226,6 +230,21 @@ def page_questions(form_map: FormMap, page_no: int) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _all_questions(form_map: FormMap, page_no: int) -> tuple[str, ...]:
+    """Every question printed on page ``page_no``: choice questions, then open ones."""
+    texts = [t.question for t in form_map.page(page_no).text_areas]
+    return page_questions(form_map, page_no) + tuple(dict.fromkeys(texts))
+
+
+def _result_questions(*results: dict[str, Any]) -> tuple[str, ...]:
+    """Every question read on pages with these stored results (choice and open)."""
+    names: dict[str, None] = {}
+    for result in results:
+        for q in (*result.get("questions", ()), *result.get("texts", ())):
+            names[q["name"] if "name" in q else q["question"]] = None
+    return tuple(names)
+
+
 def _respondent(store: Store, code: str) -> str:
     p = pseudonyms.normalize(code)
     if not pseudonyms.is_valid(p):
@@ -292,6 +311,8 @@ def assign_page(
             )
         raw = store.scalar("SELECT result FROM pages WHERE image_sha256 = ?", (item.page_sha256,))
         result = json.loads(raw or "{}")
+        scope = Scope((item.page_sha256,), p, _all_questions(form_map, page_no))
+        before = journal.capture(store, scope)
         now = utc_now()
         store.execute(
             "UPDATE pages SET pseudonym = ?, page_no = ?, status = 'ok', reason = ? "
@@ -334,6 +355,7 @@ def assign_page(
             readings=len(questions),
             opened=opened,
         )
+        journal.record(store, item_id, "assign", operator, scope, before)
     return Decision(item_id, "assign", value, opened)
 
 
@@ -350,12 +372,15 @@ def mark_page(store: Store, item_id: int, kind: str, *, operator: str) -> Decisi
         _open_page(item)
         if item.reason == RETURNED_TWICE:
             raise ReviewError("this page is identified; choose which copy counts instead.")
+        scope = Scope((item.page_sha256,))
+        before = journal.capture(store, scope)
         store.execute(
             "UPDATE pages SET status = ?, reason = ? WHERE image_sha256 = ?",
             (kind, f"marked {kind} by {operator} ({item.reason})", item.page_sha256),
         )
         _close(store, item, operator, kind, utc_now())
         _audit(store, operator, "mark_page", item, marked=kind)
+        journal.record(store, item_id, kind, operator, scope, before)
     return Decision(item_id, kind, kind)
 
 
@@ -371,8 +396,11 @@ def keep_first_copy(store: Store, item_id: int, *, operator: str) -> Decision:
     """The copy scanned first counts (as the scan run decided); this copy stays a duplicate."""
     with store.transaction():
         item = _copy_item(store, item_id)
+        scope = Scope((item.page_sha256,))
+        before = journal.capture(store, scope)
         _close(store, item, operator, "keep_first", utc_now())
         _audit(store, operator, "keep_first_copy", item)
+        journal.record(store, item_id, "keep_first", operator, scope, before)
     return Decision(item_id, "keep_first", "keep_first")
 
 
@@ -382,7 +410,9 @@ def use_this_copy(store: Store, item_id: int, *, operator: str) -> Decision:
     Its certain readings are written as ``review`` answers (they win over
     the first copy's paper answers); its unsure questions become question
     items; open items of the first copy's page are dismissed, and ``review``
-    answers taken from the first copy are removed.
+    answers taken from the first copy (decided questions, transcribed texts)
+    are removed. Its open answers join the texts queue instead of the first
+    copy's (:mod:`review.transcripts`).
 
     Raises:
         ReviewError: not an open item of a page returned twice, or the first
@@ -395,18 +425,23 @@ def use_this_copy(store: Store, item_id: int, *, operator: str) -> Decision:
             raise ReviewError("the copy that counts now cannot be found; run 'scan' again.")
         now = utc_now()
         raw = store.scalar("SELECT result FROM pages WHERE image_sha256 = ?", (item.page_sha256,))
-        questions = json.loads(raw or "{}").get("questions", [])
+        result = json.loads(raw or "{}")
+        first = json.loads(
+            store.scalar("SELECT result FROM pages WHERE image_sha256 = ?", (kept[0],)) or "{}"
+        )
+        questions = result.get("questions", [])
         names = [q["name"] for q in questions]
+        scope = Scope((item.page_sha256, kept[0]), item.pseudonym, _result_questions(result, first))
+        before = journal.capture(store, scope)
         store.executemany(
             "UPDATE review_items SET state = 'dismissed', decided_value = 'other_copy', "
             "decided_by = ?, decided_at = ? WHERE page_sha256 = ? AND question = ? "
             "AND state = 'open'",
             [(operator, now, kept[0], n) for n in names],
         )
-        store.executemany(
-            "DELETE FROM answers WHERE pseudonym = ? AND question = ? AND source = 'review' "
-            "AND page_sha256 = ?",
-            [(item.pseudonym, n, kept[0]) for n in names],
+        store.execute(  # operators' answers from the first copy: choices and texts
+            "DELETE FROM answers WHERE pseudonym = ? AND source = 'review' AND page_sha256 = ?",
+            (item.pseudonym, kept[0]),
         )
         certain = [q for q in questions if not q.get("review")]
         store.executemany(
@@ -436,4 +471,5 @@ def use_this_copy(store: Store, item_id: int, *, operator: str) -> Decision:
             answers=len(certain),
             opened=opened,
         )
+        journal.record(store, item_id, "use_this", operator, scope, before)
     return Decision(item_id, "use_this", "use_this", opened)

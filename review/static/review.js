@@ -40,10 +40,28 @@
     if (opener) opener.addEventListener("click", toggleHelp);
     var form = document.getElementById("decide");
     var initial = form ? selection(form) : "";
+    var text = document.getElementById("text");
+
+    // A transcription: the draft (or the saved answer) is selected, so typing
+    // replaces it and an arrow key starts correcting it.
+    if (text) {
+      text.focus();
+      text.select();
+      text.addEventListener("keydown", function (ev) {
+        if (ev.isComposing) return;
+        if (ev.key === "Enter" && !ev.shiftKey && !ev.ctrlKey && !ev.altKey && !ev.metaKey) {
+          ev.preventDefault();
+          click("save");
+        } else if (ev.key === "Escape") {
+          ev.preventDefault();
+          text.blur();
+        }
+      });
+    }
 
     document.addEventListener("keydown", function (ev) {
       if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
-      if (typing(ev.target)) return;  // typing a code in a form: no shortcuts
+      if (typing(ev.target)) return;  // typing a code or a text in a form: no shortcuts
       var help = document.getElementById("help");
       if (ev.key === "?") { ev.preventDefault(); toggleHelp(); return; }
       if (help && help.open) return;  // the dialog handles Esc itself
@@ -53,6 +71,13 @@
       switch (ev.key) {
         case "ArrowLeft": case "k": case "K": done = go("data-prev"); break;
         case "ArrowRight": case "j": case "J": done = go("data-next"); break;
+      }
+      if (!done && text && item.getAttribute("data-kind") === "text") {
+        switch (ev.key) {
+          case "Enter": done = click("save"); break;
+          case "o": case "O": done = click("illegible"); break;
+          case "Backspace": case "Delete": done = click("empty"); break;
+        }
       }
       if (!done && form && item.getAttribute("data-kind") === "question") {
         var multiple = item.getAttribute("data-multiple") === "true";

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,9 +134,28 @@ def questionnaire(review_round: ReviewRound):
     return load_questionnaire(review_round.root / "questionnaire")
 
 
+class FakeOcr:
+    """A draft engine that answers at once with a fixed text and records its calls."""
+
+    def __init__(self, text: str = "de wachttijd aan de telefoon was te lang") -> None:
+        self.text = text
+        self.calls: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, clip: Path, language: str) -> str:
+        with self._lock:
+            self.calls.append((clip.name, language))
+        return self.text
+
+
 @pytest.fixture
-def config(review_dir: Path, review_round: ReviewRound, questionnaire) -> ReviewConfig:
-    return ReviewConfig(review_dir, questionnaire, review_round.form_map)
+def ocr() -> FakeOcr:
+    return FakeOcr()
+
+
+@pytest.fixture
+def config(review_dir: Path, review_round: ReviewRound, questionnaire, ocr) -> ReviewConfig:
+    return ReviewConfig(review_dir, questionnaire, review_round.form_map, draft_ocr=ocr)
 
 
 @pytest.fixture

@@ -1,0 +1,142 @@
+"""The texts queue in the web app: show a clip with its draft, save what the operator typed.
+
+Routes (registered by :class:`review.app.ReviewApp`):
+
+=========================  =====================================================
+``GET /texts/next``        the first open transcription item
+``GET/POST /texts/<id>``   one item: clip, question, draft; save, illegible, empty
+``GET /texts/<id>/image``  the item's clip
+=========================  =====================================================
+
+Showing an open item without a draft reads it first (one OCR run, the only
+wait an operator ever has), then asks the draft service to read the next open
+item's draft in the background. A text that looks like a phone number or an
+e-mail address is not saved at the first Enter: the page comes back with a
+warning, and a second Enter on the same text saves it as it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from review import texts, transcripts
+from review.http import HttpError, Response, Router
+from review.privacy import Flag, flags
+from review.queue import position
+from review.transcripts import TextItem, load_text, text_queue
+from survey.errors import ReviewError
+
+if TYPE_CHECKING:
+    from review.app import Ctx, ReviewApp
+
+ACTIONS = ("save", "illegible", "empty")
+
+
+def flag_words(lang: str, found: tuple[Flag, ...]) -> str:
+    """``(PHONE, EMAIL)`` -> "een telefoonnummer en een e-mailadres"."""
+    t = texts.translator(lang)
+    return f" {t('and')} ".join(t(f"flag_{f}") for f in found)
+
+
+class TextViews:
+    """The handlers of the texts queue, sharing the app's templates and draft service."""
+
+    def __init__(self, app: ReviewApp) -> None:
+        self.app = app
+
+    def register(self, r: Router) -> None:
+        r.add("GET", "/texts/next", self.next_text)
+        r.add("GET", "/texts/<int:item_id>", self.show_text)
+        r.add("POST", "/texts/<int:item_id>", self.decide_text)
+        r.add("GET", "/texts/<int:item_id>/image", self.text_image)
+
+    def _item(self, ctx: Ctx, item_id: int) -> TextItem:
+        item = load_text(ctx.store, item_id, self.app.config.root)
+        if item is None:
+            raise HttpError(404, texts.translator(ctx.lang)("not_found"))
+        return item
+
+    def next_text(self, ctx: Ctx) -> Response:
+        transcripts.sync(ctx.store)
+        entries = text_queue(ctx.store, self.app.order)
+        first = next((e.id for e in entries if e.is_open), None)
+        if first is None:
+            return Response.redirect("/?msg=texts_done")
+        return Response.redirect(f"/texts/{first}")
+
+    def show_text(
+        self,
+        ctx: Ctx,
+        item_id: int,
+        error: str = "",
+        status: int = 200,
+        typed: str | None = None,
+        warned: str = "",
+    ) -> Response:
+        transcripts.sync(ctx.store)
+        item = self._item(ctx, item_id)
+        if item.is_open and item.counts and item.draft is None:
+            self.app.drafts.ensure(ctx.store, item_id)
+            item = self._item(ctx, item_id)
+        entries = text_queue(ctx.store, self.app.order)
+        pos = position(entries, item_id)
+        if pos.next_open is not None:
+            upcoming = load_text(ctx.store, pos.next_open)
+            if upcoming is not None and upcoming.draft is None:
+                self.app.drafts.prefetch(pos.next_open)
+        if typed is not None:
+            text = typed
+        elif item.is_open:
+            text = item.draft or ""
+        else:
+            text = item.value if item.decision == "text" and item.value else ""
+        info = self.app.question_context(item.question, ctx.lang)
+        return self.app.render(
+            ctx,
+            "text.html",
+            {
+                "item": item,
+                "q": info,
+                "pos": pos,
+                "text": text,
+                "warned": warned,
+                "draft_flags": flag_words(ctx.lang, item.draft_flags),
+                "value_flags": flag_words(ctx.lang, item.value_flags)
+                if item.decision == "text"
+                else "",
+                "text_flags": flag_words(ctx.lang, flags(warned)) if warned else "",
+                "error": error,
+                "message": self.app.message(ctx),
+            },
+            status,
+        )
+
+    def decide_text(self, ctx: Ctx, item_id: int) -> Response:
+        self._item(ctx, item_id)
+        action = ctx.req.field("action") or "save"
+        if action not in ACTIONS:
+            raise HttpError(400)
+        seen = ctx.req.field("seen") if "seen" in ctx.req.form else None
+        typed = ctx.req.field("text")
+        try:
+            if action == "save":
+                value = transcripts.normalise(typed)
+                if value and flags(value) and value != ctx.req.field("warned"):
+                    return self.show_text(ctx, item_id, typed=typed, warned=value)
+                transcripts.transcribe(ctx.store, item_id, typed, operator=ctx.operator, seen=seen)
+            elif action == "illegible":
+                transcripts.illegible(ctx.store, item_id, operator=ctx.operator, seen=seen)
+            else:
+                transcripts.empty(ctx.store, item_id, operator=ctx.operator, seen=seen)
+        except ReviewError as exc:
+            return self.show_text(ctx, item_id, error=str(exc), status=409, typed=typed)
+        pos = position(text_queue(ctx.store, self.app.order), item_id)
+        if pos.next_open is None:
+            return Response.redirect("/?msg=texts_done")
+        return Response.redirect(f"/texts/{pos.next_open}?msg=saved")
+
+    def text_image(self, ctx: Ctx, item_id: int) -> Response:
+        item = self._item(ctx, item_id)
+        if not item.clip:
+            raise HttpError(404)
+        return self.app.clip_response(item.clip)
