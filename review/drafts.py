@@ -103,7 +103,7 @@ def without_rules(gray: Any) -> Any:
     import cv2
 
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    width = max(40, gray.shape[1] // 4)
+    width = max(41, gray.shape[1] // 4) | 1  # odd: the kernel is centred on each pixel
     rules = cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width, 1))
     )
