@@ -3,14 +3,17 @@
 One block per question, note and section heading; a grid is one block (or a
 few, when it is taller than a page). Each select question picks its answer
 arrangement from the ``paper::layout`` hint and its answers (see
-:func:`arrangement`).
+:func:`arrangement`). A select question followed by its open follow-up
+(:mod:`layout.followups`) is marked to stay on the same page as it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from layout import fonts, grid, texts, widgets
+from layout.followups import is_follow_up
 from layout.header import first_page_header
 from layout.ops import Block, Op, RectOp, TextOp, move
 from layout.options import LayoutOptions
@@ -51,7 +54,7 @@ class BlockBuilder:
     # --- walking the model ------------------------------------------------------
     def _items(self, items: tuple[Item, ...]) -> list[Block]:
         out: list[Block] = []
-        for item in items:
+        for previous, item in zip((None, *items), items, strict=False):
             if isinstance(item, Group):
                 if item.is_grid:
                     grid_blocks = self.grid(item)
@@ -69,6 +72,9 @@ class BlockBuilder:
             elif item.type is QuestionType.NOTE:
                 out.append(self.note(item))
             else:
+                if is_follow_up(previous, item):
+                    # The select question before (its one block) stays on this one's page.
+                    out[-1] = replace(out[-1], keep_with_next=True)
                 out.append(self.question(item))
         return out
 

@@ -235,7 +235,7 @@ class Block:
         height: how far it reaches down from its origin, in points.
         space_after: white below it before the next block.
         keep_with_next: start a new page rather than end a page with this block
-            (section headings, grid titles).
+            (section headings; a select question followed by its open follow-up).
         page_break_before: always start a new page (``paper::page_break``).
         name: the question or group it shows, for messages and tests.
         min_height: the smallest first piece when the block can be split (a grid

@@ -1,10 +1,14 @@
 """Pagination: place blocks on pages top to bottom, never splitting one.
 
 A block that does not fit in what is left of the page starts the next page.
-A section heading (``keep_with_next``) is never left alone at the bottom of
-a page: it moves along with the block after it. ``paper::page_break`` forces
-a new page. A block taller than the whole content frame is an error (the
-builder already cuts grids between rows), never a silent overflow.
+A ``keep_with_next`` block (a section heading; a select question with its
+open follow-up, see :mod:`layout.followups`) is never left at the bottom of a
+page without the block after it: it moves along to the next page. Such links
+chain (heading, question, follow-up), and the whole chain must fit; a link
+that could not fit even on an empty page is given up rather than leaving a
+block alone on a page. ``paper::page_break`` forces a new page and breaks a
+link. A block taller than the whole content frame is an error (the builder
+already cuts grids between rows), never a silent overflow.
 """
 
 from __future__ import annotations
@@ -45,11 +49,7 @@ def paginate(blocks: Sequence[Block], style: Style) -> list[Placement]:
     while i < len(queue):
         block = queue[i]
         room = cursor - style.content_bottom + EPSILON
-        need = block.height
-        if block.keep_with_next and i + 1 < len(queue) and not queue[i + 1].page_break_before:
-            following = queue[i + 1]
-            need += block.space_after + min(following.height, following.first_piece_height)
-            need = min(need, style.content_height)
+        need = needed_height(queue, i, style)
         if block.page_break_before and not empty:
             page, cursor, empty = page + 1, style.content_top, True
             continue
@@ -78,6 +78,28 @@ def paginate(blocks: Sequence[Block], style: Style) -> list[Placement]:
             )
         page, cursor, empty = page + 1, style.content_top, True
     return placements
+
+
+def needed_height(blocks: Sequence[Block], i: int, style: Style) -> float:
+    """The room block ``i`` needs where it starts: itself and what it is kept with.
+
+    Follows ``keep_with_next`` links: every kept block counts in full, the last
+    one only with its first piece (a grid may be cut after that). A link that
+    would make the chain taller than an empty page is dropped with the rest of
+    the chain: keeping it could only push the block onto a page of its own.
+    """
+    need = total = blocks[i].height
+    j = i
+    while blocks[j].keep_with_next and j + 1 < len(blocks) and not blocks[j + 1].page_break_before:
+        following = blocks[j + 1]
+        gap = blocks[j].space_after
+        with_following = total + gap + min(following.height, following.first_piece_height)
+        if with_following > style.content_height:
+            break
+        need = with_following
+        total += gap + following.height
+        j += 1
+    return need
 
 
 def page_count(placements: Sequence[Placement]) -> int:

@@ -309,3 +309,45 @@ def test_the_default_questionnaire_prints_its_grid_hints(default_layout):
     )
     assert "Geef op elke regel een cijfer van 1 tot en met 10. Heeft u er geen ervaring" in texts
     assert "Geef bij elke zin aan of u het ermee eens of oneens bent." in texts
+
+
+def _pages_of(layout: QuestionnaireLayout) -> dict[str, set[int]]:
+    """Per question, the pages its boxes and writing areas are on in the form map."""
+    out: dict[str, set[int]] = {}
+    for page in layout.form_map.pages:
+        for name in [b.question for b in page.boxes] + [a.question for a in page.text_areas]:
+            out.setdefault(name, set()).add(page.number)
+    return out
+
+
+def _with_follow_up(build, fillers: int):
+    yesno = build.choices("yesno", ["Ja", "Nee"])
+    best = build.choices("best", ["De hulp", "De snelheid", "De informatie", "Anders"])
+    items = [build.select(f"f{i:02d}", f"Vulvraag {i}", yesno) for i in range(fillers)]
+    items += [
+        build.select("q_best", "Wat vindt u het beste?", best, layout="vertical"),
+        build.text("q_why", "Wilt u uitleggen waarom?", lines=4),
+        build.select("q_last", "Nog een vraag?", yesno),
+    ]
+    return build.questionnaire(items)
+
+
+def test_an_open_follow_up_stays_on_the_page_of_its_question(build, monkeypatch):
+    # Find where the pair splits without the rule ...
+    with monkeypatch.context() as m:
+        m.setattr("layout.blocks.is_follow_up", lambda previous, item: False)
+        for fillers in range(5, 40):
+            apart = QuestionnaireLayout(_with_follow_up(build, fillers))
+            pages = _pages_of(apart)
+            if pages["q_best"] != pages["q_why"]:
+                break
+        else:
+            pytest.fail("no questionnaire splits the pair")
+    # ... then the same questionnaire with the rule moves the question to the next page.
+    kept = QuestionnaireLayout(_with_follow_up(build, fillers))
+    check(kept)
+    pages = _pages_of(kept)
+    assert pages["q_best"] == pages["q_why"] == _pages_of(apart)["q_why"]
+    assert pages[f"f{fillers - 1:02d}"] == _pages_of(apart)["q_best"]
+    spec = {s.name: s.page for s in kept.form_map.questions}
+    assert spec["q_best"] == spec["q_why"] == min(pages["q_why"])
