@@ -12,6 +12,7 @@ images of ``docs/review.md`` into ``docs/img/``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -19,10 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from review import decisions
 from review.app import ReviewApp, ReviewConfig
 from review.items import load_item
 from review.queue import question_order, question_queue
 from review.server import BackgroundServer
+from review.transcripts import ILLEGIBLE, load_text, sync, text_queue
 from survey.model import Group, Questionnaire, QuestionType
 from survey.store import Store
 from tests.review.conftest import OPERATOR, PASSWORD, page_item
@@ -230,6 +233,128 @@ def test_an_unidentified_page_is_assigned_and_a_stray_sheet_marked(
         page.click("#mark-blank")
     with open_store(config) as store:
         assert load_item(store, unregistrable).page_status == "blank"
+
+
+def test_an_operator_transcribes_open_answers_with_the_keyboard(page, server, config, ocr):
+    with open_store(config) as store:
+        sync(store)
+        entries = text_queue(store, question_order(config.questionnaire))
+    first, second, third = entries[0], entries[1], entries[2]
+    login(page, server.url)
+    page.click("#nav-texts")
+    page.wait_for_url(f"{server.url}/texts/{first.id}")
+    assert page.eval_on_selector("#clip", "img => img.complete && img.naturalWidth > 0")
+    assert page.inner_text("#draft") == ocr.text
+    assert page.is_visible("#privacy-note")
+    # the draft is selected in the focused text box: typing replaces it, Enter saves
+    assert page.evaluate("document.activeElement.id") == "text"
+    selection = page.evaluate(
+        "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    )
+    assert selection == [0, len(ocr.text)]
+    page.keyboard.type("Prima geholpen door de balie")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{server.url}/texts/{second.id}?msg=saved")
+    with open_store(config) as store:
+        item = load_text(store, first.id)
+        assert (item.value, item.decided_by) == ("Prima geholpen door de balie", OPERATOR)
+
+    # Shift+Enter is a new line; Esc leaves the box, and then K / J and the arrows move
+    page.keyboard.press("End")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("tweede regel")
+    assert page.input_value("#text") == ocr.text + "\ntweede regel"
+    assert page.url.endswith("?msg=saved")  # not saved
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") != "text"
+    page.keyboard.press("k")
+    page.wait_for_url(f"{server.url}/texts/{first.id}")
+    assert "Besloten door anna" in page.inner_text("#decided")
+    assert page.input_value("#text") == "Prima geholpen door de balie"
+    page.keyboard.press("Escape")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(f"{server.url}/texts/{second.id}")
+
+    # outside the text box: O is illegible
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    assert page.url == f"{server.url}/texts/{third.id}?msg=saved"
+    with open_store(config) as store:
+        assert load_text(store, second.id).value == ILLEGIBLE
+        actions = [
+            json.loads(r[0])["decision"]
+            for r in store.query(
+                "SELECT detail FROM audit_log WHERE action = 'review.transcribe' ORDER BY id"
+            )
+        ]
+    assert actions == ["text", "illegible"]
+
+
+def test_the_illegible_and_empty_buttons(page, server, config):
+    with open_store(config) as store:
+        sync(store)
+        entries = text_queue(store, question_order(config.questionnaire))
+    login(page, server.url)
+    page.goto(f"{server.url}/texts/{entries[0].id}")
+    with page.expect_navigation():
+        page.click("#illegible")
+    page.goto(f"{server.url}/texts/{entries[1].id}")
+    with page.expect_navigation():
+        page.click("#empty")
+    with open_store(config) as store:
+        a, b = load_text(store, entries[0].id), load_text(store, entries[1].id)
+        assert (a.decision, a.value) == ("illegible", ILLEGIBLE)
+        assert (b.decision, b.value) == ("empty", None)
+        stored = store.query_one(
+            "SELECT value FROM answers WHERE pseudonym = ? AND question = ? AND source = 'review'",
+            (b.pseudonym, b.question),
+        )
+        assert stored is not None and stored["value"] is None
+    page.goto(f"{server.url}/texts/{entries[1].id}")
+    assert "leeg (geen antwoord)" in page.inner_text("#decided")
+
+
+def test_an_assignment_is_undone_from_the_page_list(page, server, config, review_round):
+    login(page, server.url)
+    unidentified = page_item(config.root, "unidentified")
+    page.goto(f"{server.url}/pages/{unidentified}")
+    page.fill("#pseudonym", review_round.newcomer)
+    page.click("#assign")
+    page.wait_for_url(re.compile(r".*msg=page_decided.*"))
+    with open_store(config) as store:
+        assert load_item(store, unidentified).page_status == "ok"
+        assert store.scalar(
+            "SELECT count(*) FROM answers WHERE pseudonym = ?", (review_round.newcomer,)
+        )
+    page.goto(f"{server.url}/pages")
+    with page.expect_navigation():
+        page.click(f"#undo-{unidentified}")  # one's own decision: undone at once
+    assert page.url == f"{server.url}/pages/{unidentified}?msg=page_undone"
+    assert "Besluit ongedaan gemaakt." in page.inner_text("main")
+    assert page.is_visible("#assign-form")
+    with open_store(config) as store:
+        item = load_item(store, unidentified)
+        assert item.is_open and item.page_status == "unidentified" and not item.pseudonym
+        assert not store.scalar(
+            "SELECT count(*) FROM answers WHERE pseudonym = ?", (review_round.newcomer,)
+        )
+        # a colleague's decision: asked first
+        foreign = page_item(config.root, "foreign")
+        decisions.mark_page(store, foreign, "foreign", operator="bert")
+    page.goto(f"{server.url}/pages")
+    with page.expect_navigation():
+        page.click(f"#undo-{foreign}")
+    assert "bert" in page.inner_text("#undo-other")
+    with page.expect_navigation():
+        page.click("#undo-confirm")
+    with open_store(config) as store:
+        assert load_item(store, foreign).is_open
+        actors = [
+            r[0]
+            for r in store.query("SELECT actor FROM audit_log WHERE action = 'review.undo_page'")
+        ]
+    assert actors == [OPERATOR, OPERATOR]
 
 
 def test_the_ui_speaks_english_on_request(page, server):
