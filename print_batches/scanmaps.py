@@ -117,11 +117,16 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
         built = tuple(lang for lang in project.settings.survey.languages if lang not in maps)
         maps.update(questionnaire_form_maps(project, built))
     if legacy:
-        source = (
-            "the form map of the questionnaire as it is now"
-            if built
-            else "the form maps saved by later runs"
-        )
+        now = "the form map of the questionnaire as it is now"
+        if not files:
+            source = now
+        elif not built:
+            source = "the form maps saved by later runs"
+        else:
+            source = (
+                f"the form maps saved by later runs ({', '.join(files)}) and, for "
+                f"{', '.join(built)}, {now}"
+            )
         warnings.append(
             f"the {', '.join(legacy)} run(s) were printed before papersurvey kept the form maps "
             f"it printed with; their questionnaires are read with {source}. If the "

@@ -67,7 +67,11 @@ def test_a_run_printed_before_maps_were_kept(make_project: MakeProject) -> None:
     got = reading_maps(project)
     assert got.files == later.form_maps and got.built == ("en",)
     (line,) = got.warnings
-    assert line.startswith("the invitation run(s) were printed before")
+    assert line.startswith(
+        "the invitation run(s) were printed before papersurvey kept the form maps it printed "
+        "with; their questionnaires are read with the form maps saved by later runs (nl) and, "
+        "for en, the form map of the questionnaire as it is now."
+    )
 
 
 def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
