@@ -76,6 +76,11 @@
         switch (ev.key) {
           case "Enter": done = click("save"); break;
           case "o": case "O": done = click("illegible"); break;
+          case "e": case "E":  // back into the text box, at the end
+            text.focus();
+            text.setSelectionRange(text.value.length, text.value.length);
+            done = true;
+            break;
           case "Backspace": case "Delete": done = click("empty"); break;
         }
       }

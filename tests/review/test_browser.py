@@ -22,6 +22,7 @@ import pytest
 
 from review import decisions
 from review.app import ReviewApp, ReviewConfig
+from review.drafts import TesseractDraft
 from review.items import load_item
 from review.queue import question_order, question_queue
 from review.server import BackgroundServer
@@ -267,6 +268,10 @@ def test_an_operator_transcribes_open_answers_with_the_keyboard(page, server, co
     assert page.url.endswith("?msg=saved")  # not saved
     page.keyboard.press("Escape")
     assert page.evaluate("document.activeElement.id") != "text"
+    page.keyboard.press("e")  # back into the box, at the end
+    page.keyboard.type(".")
+    assert page.input_value("#text").endswith("tweede regel.")
+    page.keyboard.press("Escape")
     page.keyboard.press("k")
     page.wait_for_url(f"{server.url}/texts/{first.id}")
     assert "Besloten door anna" in page.inner_text("#decided")
@@ -380,5 +385,11 @@ def test_screenshots_for_the_operator_guide(page, server, config, tmp_path):
     page.screenshot(path=str(target / "review-question.png"))
     page.goto(f"{server.url}/pages/{page_item(config.root, 'unidentified')}")
     page.screenshot(path=str(target / "review-page.png"))
-    for name in ("review-question.png", "review-page.png"):
+    # the texts queue with tesseract's real draft of the (simulated) handwriting
+    with serve(dataclasses.replace(config, draft_ocr=TesseractDraft())) as texts_server:
+        login(page, texts_server.url)
+        with page.expect_navigation():
+            page.click("#nav-texts")
+        page.screenshot(path=str(target / "review-texts.png"))
+    for name in ("review-question.png", "review-page.png", "review-texts.png"):
         assert (target / name).read_bytes().startswith(b"\x89PNG")
