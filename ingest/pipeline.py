@@ -55,7 +55,8 @@ class ScanOptions:
         project: the project folder.
         paths: scan files and folders.
         form_maps: the questionnaire's form map per language, the round's
-            default language first (the shell builds them with layout/).
+            default language first: the maps the questionnaires were printed with
+            (``formmaps/``, see ``print_batches.scanmaps``), else built with layout/.
         workers: worker processes (``None``: one per core; 1: serial, in this process).
         dask: address of a Dask scheduler; overrides ``workers``.
         batch: the batch name (default: the first path's name and the time).
