@@ -10,6 +10,8 @@ import csv
 import pickle
 import re
 import string
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -229,6 +231,32 @@ def test_default_questionnaire_loads_and_survives_a_round_trip(tmp_path: Path) -
     assert q.form_id and q.answerable()
     assert all(x.choices for x in q.questions() if x.is_select)
     assert load_questionnaire(tmp_path / "default.xlsx").version_hash == q.version_hash
+
+
+def test_the_public_import_path_is_the_xlsform_package() -> None:
+    import survey.questionnaire as entry
+    from survey.xlsform import build, files, writer
+
+    assert entry.build_questionnaire is build.build_questionnaire
+    assert entry.read_sheets is files.read_sheets
+    assert entry.questionnaire_to_workbook is writer.questionnaire_to_workbook
+    assert set(entry.__all__) >= {"DEFAULT_QUESTIONNAIRE", "default_questionnaire"}
+
+
+def test_reading_csv_does_not_import_openpyxl() -> None:
+    """openpyxl is heavy and only needed for workbooks (it is imported lazily)."""
+    code = (
+        "import sys; from survey.questionnaire import default_questionnaire; "
+        "default_questionnaire(); print('openpyxl' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    ).stdout
+    assert out.strip() == "False"
 
 
 # ---------------------------------------------------------------- group hints

@@ -135,3 +135,14 @@ def test_problems_sort_by_sheet_then_row() -> None:
     ]
 
     assert [p.message for p in sort_problems(problems)] == ["first", "a1", "a2", "b", "c"]
+
+
+def test_the_old_import_path_names_the_split_modules() -> None:
+    import survey.validation
+    from survey.xlsform import cells, checks, condition_checks, messages, sheets
+
+    modules = (cells, checks, condition_checks, messages, sheets)
+    for name in survey.validation.__all__:
+        value = getattr(survey.validation, name)
+        homes = [m for m in modules if getattr(m, name, None) is value]
+        assert homes, name
