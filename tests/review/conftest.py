@@ -10,14 +10,17 @@ something on every list of the review UI:
   layout says it is page 3, so the machine read its boxes);
 * a second, differently filled copy of page 2 of the first respondent
   (``returned_twice``);
-* and a fourth respondent with no pages yet, to assign the reference page to.
+* page 1 of a fourth respondent who often crossed two answers on one question
+  (question items that do not depend on the ingest round's chance marks);
+* and a fifth respondent with no pages yet, to assign the reference page to.
 
-The question items come from the simulated respondents' own unclear marks.
+The question items come from the simulated respondents' unclear marks.
 Built once per test session; every test gets a fresh copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 import threading
@@ -25,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.scanwriter import encode_jpeg
@@ -34,6 +38,7 @@ from survey.pseudonym import new_pseudonym
 from survey.questionnaire import load_questionnaire
 from survey.store import Store
 from tests.ingest.conftest import (
+    ROUND_DPI,
     RoundTemplate,
     add_respondents,
     round_template,
@@ -68,6 +73,32 @@ class ReviewRound:
         return self.template.form_maps["nl"]
 
 
+def doubled_page(root: Path, pseudonym: str, page_no: int, seed: int) -> np.ndarray:
+    """Page ``page_no`` of a respondent who crosses two answers on a third of the questions."""
+    from layout.questionnaire import QuestionnaireLayout
+    from papersurvey.simulate.damage import draw_damage
+    from papersurvey.simulate.sheets import Behaviour, simulate_respondent
+    from print_batches.painters import layout_options
+    from survey.project import Project
+
+    with Project.open(root) as project:
+        q = project.load_questionnaire()
+        layout = QuestionnaireLayout(q, layout_options(project, project.settings.default_language))
+        rng = np.random.default_rng(seed)
+        damage = dataclasses.replace(draw_damage(rng, extra_kinds=(0, 0)), dpi=ROUND_DPI)
+        (sheet,) = simulate_respondent(
+            layout,
+            q,
+            project.key,
+            pseudonym,
+            rng,
+            damage=damage,
+            behaviour=Behaviour(double=0.35, stray=0.0),
+            pages=(page_no,),
+        )
+    return sheet.image
+
+
 def page_item(root: Path, reason: str) -> int:
     """The id of the (first) page item with ``reason``."""
     conn = sqlite3.connect(root / "store.sqlite")
@@ -86,8 +117,8 @@ def review_round(round_template: RoundTemplate, tmp_path_factory) -> ReviewRound
     root = tmp_path_factory.mktemp("review") / "round"
     shutil.copytree(round_template.root, root)
     first = round_template.pseudonyms[0]
-    newcomer = new_pseudonym()
-    add_respondents(root, [newcomer])
+    newcomer, doubler = new_pseudonym(), new_pseudonym()
+    add_respondents(root, [newcomer, doubler])
     foreign = simulate_pages(root, first, seed=5, key=bytes(32))[0]
     reference = simulate_pages(root, None, seed=11)[2]  # type: ignore[arg-type]
     second_copy = simulate_pages(root, first, seed=12)[1]
@@ -96,6 +127,7 @@ def review_round(round_template: RoundTemplate, tmp_path_factory) -> ReviewRound
         encode_jpeg(synthetic_page(7, dpi=150)),
         encode_jpeg(reference),
         encode_jpeg(second_copy),
+        encode_jpeg(doubled_page(root, doubler, 1, seed=13)),
     ]
     batch = write_pdf(root / "scans" / "batch.pdf", round_template.pages)
     late = write_pdf(root / "scans" / "late.pdf", extra)

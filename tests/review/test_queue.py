@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -152,5 +154,5 @@ def test_an_item_shows_the_machine_reading_of_its_boxes(store, questionnaire):
         for b in item.reading.boxes
     )
     assert item.clip.startswith(f"clips/{item.pseudonym}/{item.question}_")
-    assert item.source.startswith("batch.pdf p.") and item.page_no >= 1
+    assert re.fullmatch(r"(batch|late)\.pdf p\.\d+", item.source) and item.page_no >= 1
     assert load_item(store, 10_000) is None
