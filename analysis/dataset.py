@@ -18,9 +18,9 @@ Built from the store in four stages:
 The wide frame :attr:`Dataset.data` has the columns ``pseudonym``, ``mode``
 (``paper``/``online``), ``status`` (``complete``/``partial``), ``channel``
 (how the respondent was invited), ``subgroup``, ``language``, ``open_review``
-(review items still open for this respondent's paper pages), then one column
-per question with the stored codes as text (``select_multiple``: codes
-separated by spaces). Nothing in it identifies a person.
+(review items and open answers to transcribe still open for this respondent's
+paper pages), then one column per question with the stored codes as text
+(``select_multiple``: codes separated by spaces). Nothing in it identifies a person.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis.duplicates import MODES, Candidate, Loser, resolve
 from analysis.schema import Check, FrameSchema, empty_failures, isin, not_null, unique, validate
+from survey import opentexts
 from survey import pseudonym as pseudonyms
 from survey.model import Group, Item, Questionnaire, QuestionType
 from survey.routing import evaluate
@@ -278,6 +279,8 @@ def build_dataset(
             "GROUP BY pseudonym"
         )
     }
+    for pseudonym, n in opentexts.untranscribed(store).items():
+        open_review[pseudonym] = open_review.get(pseudonym, 0) + n
     data = _wide(long, winners, people, open_review, questionnaire)
     population = _population(people, winners)
     return Dataset(

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from review.privacy import Flag, flags
 from review.queue import Entry
+from survey import opentexts
 from survey.errors import ReviewError
 from survey.store import Store, utc_now
 
@@ -45,17 +46,8 @@ DECISIONS = ("text", "illegible", "empty")
 MAX_TEXT = 4000
 """Characters an answer may have."""
 
-COUNTING = (
-    "WITH chosen AS (SELECT p.image_sha256 AS sha, p.pseudonym, p.page_no "
-    "FROM review_items r JOIN pages p ON p.image_sha256 = r.page_sha256 "
-    "WHERE r.question = '' AND r.reason = 'returned_twice' AND r.state = 'decided' "
-    "AND r.decided_value = 'use_this'), "
-    "counting AS (SELECT p.image_sha256 AS sha FROM pages p "
-    "WHERE p.status = 'ok' AND p.pseudonym IS NOT NULL AND NOT EXISTS "
-    "(SELECT 1 FROM chosen c WHERE c.pseudonym = p.pseudonym AND c.page_no = p.page_no) "
-    "UNION SELECT sha FROM chosen) "
-)
-"""SQL ``WITH`` clause naming the page keys that count (``counting.sha``)."""
+COUNTING = opentexts.COUNTING
+"""SQL ``WITH`` clause naming the page keys that count (see :mod:`survey.opentexts`)."""
 
 
 def sync(store: Store) -> int:

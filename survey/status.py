@@ -69,7 +69,7 @@ class RoundStatus:
                 "total": c.responses_total,
                 "both": c.responses_both,
             },
-            "review": {"open": c.review_open},
+            "review": {"open": c.review_open, "texts_open": c.texts_open},
             "store": {"schema_version": self.schema_version},
         }
 

@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from survey import opentexts
 from survey.errors import ProjectError
 from survey.migrations import MIGRATIONS
 
@@ -80,6 +81,8 @@ class StoreCounts:
     responses_both: int = 0
     """Respondents with answers on paper and online: counted once in the dataset
     (``analysis.duplicates`` decides which response counts)."""
+    texts_open: int = 0
+    """Open answers on paper not yet transcribed in the review UI (:mod:`survey.opentexts`)."""
 
 
 def utc_now() -> str:
@@ -350,6 +353,7 @@ class Store:
                 "UNION SELECT pseudonym FROM online_responses)"
             ),
             review_open=self.scalar("SELECT count(*) FROM review_items WHERE state = 'open'"),
+            texts_open=sum(opentexts.untranscribed(self).values()),
             responses_both=self.scalar(
                 "SELECT count(*) FROM (SELECT pseudonym FROM answers "
                 "INTERSECT SELECT pseudonym FROM online_responses)"

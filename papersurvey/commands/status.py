@@ -51,7 +51,12 @@ def format_status(st: RoundStatus) -> str:
             if c.responses_both
             else ")"
         ),
-        f"Review:        {c.review_open} open item{'' if c.review_open == 1 else 's'}",
+        f"Review:        {c.review_open} open item{'' if c.review_open == 1 else 's'}"
+        + (
+            f"; {c.texts_open} open answer{'' if c.texts_open == 1 else 's'} to transcribe"
+            if c.texts_open
+            else ""
+        ),
     ]
     return "\n".join(lines)
 

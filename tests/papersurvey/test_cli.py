@@ -103,7 +103,7 @@ def test_new_import_status(
     assert data["mailings"] == {"letters": 0, "batches": 0}
     assert data["scans"] == {"files": 0, "pages": 0, "pages_by_status": {}}
     assert data["responses"] == {"paper": 0, "online": 0, "total": 0, "both": 0}
-    assert data["review"] == {"open": 0}
+    assert data["review"] == {"open": 0, "texts_open": 0}
 
 
 def test_changed_file_needs_force(
