@@ -157,9 +157,11 @@ def run(args: argparse.Namespace) -> int:
     if args.password_stdin:
         raise ReviewError("--password-stdin goes with --add-operator NAME.")
     config = review_config(args.directory, args.language)
+    app = ReviewApp(config)
     try:
-        server = create_server(ReviewApp(config), args.host, args.port)
+        server = create_server(app, args.host, args.port)
     except OSError as exc:
+        app.close()
         raise ConflictError(
             f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}). "
             "Another program may use the port: choose another with --port."
@@ -177,4 +179,5 @@ def run(args: argparse.Namespace) -> int:
         print("\nreview UI stopped", file=sys.stderr)
     finally:
         server.server_close()
+        app.close()  # stop the background OCR of drafts
     return 0
