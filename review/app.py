@@ -230,15 +230,18 @@ class ReviewApp:
             return None
 
     def question_context(self, name: str, lang: str) -> dict[str, Any]:
-        """Texts of a question: number, label, the grid it belongs to, hint."""
+        """Texts of a question: number, label, the grid it belongs to, hint (else the grid's)."""
         q = self.question(name)
         group = self._groups.get(q.group) if q else None
+        grid = group if group is not None and group.is_grid else None
+        hint = q.hint.get(lang) if q else ""
         return {
             "name": name,
             "number": self.numbers.get(name, 0),
             "label": q.label.get(lang) if q else name,
-            "hint": q.hint.get(lang) if q else "",
-            "grid": group.label.get(lang) if group is not None and group.is_grid else "",
+            # A statement of a grid has no hint of its own: the grid's instruction applies.
+            "hint": hint or (grid.hint.get(lang) if grid is not None else ""),
+            "grid": grid.label.get(lang) if grid is not None else "",
             "multiple": bool(q and q.type is QuestionType.SELECT_MULTIPLE),
         }
 

@@ -314,3 +314,15 @@ def test_every_response_carries_the_security_headers(logged_in):
 def test_oversized_or_odd_posts_are_refused(logged_in):
     big = logged_in.call("POST", "/logout", {"csrf": "x" * (70 * 1024)})
     assert big.status == 413
+
+
+def test_a_grid_statement_shows_its_grids_instruction(app) -> None:
+    q = app.config.questionnaire
+    grid = next(g for g in q.groups() if g.is_grid and g.hint.get("nl"))
+    statement = next(x for x in q.questions() if x.group == grid.name and not x.hint.get("nl"))
+    context = app.question_context(statement.name, "nl")
+    assert context["grid"] == grid.label.get("nl")
+    assert context["hint"] == grid.hint.get("nl")
+    own = next((x for x in q.questions() if x.hint.get("nl") and x.group != grid.name), None)
+    if own is not None:  # a question's own hint is never replaced
+        assert app.question_context(own.name, "nl")["hint"] == own.hint.get("nl")
