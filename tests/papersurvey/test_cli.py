@@ -230,7 +230,9 @@ def test_status_names_respondents_who_answered_on_both_channels():
 
     counts = StoreCounts(3, {}, {}, 0, 0, 1, 8, {"ok": 8}, 1, 3, 3, 0, responses_both=1)
     st = RoundStatus("p", "id", "CODE", "t", "m", "b", "", "", QuestionnaireInfo("q"), counts, 4)
-    line = next(x for x in status_command.format_status(st).splitlines() if x.startswith("Responses:"))
+    line = next(
+        x for x in status_command.format_status(st).splitlines() if x.startswith("Responses:")
+    )
     assert line.endswith("(1 paper, 3 online; 1 on both, counted once: see docs/analysis.md)")
     none = dataclasses.replace(st, counts=dataclasses.replace(counts, responses_both=0))
     assert "on both" not in status_command.format_status(none)
