@@ -11,7 +11,8 @@ Inside a chapter every question gets the figure its scale asks for
 table; a grid of agree statements -> "% (helemaal) mee eens" bars, the stacked
 distribution and a table; a single grade -> its bar and the spread of grades;
 other choice questions -> a table of shares (and a chart when there are four
-or more answers); open questions -> a count only. Every cell goes through
+or more answers); open questions -> a count, followed by the quotes an analyst
+chose and anonymised (:mod:`analysis.quotes`), if any. Every cell goes through
 :meth:`ChapterBuilder.cell`, which shows a dash for a hidden figure, so
 nothing below ``privacy.min_cell_size`` can reach the page.
 """
@@ -19,12 +20,12 @@ nothing below ``privacy.min_cell_size`` can reach the page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import charts
-from analysis.document import Block, FigureBlock, Heading, Paragraph, TableBlock
+from analysis.document import Block, FigureBlock, Heading, Paragraph, QuoteBlock, TableBlock
 from analysis.metrics import Mean, hidden
 from analysis.results import TOTAL, Figure, Results
 from analysis.scales import Kind
@@ -101,6 +102,10 @@ class ChapterBuilder:
         self.table_no = 0
         self.hid_any = False
         self.dpi = charts.DPI
+        self.quotes: Mapping[str, tuple[str, ...]] = {}
+        """Question name -> the analyst's quotes to print after its count."""
+        self.quoted = 0
+        """How many quotes the chapters built so far printed."""
 
     # ------------------------------------------------------------ cells
 
@@ -442,10 +447,20 @@ class ChapterBuilder:
         yield self.table(self.label(q), header, rows, notes, bold=(len(rows) - 1,))
 
     def text(self, q: Question) -> Iterator[Block]:
+        """An open question: how many answered, then the analyst's quotes, if any.
+
+        No quote is printed for a question with fewer answers than the minimum.
+        """
         values = self.r.dataset.data.get(q.name)
         n = 0 if values is None else int(values.dropna().astype(str).str.strip().ne("").sum())
+        quotes = self.quotes.get(q.name, ())
         if hidden(n, self.k):
             yield Paragraph(self.t("note_open_hidden", question=self.label(q)))
+        elif quotes:
+            count = self.t("note_open_quoted", question=self.label(q), n=self.t.integer(n))
+            yield Paragraph(f"{count} {self.t('quotes_intro')}")
+            yield QuoteBlock(tuple(self.t("quote", text=x) for x in quotes))
+            self.quoted += len(quotes)
         else:
             yield Paragraph(self.t("note_open", question=self.label(q), n=self.t.integer(n)))
 

@@ -67,7 +67,19 @@ class TableBlock:
     bold_rows: tuple[int, ...] = ()
 
 
-Block = Paragraph | Heading | Bullets | FigureBlock | TableBlock
+@dataclass(frozen=True)
+class QuoteBlock:
+    """Quotes from open answers, set off from the text (an indented quotation each).
+
+    Attributes:
+        items: the quotes, with their quotation marks, as the analyst chose
+            and anonymised them (:mod:`analysis.quotes`).
+    """
+
+    items: tuple[str, ...]
+
+
+Block = Paragraph | Heading | Bullets | FigureBlock | TableBlock | QuoteBlock
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,9 @@ class Document:
 
     def tables(self) -> list[TableBlock]:
         return [b for c in self.chapters for b in c.blocks if isinstance(b, TableBlock)]
+
+    def quotes(self) -> list[QuoteBlock]:
+        return [b for c in self.chapters for b in c.blocks if isinstance(b, QuoteBlock)]
 
     def cells(self) -> list[str]:
         """Every table cell and figure-free text, for checks (suppression tests)."""

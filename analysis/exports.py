@@ -15,6 +15,10 @@
 * ``codebook.csv``: every column with its label, type and codes.
 * ``long.csv``, ``problems.csv``, ``duplicates.csv``: the validated long
   format, the data-quality table and the responses that did not count.
+* ``open_answers.csv``: every counting open answer with its question, mode,
+  subgroup and privacy flags, but no pseudonym (:mod:`analysis.open_answers`),
+  for analysts choosing quotes for the report. It holds free text that may
+  name people: for the analysts only.
 
 CSV files are UTF-8 with a byte order mark and ``;`` between fields, which is
 what Dutch Excel opens correctly with a double click.
@@ -32,6 +36,8 @@ from typing import Any
 import pandas as pd
 
 from analysis.dataset import META_COLUMNS, Dataset
+from analysis.open_answers import FILE_NAME as OPEN_ANSWERS
+from analysis.open_answers import open_answers
 from analysis.results import Results
 from analysis.scales import Kind, scales
 from survey.errors import MissingDependencyError
@@ -245,6 +251,7 @@ def export_all(
         "long.csv": ds.long,
         "problems.csv": ds.problems,
         "duplicates.csv": ds.duplicates,
+        OPEN_ANSWERS: open_answers(ds, language),
     }
     for name, frame in side.items():
         path = out_dir / name

@@ -2,7 +2,7 @@
 
 A cover page, a table of contents, every chapter on a new page, captions
 above figures and tables ("Figuur 3 ...", as in the KBO reports), footnotes
-under them, and a running header and "pagina x van y" footer. Fonts are the
+under them, quotes from open answers indented and in italics, and a running header and "pagina x van y" footer. Fonts are the
 DejaVu fonts matplotlib ships (embedded, with every Dutch character and the
 arrows of the significance markers), so no system font is needed.
 """
@@ -119,6 +119,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             alignment=TA_RIGHT,
         ),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2),
+        "quote": ParagraphStyle(
+            "quote",
+            parent=base,
+            fontName=ITALIC,
+            leftIndent=10 * mm,
+            rightIndent=10 * mm,
+            spaceBefore=2,
+            spaceAfter=5,
+            textColor=colors.HexColor("#33475B"),
+        ),
         "toc1": ParagraphStyle("toc1", parent=base, fontSize=10, leading=16, leftIndent=0),
         "cover_title": ParagraphStyle(
             "ct", parent=base, fontName=BOLD, fontSize=26, leading=32, textColor=colors.white
@@ -355,6 +365,11 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
                 story += pending
                 pending = []
                 story += [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
+                continue
+            if isinstance(block, d.QuoteBlock):
+                quotes = [Paragraph(_esc(i), st["quote"]) for i in block.items]
+                story += [KeepTogether([*pending, *quotes[:1]]), *quotes[1:], Spacer(1, 4)]
+                pending = []
                 continue
             if isinstance(block, d.FigureBlock):
                 flow, keep = _figure(block, st, width, template.height * 0.8)

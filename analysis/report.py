@@ -1,6 +1,7 @@
 """The report of a round: ``papersurvey report`` writes ``out/report/rapport.pdf`` and ``.html``.
 
-Stages: load (the project's dataset, the comparison files) -> compute (every
+Stages: load (the project's dataset, the comparison files, the analyst's
+quotes from open answers, checked before any page work) -> compute (every
 figure once, :mod:`analysis.results`) -> build the document (summary,
 introduction, a chapter per questionnaire group, appendices) -> render (PDF
 with reportlab, HTML with jinja2; the same charts in both).
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from analysis.chapters import ChapterBuilder, ReportContext, is_background
 from analysis.dataset import Dataset, build_dataset
 from analysis.document import Block, Chapter, Document, Heading, Paragraph
 from analysis.metrics import ResponseRow, response_rates, suppress_partition
+from analysis.quotes import Quotes, load_quotes
 from analysis.results import Results, compute_results
 from analysis.scales import Kind
 from analysis.texts import DASH, Texts
@@ -44,6 +46,11 @@ class ReportOptions:
         out_dir: where to write; ``None`` for the project's ``out/report``.
         previous_label: the name of the previous round in the report.
         reference_label: the name of the reference group in the report.
+        dpi: the resolution of the charts.
+        quotes: the analyst's chosen, anonymised quotes from open answers
+            (:mod:`analysis.quotes`), or ``None`` for none.
+        allow_flagged_quotes: accept quotes that look like they hold a phone
+            number or an e-mail address.
     """
 
     formats: tuple[str, ...] = FORMATS
@@ -54,11 +61,18 @@ class ReportOptions:
     previous_label: str = ""
     reference_label: str = ""
     dpi: int = 200
+    quotes: Path | None = None
+    allow_flagged_quotes: bool = False
 
 
 @dataclass(frozen=True)
 class ReportOutput:
-    """What :func:`make_report` wrote."""
+    """What :func:`make_report` wrote.
+
+    Attributes:
+        quotes: how many quotes from open answers the report prints.
+        warnings: what the user should check (quotes not found in the answers...).
+    """
 
     files: tuple[Path, ...]
     figures: int
@@ -66,6 +80,8 @@ class ReportOutput:
     respondents: int
     suppressed: int = 0
     notes: tuple[str, ...] = field(default=())
+    quotes: int = 0
+    warnings: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- document
@@ -198,6 +214,8 @@ def _method_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
     open_review = int((dataset.data["open_review"] > 0).sum()) if len(dataset.data) else 0
     if open_review:
         yield Paragraph(t("method_review", n=t.integer(open_review)))
+    if b.quoted:
+        yield Paragraph(t("method_quotes"))
     yield Paragraph(t("method_stats"))
     yield Paragraph(t("note_hidden", k=b.k) + " " + t("note_secondary"))
 
@@ -365,14 +383,23 @@ def _appendices(b: ChapterBuilder, background: list[Group]) -> list[Chapter]:
 
 
 def build_document(
-    results: Results, context: ReportContext, texts: Texts, image_dir: Path, *, dpi: int = 200
+    results: Results,
+    context: ReportContext,
+    texts: Texts,
+    image_dir: Path,
+    *,
+    dpi: int = 200,
+    quotes: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Document:
     """The whole report as a :class:`Document` (charts are written to ``image_dir``).
 
     Chapters are built in reading order, so figures and tables are numbered as they appear.
+    ``quotes`` (question name -> quotes, checked by :func:`analysis.quotes.load_quotes`)
+    are printed after the count of their open question.
     """
     b = ChapterBuilder(results, texts, image_dir, context)
     b.dpi = dpi
+    b.quotes = quotes or {}
     t = texts
     ds = results.dataset
     total = response_rates(ds.population)[0]
@@ -412,7 +439,9 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         options: formats, comparison files, language, output folder.
 
     Raises:
-        PaperSurveyError: a comparison file is unusable, or a format is unknown.
+        PaperSurveyError: a comparison file or the quotes file is unusable, or a
+            format is unknown (:class:`~survey.errors.ValidationError` lists every
+            problem of the quotes file).
     """
     from survey.project import Project
 
@@ -437,9 +466,20 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         else None
     )
     dataset = build_dataset(project.store, questionnaire)
-    results = compute_results(
-        dataset, project.settings.privacy.min_cell_size, previous=previous, reference=reference
+    k = project.settings.privacy.min_cell_size
+    quotes = (
+        load_quotes(
+            options.quotes,
+            dataset,
+            min_cell_size=k,
+            allow_flagged=options.allow_flagged_quotes,
+        )
+        if options.quotes
+        else Quotes()
     )
+    for warning in quotes.warnings:
+        log.warning("%s", warning)
+    results = compute_results(dataset, k, previous=previous, reference=reference)
     s = project.settings
     year = str((s.dates.send or s.dates.close or dt.date.today()).year)
     context = ReportContext(
@@ -454,7 +494,9 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     if images.exists():
         shutil.rmtree(images)
     images.mkdir(parents=True)
-    document = build_document(results, context, texts, images, dpi=options.dpi)
+    document = build_document(
+        results, context, texts, images, dpi=options.dpi, quotes=quotes.by_question
+    )
     stem = "rapport" if texts.language == "nl" else "report"
     files: list[Path] = []
     if "pdf" in options.formats:
@@ -473,5 +515,11 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         suppressed,
     )
     return ReportOutput(
-        tuple(files), len(document.figures()), len(document.tables()), len(dataset.data), suppressed
+        tuple(files),
+        len(document.figures()),
+        len(document.tables()),
+        len(dataset.data),
+        suppressed,
+        quotes=sum(len(b.items) for b in document.quotes()),
+        warnings=quotes.warnings,
     )

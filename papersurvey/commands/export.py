@@ -19,7 +19,9 @@ def register(subparsers: Any) -> None:
             "Merge paper and online answers into one row per respondent and write it to "
             "out/export/ as data.csv, data.parquet and/or data.sav, with metrics.csv (every "
             "figure of the report, small cells suppressed), codebook.csv, the data-quality "
-            "table problems.csv and the duplicates that did not count."
+            "table problems.csv and the duplicates that did not count. open_answers.csv lists "
+            "every open answer that counts (no pseudonym, phone/e-mail flagged) for analysts "
+            "choosing quotes for the report: it holds free text that may name people."
         ),
     )
     p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
@@ -32,7 +34,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--out", metavar="FOLDER", type=Path, help="where to write (default DIR/out/export)"
     )
-    p.add_argument("--language", choices=["nl", "en"], default="nl", help="labels language")
+    p.add_argument(
+        "--language",
+        choices=["nl", "en"],
+        default=None,
+        help="language of labels and question texts (default: the round's first language)",
+    )
     p.set_defaults(func=run)
 
 
@@ -49,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         dataset = build_dataset(project.store, questionnaire)
         results = compute_results(dataset, project.settings.privacy.min_cell_size)
         out = args.out or project.paths.out / "export"
-        files = export_all(results, out, formats, args.language)
+        language = args.language or project.settings.default_language
+        files = export_all(results, out, formats, language)
     d = dataset
     print(
         f"Exported {len(d.data)} respondents ({int((d.data['mode'] == 'paper').sum())} paper, "
@@ -61,4 +69,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {len(d.duplicates)} duplicate responses did not count (duplicates.csv).")
     if len(d.problems):
         print(f"  {len(d.problems)} answers left out by the data checks (problems.csv).")
+    print(
+        "  open_answers.csv holds free text that may name people: for the analysts only, "
+        "never publish it."
+    )
     return 0

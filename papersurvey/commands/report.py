@@ -14,7 +14,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Write the round's report to out/report/: summary, introduction with the response, "
             "a chapter per questionnaire section with charts and tables, and appendices. "
-            "Figures based on fewer answers than privacy.min_cell_size are never shown."
+            "Figures based on fewer answers than privacy.min_cell_size are never shown. "
+            "Open answers are only counted, unless you give --quotes."
         ),
     )
     p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
@@ -40,6 +41,20 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--dpi", type=int, default=200, help="resolution of the charts (default 200, for print)"
     )
+    p.add_argument(
+        "--quotes",
+        metavar="FILE",
+        type=Path,
+        help=(
+            "quotes from open answers to print in their question's chapter: a CSV "
+            "question;quote that you chose from out/export/open_answers.csv and anonymised"
+        ),
+    )
+    p.add_argument(
+        "--allow-flagged-quotes",
+        action="store_true",
+        help="print quotes that look like they hold a phone number or e-mail address",
+    )
     p.set_defaults(func=run)
 
 
@@ -57,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         previous_label=args.previous_label,
         reference_label=args.reference_label,
         dpi=args.dpi,
+        quotes=args.quotes,
+        allow_flagged_quotes=args.allow_flagged_quotes,
     )
     with Project.open(args.directory) as project:
         out = make_report(project, options)
@@ -64,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
         f"Report on {out.respondents} respondents: {out.figures} figures, {out.tables} tables, "
         f"{out.suppressed} cells suppressed (fewer answers than privacy.min_cell_size)."
     )
+    if args.quotes:
+        warned = f", {len(out.warnings)} warnings (above)" if out.warnings else ""
+        print(f"{out.quotes} quotes from open answers printed{warned}.")
     for f in out.files:
         print(f"  {f}")
     return 0
