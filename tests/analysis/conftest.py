@@ -113,3 +113,62 @@ def round_project(project: Project, tmp_path: Path) -> Iterator[tuple[Project, R
 
 
 MakeRound = Callable[..., Round]
+
+
+# ---------------------------------------------------------------- open answers
+
+PHONE_TEXT = "Bel me terug op 06-12345678, dat is sneller."
+EMAIL_TEXT = "Mail mij gerust: piet.jansen@example.nl"
+BOTH_TEXT = "Ik gaf 070-123 45 67 en piet.jansen@example.nl op, niemand reageerde."
+PAPER_TWICE = "Op papier schreef ik dit, maar online telde."
+ONLINE_TWICE = "Online schreef ik iets anders."
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """A closed project folder with a round whose open answers are known.
+
+    Attributes:
+        root: the project folder.
+        round: what :func:`make_round` put in the store.
+        extra: open answers added on paper: pseudonym -> answers (flagged texts).
+        twice: the respondent who answered on paper and online (the online one counts).
+    """
+
+    root: Path
+    round: Round
+    extra: dict[str, dict[str, str]]
+    twice: str
+
+
+@pytest.fixture(scope="module")
+def open_round(tmp_path_factory: pytest.TempPathFactory) -> OpenRound:
+    """A round (built once per test module) with flagged open answers and a duplicate.
+
+    Three extra paper respondents wrote a phone number, an e-mail address and
+    both; one more answered on paper (no scan time) and online (a submit
+    date), so the online response wins and the paper text must not count.
+    """
+    from survey.project import NewProjectOptions, create_project
+
+    tmp = tmp_path_factory.mktemp("open")
+    root = tmp / "kbo-open"
+    create_project(NewProjectOptions(root, municipality="Leidschendam-Voorburg")).close()
+    with Project.open(root) as project:
+        r = make_round(project, tmp, n=60)
+        codes = sorted(new_pseudonyms(4))
+        add_respondents(project.store, codes, "paper", "Voorburg")
+        extra = {
+            codes[0]: {"q01_grade_overall": "7", "q58_improve_point_explain": PHONE_TEXT},
+            codes[1]: {"q01_grade_overall": "8", "q56_good_point_explain": EMAIL_TEXT},
+            codes[2]: {"q01_grade_overall": "5", "q58_improve_point_explain": BOTH_TEXT},
+        }
+        for p, answers in extra.items():
+            add_paper(project.store, p, dict(answers))
+        twice = codes[3]
+        add_paper(project.store, twice, {"q56_good_point_explain": PAPER_TWICE})
+        online = {"q01_grade_overall": "6", "q56_good_point_explain": ONLINE_TWICE}
+        add_online(
+            project, tmp, [SimulatedResponse(twice, online, "2027-03-02 09:00:00", 10)], "twice.csv"
+        )
+    return OpenRound(root, r, extra, twice)
