@@ -44,6 +44,9 @@ def test_report_end_to_end(round_project: tuple[Project, Round], tmp_path: Path)
     assert f"{len(r.paper) + len(r.online)} klanten de vragenlijst ingevuld" in text
     assert out.figures >= 20 and out.tables >= 15
     assert text.count("data:image/png;base64,") == out.figures
+    # without --quotes no open answer is printed, only counted
+    assert "<blockquote" not in text and out.quotes == 0
+    assert "De toelichtingen staan in de export en niet in dit rapport" in text
 
 
 def test_nothing_below_the_minimum_reaches_the_page(
