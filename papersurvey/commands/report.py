@@ -82,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
         f"{out.suppressed} cells suppressed (fewer answers than privacy.min_cell_size)."
     )
     if args.quotes:
-        warned = f", {len(out.warnings)} warnings (above)" if out.warnings else ""
-        print(f"{out.quotes} quotes from open answers printed{warned}.")
+        n, w = out.quotes, len(out.warnings)
+        warned = f", {w} warning{'s' if w != 1 else ''} (above)" if w else ""
+        print(f"{n} quote{'s' if n != 1 else ''} from open answers printed{warned}.")
     for f in out.files:
         print(f"  {f}")
     return 0

@@ -146,7 +146,7 @@ def test_cli_report_with_quotes_in_english(
     args = ["report", str(open_round.root), "--format", "html", "--language", "en", "--dpi", "30"]
     assert main([*args, "--quotes", str(path), "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
-    assert "2 quotes from open answers printed, 1 warnings (above)." in captured.out
+    assert "2 quotes from open answers printed, 1 warning (above)." in captured.out
     assert re.search(r"quotes\.csv, row 3: the quote does not occur", captured.err)
     events = outline((tmp_path / "report.html").read_text(encoding="utf-8"))
     quoted = [(s, x) for s, t, x in events if t == "blockquote"]
