@@ -10,8 +10,9 @@ kind of each question is inferred from its choice list:
   share who (strongly) agree, and as a stacked distribution;
 * **single** / **multiple**: other ``select_one`` / ``select_multiple``
   questions: reported as a distribution (shares per choice);
-* **integer** and **text**: counted, never printed (open answers may hold
-  personal data).
+* **integer** and **text**: counted; open answers are never printed (they
+  may hold personal data), except the quotes an analyst chose and
+  anonymised (:mod:`analysis.quotes`).
 
 Codes labelled "weet niet", "n.v.t.", "don't know" or "not applicable" are
 *don't know* codes. They are kept in the data and the exports, but left out of
