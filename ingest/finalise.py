@@ -88,6 +88,18 @@ def batch_calibration(store: Store, batch: str, params: OmrParams) -> Calibratio
     return fit_calibration(BoxMeasures.concat(parts), params)
 
 
+def page_form_map(
+    form_maps: dict[str, FormMap | PreparedForm], quality: dict[str, object]
+) -> FormMap | PreparedForm:
+    """The map a page was measured with, by the map id in its quality figures.
+
+    ``map`` is the map id (a language code or ``<language>@<sha12>``); pages
+    stored before map ids only have ``language``. Unknown: the default map.
+    """
+    map_id = str(quality.get("map") or quality.get("language") or "")
+    return form_maps.get(map_id) or next(iter(form_maps.values()))
+
+
 def _classify_page(
     store: Store,
     root: Path,
@@ -115,8 +127,7 @@ def _classify_page(
             store.execute("DELETE FROM page_measures WHERE image_sha256 = ?", (sha,))
             store.execute("DELETE FROM pages WHERE image_sha256 = ?", (sha,))
             return ""
-        language = json.loads(row["quality"]).get("language", "")
-        form_map = form_maps.get(language) or next(iter(form_maps.values()))
+        form_map = page_form_map(form_maps, json.loads(row["quality"]))
         result = finish_page(measurement, form_map, calibration=calibration, params=params)
     else:
         result = result_from_json(row["result"])
@@ -302,7 +313,8 @@ def finalise(
     Args:
         store: the round's store.
         root: the project folder.
-        form_maps: the form map per language, default language first.
+        form_maps: the form maps by map id, default language first (as the
+            pages were measured with, see :func:`page_form_map`).
         params: OMR settings.
         calibrate: fit a calibration per batch (else the default thresholds).
     """

@@ -25,8 +25,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.clipstore import record_clip, settle_clips
@@ -54,9 +54,19 @@ class ScanOptions:
     Attributes:
         project: the project folder.
         paths: scan files and folders.
-        form_maps: the questionnaire's form map per language, the round's
-            default language first: the maps the questionnaires were printed with
-            (``formmaps/``, see ``print_batches.scanmaps``), else built with layout/.
+        form_maps: the questionnaire's form maps by map id, the round's
+            default language first: per language its latest printed map (id:
+            the language code), then earlier printed maps that lay out
+            differently (id ``<language>@<sha12>``); the maps the
+            questionnaires were printed with (``formmaps/``, see
+            ``print_batches.scanmaps``), else built with layout/.
+        respondent_maps: pseudonym -> the ids of the maps their
+            questionnaires were printed with, latest first, for respondents
+            sent anything but the latest map of their language
+            (``print_batches.scanmaps.ReadingMaps.respondent_maps``). Their
+            pages are read with that map; with two, with the one whose boxes
+            are on the sheet. Everyone else's pages are read with the map of
+            their language.
         workers: worker processes (``None``: one per core; 1: serial, in this process).
         dask: address of a Dask scheduler; overrides ``workers``.
         batch: the batch name (default: the first path's name and the time).
@@ -70,6 +80,7 @@ class ScanOptions:
     project: Path
     paths: tuple[Path, ...]
     form_maps: dict[str, FormMap]
+    respondent_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     workers: int | None = None
     dask: str | None = None
     batch: str | None = None
@@ -96,6 +107,43 @@ def omr_params(project: Project) -> OmrParams:
     return dataclasses.replace(DEFAULT_PARAMS, **overrides)  # type: ignore[arg-type]
 
 
+def respondent_map_ids(
+    store: Store,
+    form_maps: Mapping[str, FormMap],
+    respondent_maps: Mapping[str, str | Sequence[str]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Pseudonym -> map ids to read their pages with, for respondents not read with the default.
+
+    A respondent's language gives the map of that language when it differs
+    from the default map; ``respondent_maps`` (who was sent which printed
+    map) overrides that. Respondents whose only map is the default are left
+    out.
+
+    Raises:
+        ProjectError: ``respondent_maps`` names a map that is not in ``form_maps``.
+    """
+    default = next(iter(form_maps.values()))
+    differs = {k for k, fm in form_maps.items() if fm != default}
+    out: dict[str, tuple[str, ...]] = {
+        str(r[0]): (str(r[1]),)
+        for r in store.query("SELECT pseudonym, language FROM respondents")
+        if r[1] in differs
+    }
+    for p, given in (respondent_maps or {}).items():
+        ids = (given,) if isinstance(given, str) else tuple(given)
+        unknown = [i for i in ids if i not in form_maps]
+        if unknown:
+            raise ProjectError(
+                f"the form map {unknown[0]} that {p}'s questionnaire was printed with is not "
+                "among the form maps to read with"
+            )
+        if ids and all(form_maps[i] == default for i in ids):
+            out.pop(p, None)
+        elif ids:
+            out[p] = ids
+    return out
+
+
 def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) -> str:
     """``<first path's name>-YYYYMMDD-HHMMSS``."""
     stem = Path(paths[0]).stem if paths else "scan"
@@ -120,6 +168,8 @@ def _log_page(o: PageOutcome, batch: str) -> None:
     q = json.loads(o.quality)
     if q.get("warning"):
         log.warning("%s: %s", o.ref.label, q["warning"], extra=extra)
+    if q.get("map_note"):
+        log.warning("%s: %s", o.ref.label, q["map_note"], extra=extra)
     if q.get("dpi_mismatch"):
         log.warning(
             "%s: the file says %s dpi but the registration marks measure %s dpi; using the marks",
@@ -245,13 +295,7 @@ def scan(
         todo = [(f, done_positions(store, f.sha256)) for f in usable]
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}
-        default = next(iter(options.form_maps.values()))
-        differs = {lang for lang, fm in options.form_maps.items() if fm != default}
-        languages = {
-            str(r[0]): str(r[1])
-            for r in store.query("SELECT pseudonym, language FROM respondents")
-            if r[1] in differs
-        }
+        languages = respondent_map_ids(store, options.form_maps, options.respondent_maps)
         ctx = WorkContext(
             form_maps={lang: prepare_form(fm) for lang, fm in options.form_maps.items()},
             key=project.key,

@@ -1,11 +1,23 @@
 """The form maps to read a round's scanned pages with: the ones its questionnaires were printed with.
 
-Per language, the map saved by the latest print run that printed a
-questionnaire in it (:mod:`survey.formmaps_store`). Only when no run saved
-one, because nothing was printed yet or the round was printed by a
-papersurvey from before maps were saved, is the map built from the
-questionnaire as it is now; for a round that *was* printed that is said in a
-warning, since the questionnaire or its layout may have changed since.
+Every map a print run saved (:mod:`survey.formmaps_store`) is read with, keyed
+by a **map id**:
+
+* per language, the map of the latest run that printed a questionnaire in it,
+  under the language code (``nl``): the default for pages of that language;
+* every earlier map of a language that lays out differently (a questionnaire
+  edited and printed again with ``--force``), under ``<language>@<sha12>``;
+  together with who was sent it (:attr:`ReadingMaps.respondent_maps`), so a
+  respondent's pages are read with the map their questionnaire was printed
+  with. A respondent sent two versions (an invitation, then a reminder with
+  the edited questionnaire) has both; the scan reads each page with the one
+  whose boxes are on the sheet (:mod:`ingest.worker`).
+
+Only when no run saved a map, because nothing was printed yet or the round
+was printed by a papersurvey from before maps were saved, is the map built
+from the questionnaire as it is now; for a round that *was* printed that is
+said in a warning, since the questionnaire or its layout may have changed
+since.
 
 When the questionnaire now lays out differently from what was printed, the
 printed map is used and one warning line says so.
@@ -14,11 +26,11 @@ printed map is used and one warning line says so.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from print_batches.formmaps import describe_difference, questionnaire_form_maps
 from print_batches.variants import Variant
-from survey.errors import PaperSurveyError, ProjectError
+from survey.errors import PaperSurveyError
 from survey.formmap import FormMap
 from survey.formmaps_store import (
     PrintedMap,
@@ -27,6 +39,8 @@ from survey.formmaps_store import (
     form_map_sha256,
     latest_maps,
     load_form_map,
+    map_language,
+    version_map_id,
 )
 from survey.project import Project
 
@@ -38,16 +52,22 @@ class ReadingMaps:
     """The form maps a scan reads with, and where they came from.
 
     Attributes:
-        maps: per language, the round's default language first.
-        files: per language read with a saved map, its file (relative to the project).
+        maps: per map id (see the module docstring): the latest map of every
+            language, the round's default language first, then earlier
+            printed maps that lay out differently (``nl@1a2b3c4d5e6f``).
+        files: per map id read with a saved map, its file (relative to the project).
         built: languages whose map was built from the questionnaire as it is now.
         warnings: the warnings that were logged, one line each.
+        respondent_maps: pseudonym -> the ids of the maps their questionnaires
+            were printed with, latest run first, for every respondent who was
+            sent anything but the latest map of one language.
     """
 
     maps: dict[str, FormMap]
     files: dict[str, str]
     built: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    respondent_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def unrecorded_runs(project: Project, recorded: set[str]) -> list[str]:
@@ -63,30 +83,78 @@ def unrecorded_runs(project: Project, recorded: set[str]) -> list[str]:
 
 
 def _ordered(project: Project, maps: dict[str, FormMap]) -> dict[str, FormMap]:
+    """Languages in the round's order (default first), then other languages, then earlier maps."""
     languages = project.settings.survey.languages
     order = [lang for lang in languages if lang in maps]
-    order += sorted(set(maps) - set(order))
-    return {lang: maps[lang] for lang in order}
+    order += sorted(k for k in maps if k not in order and map_language(k) == k)
+    order += sorted(k for k in maps if k not in order)
+    return {k: maps[k] for k in order}
 
 
-def _other_maps(
-    project: Project, runs: list[RunMaps], lang: str, chosen: PrintedMap, used: FormMap
+def _earlier_maps(
+    project: Project,
+    runs: list[RunMaps],
+    latest: dict[str, tuple[RunMaps, PrintedMap]],
+    maps: dict[str, FormMap],
+    files: dict[str, str],
+) -> dict[str, str]:
+    """Add every earlier printed map that lays out differently; returns sha256 -> map id.
+
+    A map that differs from one already kept only in its informative ``meta``
+    (the title) gets that map's id.
+
+    Raises:
+        ProjectError: a saved form map is missing or was changed.
+    """
+    ids = {m.sha256: lang for lang, (_, m) in latest.items()}
+    for run in reversed(runs):  # the later of two equal earlier maps names both
+        for m in run.maps:
+            if m.sha256 in ids:
+                continue
+            fm = load_form_map(project.paths, m)
+            same = next(
+                (k for k, v in maps.items() if map_language(k) == m.language and v == fm), None
+            )
+            if same is None:
+                same = version_map_id(m.language, m.sha256)
+                maps[same], files[same] = fm, m.file
+            ids[m.sha256] = same
+    return ids
+
+
+def _who_got_which(runs: list[RunMaps], ids: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Pseudonym -> map ids they were sent, latest run first, unless just the latest of one language."""
+    sent: dict[str, list[str]] = {}
+    for run in reversed(runs):
+        for m in run.maps:
+            for p in m.pseudonyms:
+                got = sent.setdefault(p, [])
+                if ids[m.sha256] not in got:
+                    got.append(ids[m.sha256])
+    return {p: tuple(got) for p, got in sorted(sent.items()) if got != [map_language(got[0])]}
+
+
+def _earlier_lines(
+    runs: list[RunMaps], files: dict[str, str], ids: dict[str, str], who: dict[str, tuple[str, ...]]
 ) -> list[str]:
-    """Warnings for respondents sent a ``lang`` questionnaire with another map than ``chosen``."""
+    """One line per earlier map read with: the file, the run(s), how many respondents."""
     lines = []
-    for run in runs:
-        m = run.get(lang)
-        if m is None or m.sha256 == chosen.sha256:
+    for map_id, file in files.items():
+        if map_language(map_id) == map_id:
             continue
-        try:
-            if load_form_map(project.paths, m) == used:
-                continue  # only the informative meta differs
-        except ProjectError:
-            pass
+        printed = [(run.run, m) for run in runs for m in run.maps if ids.get(m.sha256) == map_id]
+        people = {p for _, m in printed for p in m.pseudonyms}
+        both = sum(1 for p in people if len(who.get(p, ())) > 1)
         lines.append(
-            f"{len(m.pseudonyms)} respondent(s) were sent a {lang} questionnaire in the "
-            f"{run.run} run with another form map ({m.file}); pages of those copies are read "
-            f"with the later one ({chosen.file}) and may be read wrongly"
+            f"form map {map_id}: {len(people)} respondent(s) were sent a "
+            f"{map_language(map_id)} questionnaire with an earlier form map ({file}, "
+            f"{', '.join(sorted({r for r, _ in printed}))} run); their pages are read with it"
+            + (
+                f" ({both} were also sent the later one: each page is read with the form map "
+                "whose boxes are on the sheet)"
+                if both
+                else ""
+            )
         )
     return lines
 
@@ -109,8 +177,10 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
     warnings: list[str] = []
     maps = {lang: load_form_map(project.paths, m) for lang, (_, m) in latest.items()}
     files = {lang: m.file for lang, (_, m) in latest.items()}
-    for lang, (_, m) in latest.items():
-        warnings += _other_maps(project, runs, lang, m, maps[lang])
+    ids = _earlier_maps(project, runs, latest, maps, files)
+    who = _who_got_which(runs, ids)
+    for line in _earlier_lines(runs, files, ids, who):
+        log.info("%s", line)
     legacy = unrecorded_runs(project, {r.run for r in runs})
     built: tuple[str, ...] = ()
     if not maps or legacy:
@@ -118,13 +188,14 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
         maps.update(questionnaire_form_maps(project, built))
     if legacy:
         now = "the form map of the questionnaire as it is now"
-        if not files:
+        printed = [k for k in files if map_language(k) == k]
+        if not printed:
             source = now
         elif not built:
             source = "the form maps saved by later runs"
         else:
             source = (
-                f"the form maps saved by later runs ({', '.join(files)}) and, for "
+                f"the form maps saved by later runs ({', '.join(printed)}) and, for "
                 f"{', '.join(built)}, {now}"
             )
         warnings.append(
@@ -139,7 +210,7 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
         log.warning("%s", line)
     if not files and not legacy:
         log.info("no questionnaires printed yet: form maps from the questionnaire")
-    return ReadingMaps(_ordered(project, maps), files, built, tuple(warnings))
+    return ReadingMaps(_ordered(project, maps), files, built, tuple(warnings), who)
 
 
 def _compare(

@@ -71,6 +71,9 @@ class ReviewConfig:
             clips; ``None`` to show the page image instead.
         draft_ocr: the OCR engine for drafts of open answers (default:
             tesseract when installed); ``None`` for no drafts.
+        page_maps: the form maps per respondent, for a round printed with
+            several (:class:`review.decisions.PageMaps`); ``None``: every
+            page is laid out as ``form_map``.
     """
 
     root: Path
@@ -79,6 +82,7 @@ class ReviewConfig:
     language: str = "nl"
     on_items_opened: Callable[[Store], None] | None = None
     draft_ocr: DraftOcr | None = field(default_factory=default_ocr)
+    page_maps: decisions.PageMaps | None = None
 
 
 @dataclass
@@ -489,6 +493,7 @@ class ReviewApp:
                     page_no,
                     form_map=self.config.form_map,
                     operator=ctx.operator,
+                    page_maps=self.config.page_maps,
                 )
             elif action in decisions.PAGE_MARKS:
                 d = decisions.mark_page(ctx.store, item_id, action, operator=ctx.operator)

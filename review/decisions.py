@@ -28,7 +28,11 @@ journalled (:mod:`review.journal`) so that it can be undone exactly
   respondent's paper answers, exactly as the scan run writes them, and its
   unsure questions become question items. If the machine could not read the
   page, every question on page *n* becomes a question item with reason
-  ``no_reading``, to be entered from the page image.
+  ``no_reading``, to be entered from the page image. In a round whose
+  respondents were printed different questionnaires (languages, an edited
+  questionnaire printed again), the page is first made to be read with *P*'s
+  form map (:class:`PageMaps`): an unidentified page was read with the
+  round's default map, whose boxes may not be those on *P*'s sheet.
 * :func:`mark_page`: the page is not a questionnaire page of this round
   (``foreign``), or an empty sheet (``blank``).
 * :func:`keep_first_copy` / :func:`use_this_copy`: for a page returned twice
@@ -42,7 +46,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from review import journal
 from review.items import NO_READING, RETURNED_TWICE, Item, Value, encode_value, kept_copy, load_item
@@ -72,6 +76,28 @@ class Decision:
     action: str
     value: str | None
     opened: int = 0
+
+
+class PageMaps(Protocol):
+    """The form maps of a round whose respondents were printed different questionnaires.
+
+    The review command implements it over the printed form maps and the scan
+    files (``papersurvey.commands.review``); without it, every page is taken
+    to be laid out as the one form map the app knows.
+    """
+
+    def form_map(self, store: Store, pseudonym: str) -> FormMap:
+        """The form map of ``pseudonym``'s questionnaire (the latest, if they were sent several)."""
+        ...
+
+    def align(self, store: Store, page_sha256: str, pseudonym: str, page_no: int) -> FormMap:
+        """Make the page's stored readings those of ``pseudonym``'s sheet; returns its form map.
+
+        Reads the page again with the respondent's form map where it was
+        read with a map that lays page ``page_no`` out otherwise (or drops
+        its readings when it cannot). Runs inside the decision's transaction.
+        """
+        ...
 
 
 # ------------------------------------------------------------------ helpers
@@ -245,6 +271,14 @@ def _result_questions(*results: dict[str, Any]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _check_machine_page(item: Item, page_no: int) -> None:
+    if item.has_readings and item.machine_page and item.machine_page != page_no:
+        raise ReviewError(
+            f"the boxes on this sheet are those of page {item.machine_page}, not page "
+            f"{page_no}. Check the page number printed at the bottom of the sheet."
+        )
+
+
 def _respondent(store: Store, code: str) -> str:
     p = pseudonyms.normalize(code)
     if not pseudonyms.is_valid(p):
@@ -278,8 +312,19 @@ def assign_page(
     *,
     form_map: FormMap,
     operator: str,
+    page_maps: PageMaps | None = None,
 ) -> Decision:
     """The page of item ``item_id`` is page ``page_no`` of respondent ``pseudonym``.
+
+    Args:
+        store: the round's store.
+        item_id: the page item.
+        pseudonym: the respondent's code, as the operator typed it.
+        page_no: the page number printed on the sheet.
+        form_map: the round's form map (when ``page_maps`` is ``None``).
+        operator: who decides.
+        page_maps: the round's form maps per respondent: the page is read
+            with ``pseudonym``'s (see :class:`PageMaps`).
 
     Raises:
         ReviewError: not an open page item of a quarantined page; an invalid or
@@ -293,22 +338,25 @@ def assign_page(
         if item.reason == RETURNED_TWICE:
             raise ReviewError("this page is identified; choose which copy counts instead.")
         p = _respondent(store, pseudonym)
+        if page_maps is not None:
+            form_map = page_maps.form_map(store, p)
         count = len(form_map.pages)
         if not 1 <= page_no <= count:
             raise ReviewError(
                 f"page {page_no} does not exist: the questionnaire has {count} pages."
             )
-        if item.has_readings and item.machine_page and item.machine_page != page_no:
-            raise ReviewError(
-                f"the boxes on this sheet are those of page {item.machine_page}, not page "
-                f"{page_no}. Check the page number printed at the bottom of the sheet."
-            )
+        if page_maps is None:
+            _check_machine_page(item, page_no)
         other = kept_copy(store, p, page_no, item.page_sha256)
         if other is not None:
             raise ReviewError(
                 f"page {page_no} of {p} has already come back ({other[1]}). If this sheet "
                 "is a second copy, mark it as foreign; otherwise check the code."
             )
+        if page_maps is not None:  # read with p's form map; then its boxes tell the page
+            form_map = page_maps.align(store, item.page_sha256, p, page_no)
+            item = _item(store, item_id, page=True)
+            _check_machine_page(item, page_no)
         raw = store.scalar("SELECT result FROM pages WHERE image_sha256 = ?", (item.page_sha256,))
         result = json.loads(raw or "{}")
         scope = Scope((item.page_sha256,), p, _all_questions(form_map, page_no))

@@ -22,6 +22,13 @@ JSON (no migration: the mailings table stays as it is)::
                "pseudonyms": ["1RZ81S1KK", ...]}]}
 
 A run without questionnaires records an empty ``maps`` list.
+
+Map ids: a scan names the map it reads a page with by a **map id**: the
+language code (``nl``) for the latest map printed in that language, and
+``<language>@<sha12>`` (``nl@1a2b3c4d5e6f``) for an earlier map of that
+language that lays out differently (see :func:`version_map_id`). The id is
+stored with every page read, so the batch classification and the review UI
+use the same map again.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ from survey.store import Store
 
 META_PREFIX = "formmaps:"
 RECORD_FORMAT = 1
+MAP_ID_SEPARATOR = "@"
 SCHEMA = Path(__file__).parent / "schemas" / "formmap.schema.json"
 
 
@@ -80,6 +88,16 @@ class RunMaps:
 
     def get(self, language: str) -> PrintedMap | None:
         return next((m for m in self.maps if m.language == language), None)
+
+
+def version_map_id(language: str, sha256: str) -> str:
+    """The map id of an earlier printed map of ``language``: ``<language>@<sha12>``."""
+    return f"{language}{MAP_ID_SEPARATOR}{sha256[:12]}"
+
+
+def map_language(map_id: str) -> str:
+    """The language of a map id (``nl@1a2b3c4d5e6f`` and ``nl`` are both ``nl``)."""
+    return map_id.split(MAP_ID_SEPARATOR, 1)[0]
 
 
 def form_map_bytes(form_map: FormMap) -> bytes:

@@ -20,6 +20,7 @@ from survey.errors import ConflictError, ProjectError, ReviewError
 
 if TYPE_CHECKING:
     from review.app import ReviewConfig
+    from survey.formmap import FormMap
     from survey.project import Project
     from survey.store import Store
 
@@ -114,13 +115,58 @@ def clip_cutter(project: Project, maps: dict[str, Any]) -> Callable[[Store], Non
     return cut
 
 
+class RoundPageMaps:
+    """The printed form maps per respondent, for the review UI (:class:`review.decisions.PageMaps`).
+
+    A respondent's form map is the one their questionnaire was printed with
+    (:func:`print_batches.scanmaps.reading_maps`: their language's, or an
+    earlier version's); a page assigned to them is read again from its scan
+    file when it was read with a map that lays that page out otherwise
+    (:func:`ingest.reread.align_page`).
+    """
+
+    def __init__(
+        self, project: Project, maps: dict[str, FormMap], printed: dict[str, tuple[str, ...]]
+    ) -> None:
+        from ingest.pipeline import omr_params
+        from ingest.worker import WorkContext
+        from omr.form import prepare_form
+
+        self._maps = maps
+        self._printed = printed
+        self._ctx = WorkContext(
+            form_maps={k: prepare_form(v) for k, v in maps.items()},
+            key=project.key,
+            survey=project.settings.survey.code,
+            params=omr_params(project),
+            root=str(project.paths.root),
+            ocr=False,
+        )
+
+    def map_ids(self, store: Store, pseudonym: str) -> tuple[str, ...]:
+        """The map ids ``pseudonym``'s pages are read with, preferred first."""
+        from ingest.pipeline import respondent_map_ids
+
+        ids = respondent_map_ids(store, self._maps, self._printed)
+        return ids.get(pseudonym) or (next(iter(self._maps)),)
+
+    def form_map(self, store: Store, pseudonym: str) -> FormMap:
+        return self._maps[self.map_ids(store, pseudonym)[0]]
+
+    def align(self, store: Store, page_sha256: str, pseudonym: str, page_no: int) -> FormMap:
+        from ingest.reread import align_page
+
+        done = align_page(store, self._ctx, page_sha256, self.map_ids(store, pseudonym), page_no)
+        return self._maps[done.map_id]
+
+
 def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
     """The app's configuration for the project in ``directory``, as the command builds it.
 
     Raises:
         ProjectError: not a project folder, or no operator can log in yet.
     """
-    from papersurvey.commands.scan import form_maps
+    from papersurvey.commands.scan import reading_maps
     from review.app import ReviewConfig
     from review.auth import operators
     from survey.project import Project
@@ -131,7 +177,8 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
                 "no operator can log in yet. Create an account first: "
                 f"papersurvey review {directory} --add-operator NAME"
             )
-        maps = form_maps(project)
+        printed = reading_maps(project)
+        maps = printed.maps
         default = project.settings.default_language
         return ReviewConfig(
             root=project.paths.root,
@@ -139,6 +186,7 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
             form_map=maps.get(default) or next(iter(maps.values())),
             language=language or (default if default in LANGUAGES else LANGUAGES[0]),
             on_items_opened=clip_cutter(project, maps),
+            page_maps=RoundPageMaps(project, maps, printed.respondent_maps),
         )
 
 

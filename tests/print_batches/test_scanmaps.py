@@ -75,7 +75,7 @@ def test_a_run_printed_before_maps_were_kept(make_project: MakeProject) -> None:
 
 
 def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
-    make_project: MakeProject,
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture
 ) -> None:
     project = make_project(3, email_share=0.0)
     invitation = print_invitations(project, PrintOptions(), executor=SERIAL)
@@ -97,20 +97,33 @@ def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
     forced = print_reminders(
         project, ReminderOptions(with_questionnaire=True, force=True), executor=SERIAL
     )
-    got = reading_maps(project)
-    assert got.files == forced.form_maps  # the latest printed map of the language
-    (line,) = got.warnings
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="papersurvey"):
+        got = reading_maps(project)
+    # the latest printed map is the language's; the invitation's stays, under its own id
+    earlier = "nl@" + invitation.form_maps["nl"].rsplit("-", 1)[1][:12]
+    assert got.files == {**forced.form_maps, earlier: invitation.form_maps["nl"]}
+    assert list(got.maps) == ["nl", earlier]
+    assert got.maps[earlier] == printed and got.maps["nl"] != printed
+    assert got.maps["nl"] == FormMap.from_json(project.paths.root / forced.form_maps["nl"])
+    # every respondent holds both questionnaires: the reminder's first
+    everyone = sorted(project.store.pseudonyms())
+    assert got.respondent_maps == {p: ("nl", earlier) for p in everyone}
+    assert got.warnings == ()  # nothing is read with the wrong map any more
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("form map")]
     assert line == (
-        f"3 respondent(s) were sent a nl questionnaire in the invitation run with another form "
-        f"map ({invitation.form_maps['nl']}); pages of those copies are read with the later one "
-        f"({forced.form_maps['nl']}) and may be read wrongly"
+        f"form map {earlier}: 3 respondent(s) were sent a nl questionnaire with an earlier form "
+        f"map ({invitation.form_maps['nl']}, invitation run); their pages are read with it (3 "
+        "were also sent the later one: each page is read with the form map whose boxes are on "
+        "the sheet)"
     )
 
     (project.paths.root / "questionnaire" / "survey.csv").write_text(
         "type,name\n", encoding="utf-8"
     )
     got = reading_maps(project)
-    assert got.files == forced.form_maps  # reading does not need the questionnaire
+    assert got.files == {**forced.form_maps, earlier: invitation.form_maps["nl"]}
+    # (reading does not need the questionnaire)
     assert any(
         w.startswith("cannot compare the printed form maps with the questionnaire")
         for w in got.warnings
