@@ -26,6 +26,7 @@ from ingest.assembly import Assembly, Duplicate, DuplicateKind, PageEntry, Retur
 from ingest.clipstore import record_clip, settle_clips  # also reached through here
 from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
+from ingest.worker import doubt_questions
 from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
 from omr.form import PreparedForm
@@ -127,8 +128,11 @@ def _classify_page(
             store.execute("DELETE FROM page_measures WHERE image_sha256 = ?", (sha,))
             store.execute("DELETE FROM pages WHERE image_sha256 = ?", (sha,))
             return ""
-        form_map = page_form_map(form_maps, json.loads(row["quality"]))
+        quality = json.loads(row["quality"])
+        form_map = page_form_map(form_maps, quality)
         result = finish_page(measurement, form_map, calibration=calibration, params=params)
+        if quality.get("map_note"):  # not clear which of the respondent's maps: all to review
+            result = doubt_questions(result)
     else:
         result = result_from_json(row["result"])
     status, reason, pseudonym = result.status.value, result.reason, result.pseudonym

@@ -31,7 +31,7 @@ from ingest import clips as clipfiles
 from ingest.codec import result_from_json, result_to_json
 from ingest.decode import load_page
 from ingest.sources import Kind, PageRef
-from ingest.worker import WorkContext, map_note, measure_with, page_layout
+from ingest.worker import WorkContext, doubt_questions, map_note, measure_with, page_layout
 from omr.calibration import Calibration
 from omr.page import finish_page, measure_page
 from survey.errors import PaperSurveyError
@@ -198,6 +198,7 @@ def align_page(
         quality["map_fit"] = choice.fit
     if not choice.certain:
         quality["map_note"] = map_note(choice)
+        result = doubt_questions(result)
         log.warning("page %s: %s", sha[:12], quality["map_note"])
     _save(store, sha, result, quality)
     log.info("page %s read again with form map %s (was %s)", sha[:12], map_id, used)

@@ -21,6 +21,7 @@ the page's quality figures (``map``), for the batch classification.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import pickle
@@ -44,7 +45,7 @@ from omr.params import OmrParams
 from survey.errors import PaperSurveyError
 from survey.formmap import FormMap
 from survey.formmaps_store import map_language
-from survey.pageresult import PageResult, PageStatus
+from survey.pageresult import PageResult, PageStatus, ReviewReason
 
 log = logging.getLogger("papersurvey.ingest.worker")
 
@@ -161,8 +162,8 @@ def choose_map(
         lay = page_layout(ctx.form_map(c), page)
         if lay is not None and all(lay != other for _, other in layouts):
             layouts.append((c, lay))
-    if not layouts:
-        return MapChoice(known[0] if known else ctx.default_language, certain=False)
+    if not layouts:  # no candidate has the page: it is foreign whichever is used
+        return MapChoice(known[0] if known else ctx.default_language)
     if len(layouts) == 1:
         return MapChoice(layouts[0][0])
     reg, levels = measured.registration, measured.levels
@@ -277,13 +278,28 @@ class PageOutcome:
     seconds: float = 0.0
 
 
+def doubt_questions(result: PageResult) -> PageResult:
+    """Every question of the page to review (``unreadable``): its boxes may be elsewhere.
+
+    For a page read with one of a respondent's form maps when the sheet did
+    not clearly show which (:attr:`MapChoice.certain`): never silently wrong.
+    """
+    doubted = tuple(
+        q
+        if ReviewReason.UNREADABLE in q.review
+        else dataclasses.replace(q, review=(*q.review, ReviewReason.UNREADABLE))
+        for q in result.questions
+    )
+    return dataclasses.replace(result, questions=doubted)
+
+
 def map_note(choice: MapChoice) -> str:
     """A line for the log when the choice between a respondent's form maps was not clear."""
     fits = ", ".join(f"{c} {f:.2f}" for c, f in choice.fit.items())
     return (
-        f"the respondent was sent questionnaires that lay this page out differently and the "
-        f"boxes on the sheet do not clearly match one ({fits or 'no boxes to compare'}); read "
-        f"with form map {choice.map_id}: check this page's answers in review"
+        f"the respondent was sent questionnaires that lay this page out differently, and the "
+        f"sheet does not clearly show which one it is ({fits or 'no boxes tell them apart'}); "
+        f"read with form map {choice.map_id}; every question of the page goes to review"
     )
 
 
@@ -359,6 +375,8 @@ def read_one(ctx: WorkContext, ref: PageRef, ocr: TesseractOcr | None) -> PageOu
             ctx, page.gray, maps, code.page, m, language, ocr
         )
     result = finish_page(m, form_map, calibration=None, params=ctx.params)
+    if choice is not None and not choice.certain:
+        result = doubt_questions(result)
     root = Path(ctx.root)
     dpi = result.quality.dpi or page.dpi or m.nominal_dpi or 300.0
     clips = []

@@ -7,14 +7,29 @@ executor; the store a run leaves is compared as a snapshot (see
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import shutil
+from pathlib import Path
 
+import cv2
+import numpy as np
 import pikepdf
 import pytest
 
+from ingest.codec import result_from_json
+from ingest.executors import SerialExecutor
+from ingest.pipeline import ScanOptions, respondent_map_ids, scan
 from ingest.scanwriter import encode_jpeg, write_tiff
-from survey.errors import CorruptInputError, ValidationError
+from ingest.worker import MapChoice, WorkContext, choose_map
+from omr.form import prepare_form
+from omr.page import measure_page
+from omr.params import DEFAULT_PARAMS
+from survey.errors import CorruptInputError, ProjectError, ValidationError
+from survey.formmap import FormMap
+from survey.pageresult import ReviewReason
+from survey.project import Project
 from survey.store import Store
 from tests.ingest.conftest import (
     ROUND_DPI,
@@ -25,6 +40,7 @@ from tests.ingest.conftest import (
     write_pdf,
 )
 from tests.ingest.pdfmake import add_text_page
+from tests.ingest.test_scan_command import two_versions  # noqa: F401  (a fixture)
 
 
 def test_clean_batch_is_read_assembled_and_reported(clean, round_template):
@@ -279,3 +295,101 @@ def test_nothing_readable_is_an_error_and_missing_paths_stop_everything(round_di
         run(round_dir, [round_dir / "scans"], round_template)
     with pytest.raises(ValidationError, match="do not exist"):
         run(round_dir, [round_dir / "nope.pdf"], round_template)
+
+
+# --- which form map a page is read with ----------------------------------------------------------
+def with_boxes(form_map, page_no: int, keep) -> FormMap:
+    """``form_map`` with only the boxes of page ``page_no`` that ``keep(box)`` accepts."""
+    pages = tuple(
+        dataclasses.replace(p, boxes=tuple(b for b in p.boxes if keep(b)))
+        if p.number == page_no
+        else p
+        for p in form_map.pages
+    )
+    return dataclasses.replace(form_map, pages=pages)
+
+
+def context(maps: dict, root: Path, languages=None) -> WorkContext:
+    with Project.open(root) as project:
+        return WorkContext(
+            {k: prepare_form(v) for k, v in maps.items()},
+            project.key,
+            project.settings.survey.code,
+            DEFAULT_PARAMS,
+            str(root),
+            languages or {},
+        )
+
+
+def test_respondent_map_ids_merge_languages_and_printed_maps(round_dir, round_template):
+    a, b, c = round_template.pseudonyms
+    nl = round_template.form_maps["nl"]
+    other = with_boxes(nl, 1, lambda box: box.question != "q01_grade_overall")
+    with Store.open(round_dir / "store.sqlite") as store:
+        store.execute("UPDATE respondents SET language = 'en' WHERE pseudonym IN (?, ?)", (a, b))
+        maps = {"nl": nl, "en": other, "nl@0a7534c9bd7e": other}
+        got = respondent_map_ids(store, maps, {b: "nl@0a7534c9bd7e", c: ("nl", "nl@0a7534c9bd7e")})
+        assert got == {a: ("en",), b: ("nl@0a7534c9bd7e",), c: ("nl", "nl@0a7534c9bd7e")}
+        # a language laid out as the default needs no entry; nor does a printed map that is
+        assert respondent_map_ids(store, {"nl": nl, "en": nl}, {c: ("nl",)}) == {}
+        with pytest.raises(ProjectError, match="nl@ffffffffffff"):
+            respondent_map_ids(store, maps, {c: ("nl@ffffffffffff",)})
+
+
+def test_choose_map_sees_which_boxes_are_on_the_sheet(round_dir, round_template):
+    """Page 1 of the first respondent is printed with every box of the map."""
+    nl = round_template.form_maps["nl"]
+    gray = cv2.imdecode(np.frombuffer(round_template.pages[0], np.uint8), cv2.IMREAD_GRAYSCALE)
+    first = nl.page(1).boxes[0].question
+    fewer = with_boxes(nl, 1, lambda box: box.question != first)
+    ctx = context({"nl": nl, "fewer": fewer, "same": nl}, round_dir)
+    m = measure_page(gray, nl, key=ctx.key, survey=ctx.survey)
+    # the preferred map lacks boxes that are printed: the full map fits
+    choice = choose_map(ctx, gray, m, ("fewer", "nl"), 1)
+    assert choice.map_id == "nl" and choice.certain
+    assert choice.fit["nl"] == 1.0 and choice.fit["fewer"] == 0.0
+    # alike on a page: the preferred one, without measuring anything
+    assert choose_map(ctx, gray, m, ("same", "nl"), 1) == MapChoice("same")
+    assert choose_map(ctx, gray, m, ("fewer", "nl"), 2) == MapChoice("fewer")
+    # no candidate has the page
+    assert choose_map(ctx, gray, m, ("nl",), 99) == MapChoice("nl")
+
+
+def test_a_sheet_that_shows_neither_version_sends_every_question_to_review(
+    two_versions,  # noqa: F811
+    tmp_path,
+    caplog,
+):
+    """Page 1's boxes are whited out: which version it is cannot be seen."""
+    t = two_versions
+    root = tmp_path / "round"
+    shutil.copytree(t.root, root)
+    sheet = t.page_one[t.both_old]
+    rects = [r for fm in t.maps.values() for r in prepare_form(fm).page(1).rects]
+    top = min(r[1] for r in rects) * ROUND_DPI / 72 - 15
+    bottom = max(r[3] for r in rects) * ROUND_DPI / 72 + 15
+    image = sheet.image.copy()
+    image[int(top) : int(bottom), 150:-150] = 255  # the marks and codes in the corners stay
+    pdf = write_pdf(root / "scans" / "blank.pdf", [encode_jpeg(image)])
+    maps = dict(t.maps)
+    options = ScanOptions(
+        root,
+        (pdf,),
+        maps,
+        respondent_maps={t.both_old: ("nl", t.v1)},
+        workers=1,
+        batch="whited",
+    )
+    scan(options, executor=SerialExecutor())
+    with Store.open(root / "store.sqlite") as store:
+        row = store.query_one(
+            "SELECT p.result, p.quality, p.image_sha256 FROM pages p "
+            "JOIN scan_files f ON f.sha256 = p.file_sha256 WHERE f.path LIKE '%blank.pdf'"
+        )
+        assert row is not None
+        quality = json.loads(row["quality"])
+        assert quality["map"] == "nl" and "does not clearly show which" in quality["map_note"]
+        result = result_from_json(row["result"])
+        assert result.questions
+        assert all(ReviewReason.UNREADABLE in q.review for q in result.questions)
+    assert "does not clearly show which one it is" in caplog.text
