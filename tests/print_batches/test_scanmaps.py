@@ -3,17 +3,19 @@ they cannot be (a round printed before maps were kept) or where the questionnair
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
 
-from print_batches.formmaps import questionnaire_form_maps
+from print_batches.formmaps import questionnaire_form_maps, save_run_maps
 from print_batches.invitations import PrintOptions, print_invitations
 from print_batches.parallel import SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
 from print_batches.scanmaps import reading_maps
+from survey.errors import ProjectError
 from survey.formmap import FormMap
-from survey.formmaps_store import META_PREFIX, run_maps
+from survey.formmaps_store import META_PREFIX, record_run_maps, run_maps, version_map_id
 from tests.print_batches.conftest import MakeProject, edit_questionnaire
 
 SERIAL = SerialExecutor()
@@ -108,7 +110,7 @@ def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
     assert got.maps["nl"] == FormMap.from_json(project.paths.root / forced.form_maps["nl"])
     # every respondent holds both questionnaires: the reminder's first
     everyone = sorted(project.store.pseudonyms())
-    assert got.respondent_maps == {p: ("nl", earlier) for p in everyone}
+    assert got.respondent_maps == dict.fromkeys(everyone, ("nl", earlier))
     assert got.warnings == ()  # nothing is read with the wrong map any more
     (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("form map")]
     assert line == (
@@ -128,3 +130,38 @@ def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
         w.startswith("cannot compare the printed form maps with the questionnaire")
         for w in got.warnings
     )
+
+
+def test_who_was_sent_which_map(make_project: MakeProject) -> None:
+    """Recorded runs: an invitation with version 1, then reminders with version 2.
+
+    ``a`` got version 1 only, ``b`` version 2 only (a letter-only invitation,
+    then a reminder with the questionnaire), ``c`` both; a reminder whose map
+    differs from version 2 only in its title adds no map of its own.
+    """
+    project = make_project(3, email_share=0.0)
+    a, b, c = sorted(project.store.pseudonyms())
+    v1 = questionnaire_form_maps(project, ["nl"])["nl"]
+    (first,) = save_run_maps(project, {"nl": v1}, {"nl": [a, c]})
+    edit_questionnaire(project.paths.root)
+    v2 = questionnaire_form_maps(project, ["nl"])["nl"]
+    (second,) = save_run_maps(project, {"nl": v2}, {"nl": [b, c]})
+    retitled = dataclasses.replace(v2, meta={**v2.meta, "title": "Another title"})
+    (third,) = save_run_maps(project, {"nl": retitled}, {"nl": [a]})
+    assert len({first.sha256, second.sha256, third.sha256}) == 3
+    with project.store.transaction():
+        record_run_maps(project.store, "invitation", "2027-03-01T09:00:00Z", [first])
+        record_run_maps(project.store, "reminder-1", "2027-03-20T09:00:00Z", [second])
+        record_run_maps(project.store, "reminder-2", "2027-04-05T09:00:00Z", [third])
+
+    got = reading_maps(project)
+    earlier = version_map_id("nl", first.sha256)
+    assert list(got.maps) == ["nl", earlier] and got.warnings == ()
+    assert got.maps["nl"] == v2 and got.maps[earlier] == v1
+    assert got.files == {"nl": third.file, earlier: first.file}
+    # latest run first; b got only the latest layout, so needs no entry
+    assert got.respondent_maps == {a: ("nl", earlier), c: ("nl", earlier)}
+
+    (project.paths.root / first.file).unlink()
+    with pytest.raises(ProjectError, match=f"{first.file} is missing"):
+        reading_maps(project)
