@@ -25,8 +25,8 @@ from pathlib import Path
 from ingest.assembly import Assembly, Duplicate, DuplicateKind, PageEntry, Returned, assemble
 from ingest.clipstore import record_clip, settle_clips  # also reached through here
 from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
+from ingest.mapchoice import doubt_questions
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
-from ingest.worker import doubt_questions
 from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
 from omr.form import PreparedForm

@@ -30,8 +30,9 @@ from typing import Any
 from ingest import clips as clipfiles
 from ingest.codec import result_from_json, result_to_json
 from ingest.decode import load_page
+from ingest.mapchoice import doubt_questions, map_note, measure_with, page_layout
 from ingest.sources import Kind, PageRef
-from ingest.worker import WorkContext, doubt_questions, map_note, measure_with, page_layout
+from ingest.worker import WorkContext
 from omr.calibration import Calibration
 from omr.page import finish_page, measure_page
 from survey.errors import PaperSurveyError

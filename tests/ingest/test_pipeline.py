@@ -20,9 +20,10 @@ import pytest
 
 from ingest.codec import result_from_json
 from ingest.executors import SerialExecutor
+from ingest.mapchoice import MapChoice, choose_map
 from ingest.pipeline import ScanOptions, respondent_map_ids, scan
 from ingest.scanwriter import encode_jpeg, write_tiff
-from ingest.worker import MapChoice, WorkContext, choose_map
+from ingest.worker import WorkContext
 from omr.form import prepare_form
 from omr.page import measure_page
 from omr.params import DEFAULT_PARAMS
