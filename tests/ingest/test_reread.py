@@ -23,6 +23,7 @@ from ingest.worker import WorkContext
 from omr.params import DEFAULT_PARAMS
 from papersurvey.commands.review import review_config
 from papersurvey.simulate.evaluate import score_sheet
+from review import undo
 from review.app import ReviewApp
 from review.auth import add_operator
 from review.decisions import page_questions
@@ -186,3 +187,35 @@ def test_a_page_read_with_the_respondents_map_is_left_as_it_is(
     )
     assert reply.status == 303, reply.text
     assert stored_page(round_copy, t.unidentified) == before
+
+
+def test_undo_and_assign_again_reads_the_same(
+    round_copy: Path,
+    two_versions: TwoVersions,  # noqa: F811
+):
+    """The stored result and its map id change together, so an undo leaves them consistent."""
+    t = two_versions
+    client = logged_in(round_copy)
+    item_id = page_item(round_copy, "unidentified")
+    form = {"action": "assign", "pseudonym": t.late, "page_no": "1"}
+
+    def answers() -> list[tuple]:
+        with Store.open(round_copy / "store.sqlite") as store:
+            return [
+                tuple(r)
+                for r in store.query(
+                    "SELECT question, value, confidence FROM answers WHERE pseudonym = ? "
+                    "ORDER BY question",
+                    (t.late,),
+                )
+            ]
+
+    assert client.post(f"/pages/{item_id}", form).status == 303
+    first, page = answers(), stored_page(round_copy, t.unidentified)
+    with Store.open(round_copy / "store.sqlite") as store:
+        undo.undo_page(store, item_id, operator=OPERATOR)
+        status = store.scalar("SELECT status FROM pages WHERE image_sha256 = ?", (t.unidentified,))
+    assert status == "unidentified" and answers() == []
+    assert stored_page(round_copy, t.unidentified) == page  # read with version 1, and says so
+    assert client.post(f"/pages/{item_id}", form).status == 303
+    assert answers() == first and stored_page(round_copy, t.unidentified) == page
