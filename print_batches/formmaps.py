@@ -186,9 +186,11 @@ def explain_changes(changes: Sequence[MapChange]) -> str:
     if not changes:
         return ""
     return " ".join(c.sentence() for c in changes) + (
-        " Scanned pages are read with the form map a questionnaire was printed with, and there "
-        "can be only one per language: printing a different questionnaire now would leave "
-        "questionnaires in circulation that are read with the wrong boxes."
+        " Printing it would put two versions of the questionnaire in circulation: respondents "
+        "would answer different questions, or the same questions on other pages, and a "
+        "respondent sent both may return either. papersurvey keeps every printed form map and "
+        "reads each returned page with the version it shows, but the comparison of answers is "
+        "a research decision."
     )
 
 
@@ -203,7 +205,8 @@ def refuse_changes(changes: Sequence[MapChange], *, run: str, force: bool) -> No
     if force:
         for c in changes:
             log.warning(
-                "%s (--force: from now on %s pages are read with the new form map)",
+                "%s (--force: both versions are in circulation; each returned %s page is read "
+                "with the form map of the version it shows)",
                 c.sentence(),
                 c.language,
             )
@@ -211,8 +214,8 @@ def refuse_changes(changes: Sequence[MapChange], *, run: str, force: bool) -> No
     raise ConflictError(
         explain_changes(changes) + f" Nothing was changed. Undo the change (to the questionnaire, "
         "or to the municipality, logo or survey code in survey.toml) to print the same "
-        "questionnaire again. If the earlier questionnaires were never sent, or you accept that "
-        f"those returned are read with the new form map, make the {run} run again with --force."
+        "questionnaire again. If the earlier questionnaires were never sent, or two versions in "
+        f"circulation are intended, make the {run} run again with --force."
     )
 
 

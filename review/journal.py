@@ -42,7 +42,13 @@ KEYS = {
 """The columns that identify a row of each table (as its primary or unique key)."""
 
 PAGE_COLUMNS = ("image_sha256", "pseudonym", "page_no", "status", "reason")
-"""The columns of ``pages`` a decision changes (the page result itself never changes)."""
+"""The columns of ``pages`` a decision changes and an undo restores.
+
+The page result is not among them: only an assignment to a respondent sent
+another form map replaces it (the page is read again with that map,
+:mod:`ingest.reread`), and the result and its map id then change together
+and stay valid after an undo.
+"""
 
 
 @dataclass(frozen=True)

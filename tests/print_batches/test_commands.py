@@ -63,4 +63,4 @@ def test_reminder_with_a_changed_questionnaire_through_the_cli(
     assert main([*argv, "--force"]) == 0
     out, err = capsys.readouterr()
     assert "Made reminder-1: 2 sets" in out and "form maps: formmaps/" in out
-    assert "--force: from now on nl pages are read with the new form map" in err
+    assert "--force: both versions are in circulation; each returned nl page is read" in err

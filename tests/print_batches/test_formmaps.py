@@ -105,7 +105,7 @@ def test_changed_questionnaire_is_refused_for_a_reminder_unless_forced(
     invitation = run_maps(project.store, "invitation")
     assert invitation is not None and f"invitation run on {invitation.sent_at}" in message
     assert first.form_maps["nl"] in message and "checkboxes moved on page 1" in message
-    assert "read with the wrong boxes" in message and "Nothing was changed" in message
+    assert "two versions of the questionnaire in circulation" in message and "Nothing was changed" in message
     assert "--force" in message
     assert not (project.paths.print / "reminder-2").exists()
     assert run_maps(project.store, "reminder-2") is None
@@ -118,7 +118,7 @@ def test_changed_questionnaire_is_refused_for_a_reminder_unless_forced(
     assert forced.form_maps["nl"] != first.form_maps["nl"]
     assert (project.paths.root / forced.form_maps["nl"]).is_file()
     assert (project.paths.root / first.form_maps["nl"]).is_file()  # still read for the others
-    assert any("--force: from now on nl pages are read" in r.message for r in caplog.records)
+    assert any("--force: both versions are in circulation" in r.message for r in caplog.records)
     assert [r.run for r in all_run_maps(project.store)] == [
         "invitation",
         "reminder-1",
