@@ -84,8 +84,17 @@ class OmrParams:
             cancelled choice. When ``False`` a filled box counts as marked.
         review_filled_only: a question with filled boxes but no cross goes to
             review (the respondent may have filled the box as the answer).
-        text_min_ink: share of an open-text area covered by writing above
-            which the area has writing.
+        text_stroke_ink: on a gray scan, a sample of an open-text area this
+            much darker than its local paper (share of paper-to-black) is ink;
+            a noisy scan raises it to four times the measured noise. On a 1-bit
+            scan any black pixel is ink.
+        text_min_height_pt: ink joined into one shape (pieces less than 4 pt
+            apart) is writing when it reaches this high within one column.
+            Handwriting is taller; what binarisation leaves of the printed
+            writing lines (dashes of varying thickness) is not.
+        text_min_ink_pt2: an open-text area has writing when its writing
+            shapes hold at least this much ink (square points): one short
+            word is enough.
         calibration_min_boxes: fewer measured boxes than this in a batch keep
             the default thresholds.
     """
@@ -137,7 +146,9 @@ class OmrParams:
     filled_means_cancelled: bool = True
     review_filled_only: bool = True
     # open text
-    text_min_ink: float = 0.0015
+    text_stroke_ink: float = 0.2
+    text_min_height_pt: float = 3.0
+    text_min_ink_pt2: float = 1.0
     # calibration
     calibration_min_boxes: int = 400
 
