@@ -104,12 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{out['pages']} pages in {out['seconds']} s: silent errors {total['silent_errors']}, "
         f"review rate {100 * total['review_rate']:.2f}%, doubles flagged "
         f"{total['doubles_flagged']}/{total['doubles']}, box errors {total['box_errors']}/{total['boxes']}, "
-        f"refused pages {total['pages_refused']}"
+        f"refused pages {total['pages_refused']}; open-text areas {total['texts']}: "
+        f"empty read as written {total['text_errors'] - total['text_missed']}, "
+        f"written read as empty {total['text_missed']}"
     )
     for kind, f in report["by_damage"].items():
         print(
             f"  {kind:13s} pages {f['pages']:5d}  refused {f['pages_refused']:3d}  silent {f['silent_errors']:3d}  "
-            f"review {100 * f['review_rate']:5.2f}%  box err {100 * f['box_error_rate']:.3f}%"
+            f"review {100 * f['review_rate']:5.2f}%  box err {100 * f['box_error_rate']:.3f}%  "
+            f"texts {f['texts']:4d} (false {f['text_errors'] - f['text_missed']:3d}, missed {f['text_missed']})"
         )
     for example in total["silent_examples"]:
         print("  silent:", example)

@@ -83,7 +83,7 @@ def _pixels_per_point(corners: np.ndarray, rect_page: tuple[float, float, float,
 def _is_binary(gray: np.ndarray, corners: np.ndarray) -> bool:
     """Whether the image around an area (its image ``corners``) holds only black and white."""
     x0, y0, x1, y1 = pixel_bounds(corners, gray.shape)
-    region = gray[y0:y1:3, x0:x1:3]  # a gray scan has grays everywhere: a sample will do
+    region = gray[y0:y1:4, x0:x1:4]  # a gray scan has grays everywhere: a sample will do
     return region.size > 0 and not bool(np.any((region > 0) & (region < 255)))
 
 
