@@ -90,6 +90,13 @@ class ScanOptions:
     commit_pages: int = 64
 
 
+RETIRED_OMR_SETTINGS = {
+    "text_min_ink": "open-text areas are now judged by the height of ink shapes, not the share "
+    "of dark pixels: see text_min_height_pt in docs/omr.md",
+}
+"""``[omr]`` settings of earlier versions: ignored with a warning, so an old survey.toml still works."""
+
+
 def omr_params(project: Project) -> OmrParams:
     """The OMR settings of the round: the defaults with ``[omr]`` of ``survey.toml`` applied.
 
@@ -97,6 +104,11 @@ def omr_params(project: Project) -> OmrParams:
         ProjectError: naming every ``[omr]`` key that is not an OMR setting.
     """
     overrides = project.settings.omr.as_dict()
+    for name, why in RETIRED_OMR_SETTINGS.items():
+        if overrides.pop(name, None) is not None:
+            log.warning(
+                "%s: [omr] %s is no longer used (%s)", project.paths.settings_file, name, why
+            )
     known = {f.name: f for f in dataclasses.fields(OmrParams)}
     unknown = sorted(k for k in overrides if k not in known)
     if unknown:

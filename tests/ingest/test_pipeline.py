@@ -394,3 +394,36 @@ def test_a_sheet_that_shows_neither_version_sends_every_question_to_review(
         assert result.questions
         assert all(ReviewReason.UNREADABLE in q.review for q in result.questions)
     assert "does not clearly show which one it is" in caplog.text
+
+
+def _with_omr_settings(root: Path, lines: str) -> None:
+    toml = root / "survey.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "\n[omr]\n" in text
+    toml.write_text(text.replace("\n[omr]\n", f"\n[omr]\n{lines}\n", 1), encoding="utf-8")
+
+
+def test_omr_settings_apply_and_misspelt_ones_stop_the_scan(round_dir: Path) -> None:
+    from ingest.pipeline import omr_params
+
+    _with_omr_settings(round_dir, "text_min_height_pt = 3.5")
+    with Project.open(round_dir) as project:
+        assert omr_params(project).text_min_height_pt == 3.5
+    _with_omr_settings(round_dir, "text_min_heigth_pt = 3.5")
+    with (
+        Project.open(round_dir) as project,
+        pytest.raises(
+            ProjectError, match=r"unknown OMR setting\(s\) text_min_heigth_pt in \[omr\]"
+        ),
+    ):
+        omr_params(project)
+
+
+def test_a_retired_omr_setting_is_ignored_with_a_warning(round_dir: Path, caplog) -> None:
+    from ingest.pipeline import omr_params
+
+    _with_omr_settings(round_dir, "text_min_ink = 0.002")
+    with Project.open(round_dir) as project, caplog.at_level(logging.WARNING):
+        params = omr_params(project)
+    assert params == DEFAULT_PARAMS
+    assert any("text_min_ink is no longer used" in r.getMessage() for r in caplog.records)
