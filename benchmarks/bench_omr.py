@@ -30,6 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ingest.executors import keep_freed_memory  # noqa: E402
 from omr.checkboxes import measure_boxes  # noqa: E402
 from omr.classify import classify  # noqa: E402
 from omr.form import page_questions, prepare_form  # noqa: E402
@@ -145,7 +146,7 @@ def stage_times(blobs: list[bytes], repeat: int) -> dict[str, float]:
 
 def parallel_rate(fn: Any, blobs: list[bytes], workers: int) -> float:
     """Pages per second with ``workers`` processes (pool start-up excluded)."""
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=keep_freed_memory) as pool:
         list(pool.map(fn, blobs[:workers]))  # warm up: imports, layout
         start = time.perf_counter()
         list(pool.map(fn, blobs, chunksize=4))
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     cv2.setNumThreads(1)  # one core means one core, also inside OpenCV
+    keep_freed_memory()  # the allocator setting of the scan workers (ingest.executors)
     blobs = scanner_pages(args.pages)
     decode_and_read(blobs[0])  # warm up
     decode_s = _best(decode_only, blobs, args.repeat)
