@@ -152,6 +152,26 @@ def _simulate(job: tuple[str, list[str], int, str]) -> list[str]:
     return names
 
 
+def layout_key() -> str:
+    """Hash of the form maps a fresh benchmark round gets with the code as it is now.
+
+    Cached pages printed with another layout would be read against the wrong
+    boxes (and measure something else than a real scan run), so a change of
+    the questionnaire or of layout/ makes the cache be simulated again.
+    """
+    import tempfile
+
+    from papersurvey.commands.scan import form_maps
+    from survey.formmaps_store import form_map_sha256
+    from survey.project import NewProjectOptions, create_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        options = NewProjectOptions(Path(tmp) / "round", municipality="Benchmarkstad")
+        with create_project(options) as project:
+            maps = form_maps(project)
+    return ",".join(f"{lang}:{form_map_sha256(fm)[:16]}" for lang, fm in maps.items())
+
+
 def ensure_pages(cache: Path, count: int, workers: int) -> tuple[Path, list[Path]]:
     """The template project and at least ``count`` page files, made once and cached."""
     from survey.project import NewProjectOptions, create_project
@@ -159,10 +179,17 @@ def ensure_pages(cache: Path, count: int, workers: int) -> tuple[Path, list[Path
     from survey.store import Store
 
     meta = cache / "pages.json"
+    layout = layout_key()
     if meta.is_file():
         info = json.loads(meta.read_text())
-        if info.get("version") == CACHE_VERSION and len(info["pages"]) >= count:
+        if (
+            info.get("version") == CACHE_VERSION
+            and info.get("layout") == layout
+            and len(info["pages"]) >= count
+        ):
             return cache / "project", [cache / "pages" / n for n in info["pages"][:count]]
+        if info.get("layout") != layout:
+            print("the questionnaire's layout changed since the pages were simulated", flush=True)
     shutil.rmtree(cache, ignore_errors=True)
     (cache / "pages").mkdir(parents=True)
     root = cache / "project"
@@ -189,7 +216,7 @@ def ensure_pages(cache: Path, count: int, workers: int) -> tuple[Path, list[Path
         for got in pool.map(_simulate, jobs):
             names += got
     print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
-    meta.write_text(json.dumps({"version": CACHE_VERSION, "pages": names}))
+    meta.write_text(json.dumps({"version": CACHE_VERSION, "layout": layout, "pages": names}))
     return root, [cache / "pages" / n for n in names[:count]]
 
 
