@@ -18,23 +18,32 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest.assembly import Assembly, Duplicate, DuplicateKind, PageEntry, Returned, assemble
+from ingest.classifytask import (
+    Classified,
+    ClassifyTask,
+    classify_measured,
+    classify_task,
+    page_form_map,
+)
 from ingest.clipstore import record_clip, settle_clips  # also reached through here
-from ingest.codec import arrays_from_bytes, result_from_json, result_to_json
-from ingest.mapchoice import doubt_questions
+from ingest.codec import arrays_from_bytes, result_from_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
 from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
 from omr.form import PreparedForm
-from omr.page import finish_page
 from omr.params import OmrParams
 from survey.formmap import FormMap
 from survey.pageresult import PageResult, PageStatus
 from survey.store import Store, utc_now
+
+if TYPE_CHECKING:
+    from ingest.executors import Executor
+    from ingest.worker import WorkContext
 
 log = logging.getLogger("papersurvey.ingest.finalise")
 
@@ -48,6 +57,7 @@ __all__ = [
     "classify_pending",
     "encode_value",
     "finalise",
+    "page_form_map",
     "record_clip",
     "settle_clips",
 ]
@@ -89,52 +99,14 @@ def batch_calibration(store: Store, batch: str, params: OmrParams) -> Calibratio
     return fit_calibration(BoxMeasures.concat(parts), params)
 
 
-def page_form_map(
-    form_maps: dict[str, FormMap | PreparedForm], quality: dict[str, object]
-) -> FormMap | PreparedForm:
-    """The map a page was measured with, by the map id in its quality figures.
-
-    ``map`` is the map id (a language code or ``<language>@<sha12>``); pages
-    stored before map ids only have ``language``. Unknown: the default map.
-    """
-    map_id = str(quality.get("map") or quality.get("language") or "")
-    return form_maps.get(map_id) or next(iter(form_maps.values()))
+CLASSIFY_CHUNK = 32
+"""Measured pages fetched and classified at a time (one executor task)."""
 
 
-def _classify_page(
-    store: Store,
-    root: Path,
-    sha: str,
-    form_maps: dict[str, FormMap | PreparedForm],
-    calibration: Calibration | None,
-    params: OmrParams,
-    respondents: set[str],
+def _record(
+    store: Store, root: Path, sha: str, result: PageResult, result_json: str, respondents: set[str]
 ) -> str:
-    """Classify one measured page and record its final status; returns its pseudonym or ``""``."""
-    row = store.query_one(
-        "SELECT m.measurement, p.result, p.quality FROM pages p "
-        "JOIN page_measures m ON m.image_sha256 = p.image_sha256 WHERE p.image_sha256 = ?",
-        (sha,),
-    )
-    assert row is not None
-    result: PageResult
-    if row["measurement"] is not None:
-        try:
-            measurement = pickle.loads(row["measurement"])
-        except Exception:  # measured by another papersurvey version: read the page again
-            log.warning("page %s must be read again (stored by another version)", sha[:12])
-            store.execute("DELETE FROM scan_pages WHERE image_sha256 = ?", (sha,))
-            store.execute("DELETE FROM clips WHERE page_sha256 = ?", (sha,))
-            store.execute("DELETE FROM page_measures WHERE image_sha256 = ?", (sha,))
-            store.execute("DELETE FROM pages WHERE image_sha256 = ?", (sha,))
-            return ""
-        quality = json.loads(row["quality"])
-        form_map = page_form_map(form_maps, quality)
-        result = finish_page(measurement, form_map, calibration=calibration, params=params)
-        if quality.get("map_note"):  # not clear which of the respondent's maps: all to review
-            result = doubt_questions(result)
-    else:
-        result = result_from_json(row["result"])
+    """Write a page's final reading and status; returns its pseudonym when it counts, else ``""``."""
     status, reason, pseudonym = result.status.value, result.reason, result.pseudonym
     if result.status is PageStatus.OK and pseudonym not in respondents:
         status = QuarantineReason.UNKNOWN_RESPONDENT.value
@@ -142,7 +114,7 @@ def _classify_page(
     store.execute(
         "UPDATE pages SET status = ?, reason = ?, pseudonym = ?, page_no = ?, result = ? "
         "WHERE image_sha256 = ?",
-        (status, reason, pseudonym or None, result.page or None, result_to_json(result), sha),
+        (status, reason, pseudonym or None, result.page or None, result_json, sha),
     )
     store.execute(
         "UPDATE page_measures SET stage = 'classified', measurement = NULL WHERE image_sha256 = ?",
@@ -153,6 +125,50 @@ def _classify_page(
     return pseudonym if status == PageStatus.OK.value else ""
 
 
+def _forget(store: Store, sha: str) -> None:
+    """Drop a page whose first pass another papersurvey version stored: the next run reads it."""
+    log.warning("page %s must be read again (stored by another version)", sha[:12])
+    store.execute("DELETE FROM scan_pages WHERE image_sha256 = ?", (sha,))
+    store.execute("DELETE FROM clips WHERE page_sha256 = ?", (sha,))
+    store.execute("DELETE FROM page_measures WHERE image_sha256 = ?", (sha,))
+    store.execute("DELETE FROM pages WHERE image_sha256 = ?", (sha,))
+
+
+def _tasks(
+    store: Store, batch: str, calibration: Calibration | None, unmeasured: list[str]
+) -> Iterator[ClassifyTask]:
+    """The batch's measured pages in hash order, :data:`CLASSIFY_CHUNK` at a time.
+
+    Pages without a first pass (nothing to measure: quarantined or blank
+    pages) are collected in ``unmeasured`` instead.
+    """
+    shas = [
+        str(r[0])
+        for r in store.query(
+            "SELECT image_sha256 FROM page_measures WHERE batch = ? AND stage = 'measured' "
+            "ORDER BY image_sha256",
+            (batch,),
+        )
+    ]
+    for i in range(0, len(shas), CLASSIFY_CHUNK):
+        chunk = shas[i : i + CLASSIFY_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = store.query(
+            "SELECT p.image_sha256, m.measurement, p.quality FROM pages p "
+            "JOIN page_measures m ON m.image_sha256 = p.image_sha256 "
+            f"WHERE p.image_sha256 IN ({marks}) ORDER BY p.image_sha256",
+            chunk,
+        )
+        pages = []
+        for r in rows:
+            if r["measurement"] is None:
+                unmeasured.append(str(r["image_sha256"]))
+            else:
+                pages.append((str(r["image_sha256"]), bytes(r["measurement"]), str(r["quality"])))
+        if pages:
+            yield ClassifyTask(tuple(pages), calibration)
+
+
 def classify_pending(
     store: Store,
     root: Path,
@@ -160,8 +176,14 @@ def classify_pending(
     params: OmrParams,
     *,
     calibrate: bool = True,
+    executor: Executor | None = None,
+    context: WorkContext | None = None,
 ) -> tuple[list[str], set[str]]:
     """Calibrate and classify every measured page; returns (batches, pseudonyms touched).
+
+    With an ``executor`` (and the ``context`` its workers already hold), the
+    pages are classified there, a chunk per task, and only written here;
+    without one, in this process. The store ends up the same either way.
 
     Call inside a transaction (see :func:`finalise`).
     """
@@ -170,16 +192,24 @@ def classify_pending(
     batches = pending_batches(store)
     for batch in batches:
         calibration = batch_calibration(store, batch, params) if calibrate else None
-        shas = [
-            r[0]
-            for r in store.query(
-                "SELECT image_sha256 FROM page_measures WHERE batch = ? AND stage = 'measured' "
-                "ORDER BY image_sha256",
-                (batch,),
+        unmeasured: list[str] = []
+        tasks = _tasks(store, batch, calibration, unmeasured)
+        count = 0
+        for chunk in _classified(tasks, form_maps, params, executor, context):
+            for c in chunk:
+                count += 1
+                if c.stale or c.result is None:
+                    _forget(store, c.sha)
+                    continue
+                p = _record(store, root, c.sha, c.result, c.result_json, respondents)
+                if p:
+                    touched.add(p)
+        for sha in unmeasured:
+            count += 1
+            result_json = str(
+                store.scalar("SELECT result FROM pages WHERE image_sha256 = ?", (sha,))
             )
-        ]
-        for sha in shas:
-            p = _classify_page(store, root, sha, form_maps, calibration, params, respondents)
+            p = _record(store, root, sha, result_from_json(result_json), result_json, respondents)
             if p:
                 touched.add(p)
         store.execute(
@@ -190,8 +220,28 @@ def classify_pending(
                 batch,
             ),
         )
-        log.info("batch %s: %d pages classified", batch, len(shas))
+        log.info("batch %s: %d pages classified", batch, count)
     return batches, touched
+
+
+def _classified(
+    tasks: Iterable[ClassifyTask],
+    form_maps: dict[str, FormMap | PreparedForm],
+    params: OmrParams,
+    executor: Executor | None,
+    context: WorkContext | None,
+) -> Iterator[list[Classified]]:
+    """The classified pages of ``tasks``, on the executor when there is one, else here."""
+    if executor is None or context is None:
+        for task in tasks:
+            yield classify_measured(form_maps, params, task)
+        return
+    for outcome in executor.map_unordered(classify_task, context, tasks):
+        if outcome.ok and outcome.result is not None:
+            yield outcome.result
+        else:  # a worker failed: the pages are still classified, here
+            log.warning("classifying in a worker failed (%s); classified here", outcome.error)
+            yield classify_measured(form_maps, params, outcome.task)
 
 
 def _entries(
@@ -311,6 +361,8 @@ def finalise(
     params: OmrParams,
     *,
     calibrate: bool = True,
+    executor: Executor | None = None,
+    context: WorkContext | None = None,
 ) -> tuple[list[str], Assembly]:
     """Classify everything measured and assemble the respondents it touches, atomically.
 
@@ -321,9 +373,14 @@ def finalise(
             pages were measured with, see :func:`page_form_map`).
         params: OMR settings.
         calibrate: fit a calibration per batch (else the default thresholds).
+        executor: classify the pages there (the scan's workers), with
+            ``context``, the context those workers hold; else in this process.
+        context: see ``executor``.
     """
     page_count = len(next(iter(form_maps.values())).pages)
     with store.transaction():
-        batches, touched = classify_pending(store, root, form_maps, params, calibrate=calibrate)
+        batches, touched = classify_pending(
+            store, root, form_maps, params, calibrate=calibrate, executor=executor, context=context
+        )
         assembly = assemble_respondents(store, touched, page_count)
     return batches, assembly

@@ -325,7 +325,15 @@ def scan(
             t1 = time.perf_counter()
             writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)
             t2 = time.perf_counter()
-            finalise(store, root, ctx.form_maps, params, calibrate=options.calibrate)
+            finalise(
+                store,
+                root,
+                ctx.form_maps,
+                params,
+                calibrate=options.calibrate,
+                executor=ex,
+                context=ctx,
+            )
             t3 = time.perf_counter()
             _cut_missing_clips(store, ex, ctx, root)
             t4 = time.perf_counter()

@@ -427,3 +427,24 @@ def test_a_retired_omr_setting_is_ignored_with_a_warning(round_dir: Path, caplog
         params = omr_params(project)
     assert params == DEFAULT_PARAMS
     assert any("text_min_ink is no longer used" in r.getMessage() for r in caplog.records)
+
+
+def test_pages_a_worker_fails_to_classify_are_classified_in_the_parent(
+    clean, round_dir, round_template, caplog
+) -> None:
+    from ingest.classifytask import classify_task
+    from ingest.executors import TaskOutcome
+
+    class FailingClassify(SerialExecutor):
+        def map_unordered(self, fn, context, tasks):
+            if fn is classify_task:
+                yield from (TaskOutcome(t, None, "the worker died") for t in tasks)
+            else:
+                yield from super().map_unordered(fn, context, tasks)
+
+    pdf = write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)
+    options = ScanOptions(round_dir, (pdf,), round_template.form_maps, workers=1, batch="b1")
+    with caplog.at_level(logging.WARNING):
+        scan(options, executor=FailingClassify())
+    assert_same_store(store_snapshot(round_dir), clean[0])
+    assert any("classified here" in r.getMessage() for r in caplog.records)
