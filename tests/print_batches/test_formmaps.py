@@ -105,7 +105,10 @@ def test_changed_questionnaire_is_refused_for_a_reminder_unless_forced(
     invitation = run_maps(project.store, "invitation")
     assert invitation is not None and f"invitation run on {invitation.sent_at}" in message
     assert first.form_maps["nl"] in message and "checkboxes moved on page 1" in message
-    assert "two versions of the questionnaire in circulation" in message and "Nothing was changed" in message
+    assert (
+        "two versions of the questionnaire in circulation" in message
+        and "Nothing was changed" in message
+    )
     assert "--force" in message
     assert not (project.paths.print / "reminder-2").exists()
     assert run_maps(project.store, "reminder-2") is None
