@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from layout.templates import VARIANTS
+
+if TYPE_CHECKING:
+    from print_batches.formmaps import MapChange
+    from survey.project import Project
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +36,13 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
+def changed_since_printing(project: Project) -> list[MapChange]:
+    """How the questionnaire now lays out differently from what was printed (nothing printed: [])."""
+    from print_batches.formmaps import compare_with_printed, questionnaire_form_maps
+
+    return compare_with_printed(project, questionnaire_form_maps(project))
+
+
 def run(args: argparse.Namespace) -> int:
     from layout.proof import make_proof
     from survey.project import Project
@@ -38,6 +50,13 @@ def run(args: argparse.Namespace) -> int:
     letters = VARIANTS if args.all_letters else tuple(args.letter or ("invitation_paper",))
     with Project.open(args.directory) as project:
         result = make_proof(project, letters=letters, language=args.language, dpi=args.dpi)
+        changes = changed_since_printing(project)
+    for change in changes:
+        print(
+            f"warning: {change.sentence()} 'print' and 'reminders --with-questionnaire' refuse "
+            "it unless --force (docs/printing.md).",
+            file=sys.stderr,
+        )
     for note in result.notes:
         print(note)
     for path in (*result.pdfs, result.form_map):

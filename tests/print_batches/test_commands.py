@@ -64,3 +64,22 @@ def test_reminder_with_a_changed_questionnaire_through_the_cli(
     out, err = capsys.readouterr()
     assert "Made reminder-1: 2 sets" in out and "form maps: formmaps/" in out
     assert "--force: both versions are in circulation; each returned nl page is read" in err
+
+
+def test_proof_warns_when_the_questionnaire_changed_since_printing(
+    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(2, email_share=0.0)
+    folder = str(project.paths.root)
+    project.close()
+    assert main(["proof", folder, "--dpi", "30"]) == 0
+    assert "warning" not in capsys.readouterr().err  # nothing printed yet
+    assert main(["print", folder, "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["proof", folder, "--dpi", "30"]) == 0
+    assert "warning" not in capsys.readouterr().err  # the same questionnaire
+    edit_questionnaire(project.paths.root)
+    assert main(["proof", folder, "--dpi", "30"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: The nl questionnaire now lays out differently" in err
+    assert "refuse it unless --force" in err
