@@ -49,16 +49,22 @@ class Classified:
     result_json: str = ""
 
 
+def stored_map_id(form_maps: Mapping[str, object], quality: Mapping[str, object]) -> str:
+    """The id of the map a page was measured with, from its quality figures.
+
+    ``map`` is the map id (a language code or ``<language>@<sha12>``); pages
+    stored before map ids only have ``language``. Unknown: the default map's
+    id (the first of ``form_maps``).
+    """
+    map_id = str(quality.get("map") or quality.get("language") or "")
+    return map_id if map_id in form_maps else next(iter(form_maps))
+
+
 def page_form_map(
     form_maps: Mapping[str, FormMap | PreparedForm], quality: Mapping[str, object]
 ) -> FormMap | PreparedForm:
-    """The map a page was measured with, by the map id in its quality figures.
-
-    ``map`` is the map id (a language code or ``<language>@<sha12>``); pages
-    stored before map ids only have ``language``. Unknown: the default map.
-    """
-    map_id = str(quality.get("map") or quality.get("language") or "")
-    return form_maps.get(map_id) or next(iter(form_maps.values()))
+    """The map a page was measured with (see :func:`stored_map_id`)."""
+    return form_maps[stored_map_id(form_maps, quality)]
 
 
 def classify_measured(

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest import classifytask
 from ingest import clips as clipfiles
 from ingest.codec import result_from_json, result_to_json
 from ingest.decode import load_page
@@ -62,8 +63,7 @@ class Alignment:
 
 def stored_map_id(ctx: WorkContext, quality: dict[str, Any]) -> str:
     """The map id a page was read with (``map``; older pages: ``language``; else the default)."""
-    map_id = str(quality.get("map") or quality.get("language") or "")
-    return map_id if map_id in ctx.form_maps else ctx.default_language
+    return classifytask.stored_map_id(ctx.form_maps, quality)
 
 
 def needs_reread(ctx: WorkContext, used: str, candidates: Sequence[str], page_no: int) -> bool:
