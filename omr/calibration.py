@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from omr.checkboxes import BoxMeasures
+from omr.noise import NoiseModel, fit_noise
 from omr.params import DEFAULT_PARAMS, OmrParams
 
 # How far a fitted threshold may move from its default (factor down, factor up).
@@ -54,6 +55,10 @@ class Calibration:
         mark_level: typical ink of a cross in the batch (0 when unknown).
         boxes: how many box measures the fit saw (0 for the defaults).
         source: ``default`` or ``batch``.
+        line_level: the batch's empty boxes: median stroke response (see :mod:`omr.noise`).
+        line_spread: its robust spread (0: unknown).
+        speck_level: median darkest spot of the empty boxes.
+        speck_spread: its robust spread (0: unknown).
     """
 
     empty_max_ink: float
@@ -64,6 +69,18 @@ class Calibration:
     mark_level: float = 0.0
     boxes: int = 0
     source: str = "default"
+    line_level: float = 0.0
+    line_spread: float = 0.0
+    speck_level: float = 0.0
+    speck_spread: float = 0.0
+
+    def noise_prior(self) -> NoiseModel | None:
+        """The batch's empty-box noise, the floor for pages with few boxes (``None``: unknown)."""
+        if self.source != "batch":
+            return None
+        return NoiseModel(
+            self.line_level, self.line_spread, self.speck_level, self.speck_spread, self.boxes
+        )
 
     @classmethod
     def default(cls, params: OmrParams = DEFAULT_PARAMS) -> Calibration:
@@ -125,6 +142,13 @@ def fit_calibration(measures: BoxMeasures, params: OmrParams = DEFAULT_PARAMS) -
     # Keep a gap between the two thresholds: the uncertain band is where review happens.
     mark_min = max(mark_min, empty_max * _GAP)
     empty_factor = empty_max / params.empty_max_ink
+    quiet = fit_noise(
+        measures,
+        readable
+        & (measures.ink < params.mark_min_ink)
+        & (measures.coverage < params.cross_max_coverage),
+        params=params,
+    )
     mark_factor = mark_min / params.mark_min_ink
     return Calibration(
         empty_max_ink=empty_max,
@@ -137,4 +161,8 @@ def fit_calibration(measures: BoxMeasures, params: OmrParams = DEFAULT_PARAMS) -
         mark_level=mark_level,
         boxes=int(ink.size),
         source="batch",
+        line_level=quiet.line_level,
+        line_spread=quiet.line_spread if np.isfinite(quiet.line_spread) else 0.0,
+        speck_level=quiet.speck_level,
+        speck_spread=quiet.speck_spread if np.isfinite(quiet.speck_spread) else 0.0,
     )

@@ -21,7 +21,7 @@ Per box:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import cv2
 import numpy as np
@@ -49,6 +49,13 @@ class BoxMeasures:
         centroid: ink centroid ``(n, 2)``, page points relative to the nominal box centre.
         reach: for a line-like mark with ink outside the box, how far the line
             continues beyond the outline ``(n, 2)`` (both ways, points); 0 otherwise.
+        line: the strongest stroke response in the inner area: the darkest
+            short straight run (``line_filter_pt`` long, four directions) of
+            the darkness against the surroundings, *without* the noise floor,
+            0-1. A thin or light pen line that the floor removes from ``ink``
+            still stands out here; noise averages out along the run.
+        speck: the darkest single spot of the inner area (2x2 samples) on the
+            same scale: a dot or the remnant of a stroke on a 1-bit scan.
     """
 
     ink: np.ndarray
@@ -61,6 +68,8 @@ class BoxMeasures:
     axis: np.ndarray
     centroid: np.ndarray
     reach: np.ndarray
+    line: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    speck: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def __len__(self) -> int:
         return int(self.ink.shape[0])
@@ -69,7 +78,7 @@ class BoxMeasures:
     def empty(cls) -> BoxMeasures:
         z = np.zeros(0, dtype=np.float32)
         z2 = np.zeros((0, 2), dtype=np.float32)
-        return cls(z, z, z, z, z, z2, z, z, z2, z2)
+        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z)
 
     @classmethod
     def concat(cls, parts: list[BoxMeasures]) -> BoxMeasures:
@@ -160,7 +169,8 @@ def measure_boxes(
     levels = paper_levels(patches, ring)
     span = np.maximum(levels.mean(axis=1) - black, 60.0)
     floor = round(params.ink_floor * float(np.median(span)))
-    strokes = stroke_darkness(patches, max(3, round(params.stroke_max_pt / step)), floor)
+    raw = stroke_darkness(patches, max(3, round(params.stroke_max_pt / step)))
+    strokes = cv2.subtract(raw, np.full_like(raw, min(floor, 255))) if floor > 0 else raw
     s = _Stack(strokes)
 
     # Nominal outer rectangle in samples, half-open.
@@ -216,6 +226,8 @@ def measure_boxes(
         )
     # The ink centroid in page coordinates, relative to the nominal box centre.
     centroid_pt = (np.stack([wc[:, 0], wr[:, 0]], axis=1) + (k_win - 1) / 2 + centroid - mid) * step
+    line_len = max(3, round(params.line_filter_pt / step))
+    response, speck = _stroke_response(raw, wr, wc, line_len)
     reach = np.zeros((n, 2), dtype=np.float32)
     line = (
         (elongation >= params.line_elongation) & (spill >= params.line_spill) & (ink_mean >= 0.005)
@@ -244,7 +256,47 @@ def measure_boxes(
         axis=angle,
         centroid=centroid_pt.astype(np.float32),
         reach=reach,
+        line=(response * unit).astype(np.float32),
+        speck=(speck * unit).astype(np.float32),
     )
+
+
+def _stroke_response(
+    raw: np.ndarray, rows: np.ndarray, cols: np.ndarray, length: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The strongest short straight run and the darkest spot inside each box's inner window.
+
+    Args:
+        raw: darkness against the surroundings ``(n, p, p)`` ``uint8``, no floor.
+        rows: the inner window's sample rows per box ``(n, k)``.
+        cols: its sample columns ``(n, k)``.
+        length: the run length in samples.
+
+    Returns:
+        ``(line, speck)`` per box, gray levels (``float64``): the largest mean
+        darkness along a run of ``length`` samples in one of four directions,
+        and the largest mean over 2x2 samples. Runs are centred at least half
+        their length inside the window, so the printed outline is never part
+        of one.
+    """
+    n, p, _ = raw.shape
+    flat = raw.reshape(n * p, p).astype(np.float32)
+    ones = np.full((1, length), 1.0 / length, dtype=np.float32)
+    diagonal = np.eye(length, dtype=np.float32) / length
+    kernels = (ones, ones.T, diagonal, np.ascontiguousarray(diagonal[::-1]))
+    best = np.maximum.reduce(
+        [cv2.filter2D(flat, -1, k, borderType=cv2.BORDER_REPLICATE) for k in kernels]
+    )
+    spot = cv2.blur(flat, (2, 2), borderType=cv2.BORDER_REPLICATE)
+    margin = length // 2
+    k = rows.shape[1]
+    inner = max(1, k - 2 * margin)
+    wr = rows[:, margin : margin + inner]
+    wc = cols[:, margin : margin + inner]
+    index = np.arange(n)[:, None, None]
+    line = best.reshape(n, p, p)[index, wr[:, :, None], wc[:, None, :]].max(axis=(1, 2))
+    speck = spot.reshape(n, p, p)[index, rows[:, :, None], cols[:, None, :]].max(axis=(1, 2))
+    return line.astype(np.float64), speck.astype(np.float64)
 
 
 def _moments(

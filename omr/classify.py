@@ -11,9 +11,11 @@ The rules, applied to all boxes at once (``np.select``), in order:
 5. **Empty**: little ink in the inner area and its core.
 6. **Uncertain**: in between (faint pencil, a tiny dot, an erased mark). Doubtful.
 
-Two more doubts: a straight stroke that continues far outside the box is a
-stray line (doubtful whatever its ink), and an empty box with ink just
-outside it may have been meant (a cross beside the box).
+Three more doubts: a straight stroke that continues far outside the box is a
+stray line (doubtful whatever its ink); an empty box with ink just outside it
+may have been meant (a cross beside the box); and an empty box whose stroke
+measures are not as clean as the page's empty boxes (:mod:`omr.noise`) holds
+a trace of ink too faint or thin for the ink thresholds (``faint_mark``).
 
 The confidence is 0.5 at a threshold and rises to 1 as the measure moves a
 threshold's width away from it; doubtful boxes stay below ``review_below``.
@@ -27,6 +29,7 @@ import numpy as np
 
 from omr.calibration import Calibration
 from omr.checkboxes import BoxMeasures
+from omr.noise import evidence, fit_noise
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.pageresult import BoxState, ReviewReason
 
@@ -37,6 +40,7 @@ DOUBT_BITS: dict[ReviewReason, int] = {
     ReviewReason.MARK_OUTSIDE_BOX: 4,
     ReviewReason.UNREADABLE: 8,
     ReviewReason.STRAY_LINE: 16,
+    ReviewReason.FAINT_MARK: 32,
 }
 
 
@@ -103,6 +107,11 @@ def classify(
         ),
     )
     beside = empty & ~partly & ~unreadable & (measures.spill >= params.outside_min_spill)
+    # Empty by the ink thresholds, but not as clean as the page's empty boxes.
+    reference = ~unreadable & ~marked & ~partly
+    noise = fit_noise(measures, reference, prior=cal.noise_prior(), params=params)
+    excess = evidence(measures, noise)
+    faint = empty & ~partly & ~unreadable & (excess >= params.noise_sigmas)
 
     # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).
     mark_depth = np.maximum((ink - hi) / hi, (core - core_hi) / core_hi)
@@ -130,12 +139,15 @@ def classify(
             _ramp(cov - fill_at, 1.0 - fill_at),
             doubtful * np.abs(cov - (fill_at + cross_at) / 2) / ((fill_at - cross_at) / 2),
             np.minimum(_ramp(mark_depth, 1.0), _ramp(cross_at - cov, cross_at)),
-            _ramp(empty_depth, 1.0),
+            np.minimum(
+                _ramp(empty_depth, 1.0),
+                _ramp(1.0 - excess / params.noise_sigmas, 1.0),
+            ),
         ],
         default=doubtful * np.abs(middle - 0.5) * 2,
     )
     doubt_line = line & ~unreadable & ~filled
-    confidence = np.where(doubt_line | beside, np.minimum(confidence, doubtful), confidence)
+    confidence = np.where(doubt_line | beside | faint, np.minimum(confidence, doubtful), confidence)
 
     readable = ~unreadable
 
@@ -147,4 +159,5 @@ def classify(
     doubts |= bit(readable & ~partly & ~marked & ~empty, ReviewReason.UNCERTAIN_MARK)
     doubts |= bit(doubt_line, ReviewReason.STRAY_LINE)
     doubts |= bit(beside, ReviewReason.MARK_OUTSIDE_BOX)
+    doubts |= bit(faint & ~beside, ReviewReason.FAINT_MARK)
     return BoxClasses(states=states, confidence=confidence.astype(np.float32), doubts=doubts)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from omr.anchors import find_qr_anchors
 from omr.calibration import Calibration
 from omr.checkboxes import BoxMeasures, measure_boxes
 from omr.classify import classify
@@ -28,6 +29,7 @@ from omr.ocr_code import TextOcr
 from omr.opentext import read_text_areas
 from omr.pagecode import CodeReading, read_code
 from omr.params import DEFAULT_PARAMS, OmrParams
+from omr.placement import register_with_qr
 from omr.refine import match_page_layout, refine_with_boxes
 from omr.registration import Registration, register
 from omr.resolve import resolve_questions
@@ -120,15 +122,27 @@ def measure_page(
         params=params,
     )
     if not reg.ok:
-        return PageMeasurement(
-            PageStatus.UNREGISTRABLE,
-            reg.reason,
-            registration=reg,
-            levels=levels,
-            image_shape=shape,
-            nominal_dpi=guess,
+        # Marks lost over the image edge or damaged: the page QR codes place it too.
+        placed = register_with_qr(
+            detections,
+            first.marks,
+            find_qr_anchors(gray, dpi=guess),
+            form.qr_areas,
+            page_width=fm.page_width,
+            page_height=fm.page_height,
+            params=params,
         )
-    affine = len(reg.marks_used) < 4
+        if not placed.ok:
+            return PageMeasurement(
+                PageStatus.UNREGISTRABLE,
+                f"{reg.reason}; {placed.reason}",
+                registration=replace(reg, marks_used=placed.marks_used or reg.marks_used),
+                levels=levels,
+                image_shape=shape,
+                nominal_dpi=guess,
+            )
+        reg = placed
+    affine = len(reg.marks_used) < 4 or reg.fallback
     code_params = replace(params, qr_margin_mm=3 * params.qr_margin_mm) if affine else params
     code = read_code(
         gray, reg.homography, form, key=key, survey=survey, ocr=ocr, params=code_params
@@ -186,6 +200,7 @@ def measure_page(
             page_width=fm.page_width,
             page_height=fm.page_height,
             params=params,
+            search_pt=params.refine_search_pt * (2.0 if reg.fallback else 1.0),
         )
     boxes = measure_boxes(gray, reg.homography, rects, black=levels.black, params=params)
     shifted = rects + np.concatenate([boxes.shift, boxes.shift], axis=1)
@@ -237,6 +252,7 @@ def _quality(m: PageMeasurement) -> Quality:
         contrast=0.0 if lev is None else round(lev.contrast, 1),
         paper_level=0.0 if lev is None else round(lev.paper, 1),
         refine_pt=round(float(np.median(np.abs(m.boxes.shift))) if len(m.boxes) else 0.0, 3),
+        registration=reg.method,
     )
 
 

@@ -51,6 +51,9 @@ class OmrParams:
             (scanner noise, faint stain rims and creases are lighter than any pen).
         stroke_ink: a sample darker than this share of paper-to-black counts
             as covered (for the coverage of the inner area).
+        line_filter_pt: length of the short straight runs whose mean darkness
+            is a box's stroke response (``BoxMeasures.line``): long enough that
+            scanner noise averages out, short enough for a thin tick's arm.
         line_elongation: ink inside a box at least this line-like (ratio of
             principal moments) with ink just outside (``line_spill``) is
             followed outward to see whether it is a stray line passing through.
@@ -80,6 +83,13 @@ class OmrParams:
         min_outline: a box whose printed outline is fainter than this (mean ink
             of the outline band) is unreadable: out of the image or covered.
         review_below: a box with a confidence below this sends its question to review.
+        noise_sigmas: a box without a mark by the ink thresholds is a clean
+            empty box only when its stroke measures (``line``, ``speck``) are
+            within this many spreads of the page's empty boxes; otherwise it
+            is a ``faint_mark`` for review (see :mod:`omr.noise`).
+        noise_min_spread: the smallest spread of ``line`` and ``speck`` the
+            noise model uses (a 1-bit page has no noise at all), 0-1 of the
+            paper-to-black range.
         filled_means_cancelled: the printed convention: a filled box is a
             cancelled choice. When ``False`` a filled box counts as marked.
         review_filled_only: a question with filled boxes but no cross goes to
@@ -124,6 +134,7 @@ class OmrParams:
     stroke_max_pt: float = 7.0
     ink_floor: float = 0.12
     stroke_ink: float = 0.25
+    line_filter_pt: float = 3.0
     line_elongation: float = 3.0
     line_spill: float = 0.005
     # classification defaults
@@ -142,6 +153,8 @@ class OmrParams:
     line_curved_pt: float = 12.0
     min_outline: float = 0.08
     review_below: float = 0.5
+    noise_sigmas: float = 6.0
+    noise_min_spread: tuple[float, float] = (0.01, 0.015)
     # rules
     filled_means_cancelled: bool = True
     review_filled_only: bool = True

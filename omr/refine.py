@@ -41,6 +41,7 @@ def refine_with_boxes(
     page_width: float,
     page_height: float,
     params: OmrParams = DEFAULT_PARAMS,
+    search_pt: float | None = None,
 ) -> Registration:
     """A better registration from the boxes of the identified page, or the given one.
 
@@ -54,6 +55,8 @@ def refine_with_boxes(
         page_width: page width in points.
         page_height: page height in points.
         params: OMR settings (``refine_search_pt`` and the plausibility limits).
+        search_pt: how far to look for each outline (default ``params.refine_search_pt``;
+            farther for a page placed by a fallback, whose seed is rougher).
 
     Returns:
         A registration with the refined homography (``marks_used`` unchanged),
@@ -63,7 +66,7 @@ def refine_with_boxes(
     if len(rects) < _MIN_BOXES:
         return registration
     h = registration.homography
-    wide = replace(params, search_pt=params.refine_search_pt)
+    wide = replace(params, search_pt=params.refine_search_pt if search_pt is None else search_pt)
     m = measure_boxes(gray, h, rects, black=black, params=wide)
     good = m.outline >= _GOOD_OUTLINE
     if int(good.sum()) < _MIN_BOXES:
@@ -95,6 +98,7 @@ def refine_with_boxes(
         shear_deg=figures["shear_deg"],
         dpi=figures["dpi"],
         anisotropy=figures["anisotropy"],
+        method=f"{registration.method}+outlines",
     )
 
 

@@ -48,6 +48,11 @@ class Registration:
         reprojection_pt: RMS residual at the mark corners, in points.
         points_page: the mark corners the fit used, page coordinates ``(k, 2)``.
         points_image: the same corners in the image ``(k, 2)``.
+        method: how the page was placed: ``marks`` (three or four marks), or a
+            fallback: ``marks+qr`` (marks and page QR codes, fewer than three
+            marks) or ``qr`` (the page QR codes alone). The box outlines refine
+            every registration with fewer than four marks (``+outlines`` is
+            appended by :func:`omr.refine.refine_with_boxes`).
     """
 
     ok: bool
@@ -63,6 +68,12 @@ class Registration:
     reprojection_pt: float = 0.0
     points_page: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     points_image: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    method: str = "marks"
+
+    @property
+    def fallback(self) -> bool:
+        """Whether the page was placed without three registration marks."""
+        return not self.method.startswith("marks") or self.method.startswith("marks+qr")
 
 
 def mark_points(marks: tuple[Mark, ...], page_height: float) -> dict[int, np.ndarray]:

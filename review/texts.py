@@ -256,6 +256,7 @@ REASONS: dict[str, dict[str, str]] = {
     "nl": {
         "multiple_marks": "meer dan één kruisje bij één antwoord",
         "uncertain_mark": "twijfelachtig kruisje",
+        "faint_mark": "lichte of dunne streep in een leeg vakje",
         "partly_filled": "half ingekleurd: gekozen of doorgestreept?",
         "mark_outside_box": "kruisje naast het vakje",
         "stray_line": "streep door het vakje",
@@ -271,6 +272,7 @@ REASONS: dict[str, dict[str, str]] = {
     "en": {
         "multiple_marks": "more than one mark on a single-choice question",
         "uncertain_mark": "uncertain mark",
+        "faint_mark": "faint or thin stroke in an empty box",
         "partly_filled": "partly filled: chosen or cancelled?",
         "mark_outside_box": "mark beside the box",
         "stray_line": "line through the box",

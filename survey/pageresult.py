@@ -46,6 +46,7 @@ class ReviewReason(StrEnum):
 
     MULTIPLE_MARKS = "multiple_marks"  # more than one marked box on a single-choice question
     UNCERTAIN_MARK = "uncertain_mark"  # a mark too faint, small or odd to be sure of
+    FAINT_MARK = "faint_mark"  # a box read as empty that holds a trace of ink: a thin or light mark?
     PARTLY_FILLED = "partly_filled"  # between a cross and a filled box: chosen or cancelled?
     MARK_OUTSIDE_BOX = "mark_outside_box"  # ink beside the box rather than in it
     STRAY_LINE = "stray_line"  # a line through the box that continues far outside it
@@ -69,6 +70,10 @@ class Quality:
         contrast: paper level minus ink level, 0-255 gray values.
         paper_level: typical paper gray value (0-255).
         refine_pt: median shift the box refinement applied, points.
+        registration: how the page was placed: ``marks`` (three or four
+            registration marks), ``marks+qr`` (fewer marks plus the page QR
+            codes) or ``qr`` (the QR codes alone); ``+outlines`` when the printed
+            box outlines refined the fit. Empty for a page that was not placed.
     """
 
     marks_found: int = 0
@@ -80,6 +85,7 @@ class Quality:
     contrast: float = 0.0
     paper_level: float = 0.0
     refine_pt: float = 0.0
+    registration: str = ""
 
 
 @dataclass(frozen=True)

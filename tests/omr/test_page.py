@@ -124,10 +124,17 @@ def test_missing_marks(
     result = read_page(image, form_map, **read_args)
     _check_answers(result)
     assert result.quality.marks_found == 3
-    image[3200:, :300] = 255  # and the bottom-left one: two are not enough
+    assert result.quality.registration == "marks+outlines"
+    image[3200:, :300] = 255  # and the bottom-left one: two marks and the QR codes place it
+    result = read_page(image, form_map, **read_args)
+    _check_answers(result)
+    assert result.quality.marks_found == 2
+    assert result.quality.registration == "marks+qr+outlines"
+    image[:320, 1800:2060] = 255  # both QR codes gone too: nothing places the page
+    image[3220:, 430:680] = 255
     result = read_page(image, form_map, **read_args)
     assert result.status is PageStatus.UNREGISTRABLE
-    assert "2 of 4" in result.reason
+    assert "2 of 4" in result.reason and "QR" in result.reason
 
 
 def test_a_foreign_page(form_map: FormMap, read_args: dict) -> None:
