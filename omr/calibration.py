@@ -55,10 +55,9 @@ class Calibration:
         mark_level: typical ink of a cross in the batch (0 when unknown).
         boxes: how many box measures the fit saw (0 for the defaults).
         source: ``default`` or ``batch``.
-        line_level: the batch's empty boxes: median stroke response (see :mod:`omr.noise`).
-        line_spread: its robust spread (0: unknown).
-        speck_level: median darkest spot of the empty boxes.
-        speck_spread: its robust spread (0: unknown).
+        noise_levels: the batch's empty boxes: median of each stroke measure
+            of :data:`omr.noise.FEATURES` (empty: unknown).
+        noise_spreads: their robust spreads.
     """
 
     empty_max_ink: float
@@ -69,18 +68,14 @@ class Calibration:
     mark_level: float = 0.0
     boxes: int = 0
     source: str = "default"
-    line_level: float = 0.0
-    line_spread: float = 0.0
-    speck_level: float = 0.0
-    speck_spread: float = 0.0
+    noise_levels: tuple[float, ...] = ()
+    noise_spreads: tuple[float, ...] = ()
 
     def noise_prior(self) -> NoiseModel | None:
         """The batch's empty-box noise, the floor for pages with few boxes (``None``: unknown)."""
-        if self.source != "batch":
+        if self.source != "batch" or not self.noise_levels:
             return None
-        return NoiseModel(
-            self.line_level, self.line_spread, self.speck_level, self.speck_spread, self.boxes
-        )
+        return NoiseModel(tuple(self.noise_levels), tuple(self.noise_spreads), self.boxes)
 
     @classmethod
     def default(cls, params: OmrParams = DEFAULT_PARAMS) -> Calibration:
@@ -161,8 +156,6 @@ def fit_calibration(measures: BoxMeasures, params: OmrParams = DEFAULT_PARAMS) -
         mark_level=mark_level,
         boxes=int(ink.size),
         source="batch",
-        line_level=quiet.line_level,
-        line_spread=quiet.line_spread if np.isfinite(quiet.line_spread) else 0.0,
-        speck_level=quiet.speck_level,
-        speck_spread=quiet.speck_spread if np.isfinite(quiet.speck_spread) else 0.0,
+        noise_levels=quiet.levels if all(np.isfinite(quiet.spreads)) else (),
+        noise_spreads=quiet.spreads if all(np.isfinite(quiet.spreads)) else (),
     )

@@ -106,12 +106,22 @@ def classify(
             longest >= params.line_curved_pt,
         ),
     )
-    beside = empty & ~partly & ~unreadable & (measures.spill >= params.outside_min_spill)
-    # Empty by the ink thresholds, but not as clean as the page's empty boxes.
+    # Empty by the ink thresholds, but not as clean as the page's empty boxes:
+    # a trace of ink in the box (faint) or just outside it (beside).
     reference = ~unreadable & ~marked & ~partly
     noise = fit_noise(measures, reference, prior=cal.noise_prior(), params=params)
-    excess = evidence(measures, noise)
-    faint = empty & ~partly & ~unreadable & (excess >= params.noise_sigmas)
+    excess, excess_out = evidence(measures, noise)
+    quiet = empty & ~partly & ~unreadable
+    faint = quiet & (excess >= params.noise_sigmas)
+    explained = (
+        measures.neighbour_ink >= lo
+        if measures.neighbour_ink.size == measures.ink.size
+        else np.zeros(ink.shape, dtype=bool)
+    )
+    beside = quiet & (
+        (measures.spill >= params.outside_min_spill)
+        | ((excess_out >= params.noise_sigmas) & ~explained)
+    )
 
     # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).
     mark_depth = np.maximum((ink - hi) / hi, (core - core_hi) / core_hi)
@@ -141,7 +151,11 @@ def classify(
             np.minimum(_ramp(mark_depth, 1.0), _ramp(cross_at - cov, cross_at)),
             np.minimum(
                 _ramp(empty_depth, 1.0),
-                _ramp(1.0 - excess / params.noise_sigmas, 1.0),
+                _ramp(
+                    1.0 - np.maximum(excess, np.where(explained, 0.0, excess_out))
+                    / params.noise_sigmas,
+                    1.0,
+                ),
             ),
         ],
         default=doubtful * np.abs(middle - 0.5) * 2,

@@ -34,22 +34,22 @@ _MAD_TO_SIGMA = 1.4826
 _MIN_PAGE_BOXES = 8  # fewer reference boxes on a page: the batch's spread is a floor too
 
 
+FEATURES = ("line", "speck", "line_out")
+"""The stroke measures the model covers (fields of :class:`BoxMeasures`)."""
+
+
 @dataclass(frozen=True)
 class NoiseModel:
     """Centre and spread of the stroke measures of a page's empty boxes.
 
     Attributes:
-        line_level: median ``line`` of the reference boxes.
-        line_spread: robust spread of ``line`` (at least the floor).
-        speck_level: median ``speck`` of the reference boxes.
-        speck_spread: robust spread of ``speck`` (at least the floor).
+        levels: the median of each of :data:`FEATURES` over the reference boxes.
+        spreads: their robust spreads (at least the floors; ``inf``: unknown).
         boxes: how many reference boxes the model saw.
     """
 
-    line_level: float
-    line_spread: float
-    speck_level: float
-    speck_spread: float
+    levels: tuple[float, ...]
+    spreads: tuple[float, ...]
     boxes: int
 
 
@@ -58,6 +58,11 @@ def _robust(values: np.ndarray) -> tuple[float, float]:
         return 0.0, 0.0
     level = float(np.median(values))
     return level, float(_MAD_TO_SIGMA * np.median(np.abs(values - level)))
+
+
+def _floors(params: OmrParams) -> tuple[float, float, float]:
+    line, speck = params.noise_min_spread
+    return line, speck, line
 
 
 def fit_noise(
@@ -76,36 +81,38 @@ def fit_noise(
         prior: the batch's model, used where the page has few reference boxes.
         params: ``noise_min_spread``.
     """
-    if measures.line.size != len(measures):
-        # Measures written by an older version carry no stroke measures.
-        return NoiseModel(0.0, np.inf, 0.0, np.inf, 0)
-    line_level, line_spread = _robust(measures.line[reference].astype(np.float64))
-    speck_level, speck_spread = _robust(measures.speck[reference].astype(np.float64))
+    unknown = NoiseModel((0.0,) * len(FEATURES), (np.inf,) * len(FEATURES), 0)
+    if any(getattr(measures, f).size != len(measures) for f in FEATURES):
+        return unknown  # measures written by an older version carry no stroke measures
     count = int(np.count_nonzero(reference))
-    line_floor, speck_floor = params.noise_min_spread
-    if prior is not None and count < _MIN_PAGE_BOXES:
-        if count < 3:
-            line_level, speck_level = prior.line_level, prior.speck_level
-        line_floor = max(line_floor, prior.line_spread)
-        speck_floor = max(speck_floor, prior.speck_spread)
-    return NoiseModel(
-        line_level=line_level,
-        line_spread=max(line_spread, line_floor),
-        speck_level=speck_level,
-        speck_spread=max(speck_spread, speck_floor),
-        boxes=count,
-    )
+    levels, spreads = [], []
+    for k, (name, floor) in enumerate(zip(FEATURES, _floors(params), strict=True)):
+        level, spread = _robust(getattr(measures, name)[reference].astype(np.float64))
+        if prior is not None and len(prior.levels) == len(FEATURES) and count < _MIN_PAGE_BOXES:
+            if count < 3:
+                level = prior.levels[k]
+            floor = max(floor, prior.spreads[k])
+        levels.append(level)
+        spreads.append(max(spread, floor))
+    return NoiseModel(tuple(levels), tuple(spreads), count)
 
 
-def evidence(measures: BoxMeasures, model: NoiseModel) -> np.ndarray:
-    """Ink evidence of each box in spreads above the empty boxes' centre (``float64`` ``(n,)``).
+def evidence(measures: BoxMeasures, model: NoiseModel) -> tuple[np.ndarray, np.ndarray]:
+    """Ink evidence of each box in spreads above the empty boxes' centre.
 
-    The larger of the two stroke measures' standardised excess; a box with
-    evidence of at least ``noise_sigmas`` is not clean.
+    Returns:
+        ``(inside, outside)`` ``float64`` ``(n,)``: the larger standardised
+        excess of ``line`` and ``speck`` (ink in the box), and that of
+        ``line_out`` (ink just outside it). Evidence of at least
+        ``noise_sigmas`` is not clean.
     """
     n = len(measures)
-    if measures.line.size != n or not np.isfinite(model.line_spread):
-        return np.zeros(n)
-    line = (measures.line.astype(np.float64) - model.line_level) / model.line_spread
-    speck = (measures.speck.astype(np.float64) - model.speck_level) / model.speck_spread
-    return np.maximum(line, speck)
+    if not all(np.isfinite(model.spreads)) or any(
+        getattr(measures, f).size != n for f in FEATURES
+    ):
+        return np.zeros(n), np.zeros(n)
+    z = [
+        (getattr(measures, name).astype(np.float64) - level) / spread
+        for name, level, spread in zip(FEATURES, model.levels, model.spreads, strict=True)
+    ]
+    return np.maximum(z[0], z[1]), z[2]

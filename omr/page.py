@@ -32,6 +32,7 @@ from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.placement import register_with_qr
 from omr.refine import match_page_layout, refine_with_boxes
 from omr.registration import Registration, register
+from omr.reliability import box_probability, question_probability
 from omr.resolve import resolve_questions
 from survey.codes import CodeStatus
 from survey.formmap import FormMap
@@ -289,12 +290,17 @@ def finish_page(
         return PageResult(**base)
     tables = prepare_form(form_map).page(m.page)
     classes = classify(m.boxes, calibration, params)
-    questions = resolve_questions(tables.questions, classes, clips=m.clips, params=params)
+    raw = resolve_questions(tables.questions, classes, clips=m.clips, params=params)
+    # Stored confidences are probabilities of being right (see omr.reliability).
+    chance = question_probability(np.array([q.confidence for q in raw]))
+    questions = tuple(
+        replace(q, confidence=round(float(c), 6)) for q, c in zip(raw, chance, strict=True)
+    )
     return PageResult(
         **base,
         boxes=tables.boxes,
         box_states=tuple(classes.states.tolist()),
-        box_confidences=tuple(np.round(classes.confidence.astype(np.float64), 3).tolist()),
+        box_confidences=tuple(np.round(box_probability(classes.confidence), 6).tolist()),
         box_ink=tuple(np.round(m.boxes.ink.astype(np.float64), 4).tolist()),
         questions=questions,
         texts=m.texts,

@@ -98,7 +98,9 @@ class QuestionResult:
             ``select_multiple``: a tuple of choice names (maybe empty). When
             ``review`` is non-empty, ``value`` is the machine's best guess.
         review: why a human must look; empty when the reading is certain.
-        confidence: 0-1, the lowest confidence of the question's boxes.
+        confidence: the estimated probability that ``value`` is right, 0-1
+            (the reader's raw score mapped through the reliability table fitted
+            on the round-trip suite, :mod:`omr.reliability`).
         clip_image: pixel bounds around the question's boxes, for a review clip.
     """
 
@@ -152,7 +154,7 @@ class PageResult:
             origin) to image pixels ``(x, y)``, row-major, or ``()``.
         boxes: ``(question, choice)`` of each box, in form-map order.
         box_states: :class:`BoxState` values, one per box.
-        box_confidences: 0-1 per box.
+        box_confidences: per box, the estimated probability that its state is right, 0-1.
         box_ink: the box's ink score (mean ink darkness of the inner area, 0-1),
             for galleries sorted by score and for tuning.
         questions: one result per select question on the page.

@@ -20,6 +20,10 @@ def measures(n: int = 1, **values: object) -> BoxMeasures:
         "axis": np.zeros(n),
         "centroid": np.zeros((n, 2)),
         "reach": np.zeros((n, 2)),
+        "line": np.full(n, 0.01),
+        "speck": np.full(n, 0.015),
+        "line_out": np.full(n, 0.01),
+        "neighbour_ink": np.zeros(n),
     }
     for name, value in values.items():
         base[name] = np.broadcast_to(np.asarray(value, dtype=np.float64), base[name].shape).copy()
