@@ -24,7 +24,7 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 accuracy: setup
-	$(PY) benchmarks/accuracy.py --pages 2000
+	$(PY) benchmarks/accuracy.py --pages 2000 --profile both
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -29,9 +29,9 @@ import numpy as np
 from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.sampling import grid_offsets, paper_levels, paper_plane, sample_patches, stroke_darkness
 from omr.strokes import line_reach
+from omr.traces import neighbour_ink, stroke_response
 
 _EDGE = 2  # samples per outline band (0.75 pt outline at 0.5 pt steps, plus blur)
-_NEIGHBOUR_SIZES = 2.2  # boxes closer than this many box sizes are neighbours (a vertical list)
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ class BoxMeasures:
             outline (``spill_pt`` wide): a light tick beside or overlapping the box.
         neighbour_ink: the largest ``ink`` of the boxes next to this one (a
             marked neighbour explains a trace just outside this box).
+        trace_at: where the strongest short run inside the box lies ``(n, 2)``,
+            page coordinates (points).
+        trace_direction: its direction (``int8``, see :data:`omr.traces.DIRECTIONS`).
     """
 
     ink: np.ndarray
@@ -77,6 +80,8 @@ class BoxMeasures:
     speck: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     line_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     neighbour_ink: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    trace_at: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
+    trace_direction: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
 
     def __len__(self) -> int:
         return int(self.ink.shape[0])
@@ -85,7 +90,7 @@ class BoxMeasures:
     def empty(cls) -> BoxMeasures:
         z = np.zeros(0, dtype=np.float32)
         z2 = np.zeros((0, 2), dtype=np.float32)
-        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z)
+        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8))
 
     @classmethod
     def concat(cls, parts: list[BoxMeasures]) -> BoxMeasures:
@@ -236,7 +241,8 @@ def measure_boxes(
     line_len = max(3, round(params.line_filter_pt / step))
     edge = (r0 - 2, r1 + 2, c0 - 2, c1 + 2)  # the outline's outer edge plus its blur
     ring_out = (r0 - spill_out, r1 + spill_out, c0 - spill_out, c1 + spill_out)
-    response, speck, outside = _stroke_response(raw, wr, wc, line_len, edge, ring_out)
+    traces = stroke_response(raw, wr, wc, line_len, edge, ring_out)
+    response = traces.line
     reach = np.zeros((n, 2), dtype=np.float32)
     line = (
         (elongation >= params.line_elongation) & (spill >= params.line_spill) & (ink_mean >= 0.005)
@@ -266,82 +272,14 @@ def measure_boxes(
         centroid=centroid_pt.astype(np.float32),
         reach=reach,
         line=(response * unit).astype(np.float32),
-        speck=(speck * unit).astype(np.float32),
-        line_out=(outside * unit).astype(np.float32),
-        neighbour_ink=_neighbour_ink(centre, size, ink_mean),
+        speck=(traces.speck * unit).astype(np.float32),
+        line_out=(traces.outside * unit).astype(np.float32),
+        neighbour_ink=neighbour_ink(centre, size, ink_mean),
+        trace_at=(centre + (np.stack([traces.col, traces.row], axis=1) - mid) * step).astype(
+            np.float32
+        ),
+        trace_direction=traces.direction.astype(np.int8),
     )
-
-
-def _neighbour_ink(centre: np.ndarray, size: np.ndarray, ink: np.ndarray) -> np.ndarray:
-    """The most ink of any other box within :data:`_NEIGHBOUR_SIZES` box sizes of each box.
-
-    A cross whose arms overshoot reaches into the ring just outside the next
-    box of a tight vertical list: that trace is the neighbour's mark, not a
-    mark beside this box.
-    """
-    n = centre.shape[0]
-    if n < 2:
-        return np.zeros(n, dtype=np.float32)
-    reach = _NEIGHBOUR_SIZES * float(np.max(size))
-    distance = np.hypot(*(centre[:, None, :] - centre[None, :, :]).transpose(2, 0, 1))
-    near = (distance < reach) & ~np.eye(n, dtype=bool)
-    return np.where(near, ink[None, :], 0.0).max(axis=1).astype(np.float32)
-
-
-def _stroke_response(
-    raw: np.ndarray,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    length: int,
-    edge: tuple[np.ndarray, ...],
-    ring: tuple[np.ndarray, ...],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The strongest short straight run and the darkest spot inside each box, and the run outside.
-
-    Args:
-        raw: darkness against the surroundings ``(n, p, p)`` ``uint8``, no floor.
-        rows: the inner window's sample rows per box ``(n, k)``.
-        cols: its sample columns ``(n, k)``.
-        length: the run length in samples.
-        edge: ``(top, bottom, left, right)`` per box, samples: the outline and its blur.
-        ring: the same for the outer edge of the ring just outside the box.
-
-    Returns:
-        ``(line, speck, outside)`` per box, gray levels (``float64``): the
-        largest mean darkness along a run of ``length`` samples in one of four
-        directions, the largest mean over 2x2 samples, and the largest run
-        centred in the ring between ``edge`` and ``ring``. Inner runs are
-        centred at least half their length inside the window, so the printed
-        outline is never part of one.
-    """
-    n, p, _ = raw.shape
-    flat = raw.reshape(n * p, p).astype(np.float32)
-    ones = np.full((1, length), 1.0 / length, dtype=np.float32)
-    diagonal = np.eye(length, dtype=np.float32) / length
-    kernels = (ones, ones.T, diagonal, np.ascontiguousarray(diagonal[::-1]))
-    best = np.maximum.reduce(
-        [cv2.filter2D(flat, -1, k, borderType=cv2.BORDER_REPLICATE) for k in kernels]
-    )
-    spot = cv2.blur(flat, (2, 2), borderType=cv2.BORDER_REPLICATE)
-    margin = length // 2
-    k = rows.shape[1]
-    inner = max(1, k - 2 * margin)
-    wr = rows[:, margin : margin + inner]
-    wc = cols[:, margin : margin + inner]
-    index = np.arange(n)[:, None, None]
-    line = best.reshape(n, p, p)[index, wr[:, :, None], wc[:, None, :]].max(axis=(1, 2))
-    speck = spot.reshape(n, p, p)[index, rows[:, :, None], cols[:, None, :]].max(axis=(1, 2))
-    k_idx = np.arange(p)
-    y = k_idx[None, :, None]
-    x = k_idx[None, None, :]
-
-    def inside(box: tuple[np.ndarray, ...]) -> np.ndarray:
-        top, bottom, left, right = (b[:, None, None] for b in box)
-        return (y >= top) & (y < bottom) & (x >= left) & (x < right)
-
-    around = inside(ring) & ~inside(edge)
-    outside = np.where(around, best.reshape(n, p, p), 0.0).max(axis=(1, 2))
-    return line.astype(np.float64), speck.astype(np.float64), outside.astype(np.float64)
 
 
 def _moments(

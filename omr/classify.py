@@ -29,7 +29,7 @@ import numpy as np
 
 from omr.calibration import Calibration
 from omr.checkboxes import BoxMeasures
-from omr.noise import evidence, fit_noise
+from omr.noise import creases, evidence, fit_noise
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.pageresult import BoxState, ReviewReason
 
@@ -112,16 +112,20 @@ def classify(
     noise = fit_noise(measures, reference, prior=cal.noise_prior(), params=params)
     excess, excess_out = evidence(measures, noise)
     quiet = empty & ~partly & ~unreadable
+    # A fold's crease is one faint straight line through a row or column of boxes.
+    excess = np.where(creases(measures, quiet & (excess >= params.noise_sigmas / 2)), 0.0, excess)
     faint = quiet & (excess >= params.noise_sigmas)
     explained = (
         measures.neighbour_ink >= lo
         if measures.neighbour_ink.size == measures.ink.size
         else np.zeros(ink.shape, dtype=bool)
     )
-    beside = quiet & (
-        (measures.spill >= params.outside_min_spill)
-        | ((excess_out >= params.noise_sigmas) & ~explained)
+    # A trace outside counts when the box holds a trace too (a light tick that starts
+    # in the box and runs out of it); a stroke or crease that only passes by does not.
+    traced = (excess_out >= params.outside_sigmas) & (
+        (excess >= params.noise_sigmas / 2) | (measures.line_out >= params.outside_min_line)
     )
+    beside = quiet & ((measures.spill >= params.outside_min_spill) | (traced & ~explained))
 
     # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).
     mark_depth = np.maximum((ink - hi) / hi, (core - core_hi) / core_hi)
@@ -152,7 +156,8 @@ def classify(
             np.minimum(
                 _ramp(empty_depth, 1.0),
                 _ramp(
-                    1.0 - np.maximum(excess, np.where(explained, 0.0, excess_out))
+                    1.0
+                    - np.maximum(excess, np.where(explained, 0.0, excess_out))
                     / params.noise_sigmas,
                     1.0,
                 ),

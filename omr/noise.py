@@ -107,12 +107,58 @@ def evidence(measures: BoxMeasures, model: NoiseModel) -> tuple[np.ndarray, np.n
         ``noise_sigmas`` is not clean.
     """
     n = len(measures)
-    if not all(np.isfinite(model.spreads)) or any(
-        getattr(measures, f).size != n for f in FEATURES
-    ):
+    if not all(np.isfinite(model.spreads)) or any(getattr(measures, f).size != n for f in FEATURES):
         return np.zeros(n), np.zeros(n)
     z = [
         (getattr(measures, name).astype(np.float64) - level) / spread
         for name, level, spread in zip(FEATURES, model.levels, model.spreads, strict=True)
     ]
     return np.maximum(z[0], z[1]), z[2]
+
+
+_CREASE_TOLERANCE_PT = 1.5  # traces this close to one line across the page belong to it
+_CREASE_BOXES = 3  # a crease crosses at least this many boxes ...
+_CREASE_SPAN_PT = 40.0  # ... spread over at least this length of the page
+_CREASE_SLOPE = 0.07  # and runs within 4 degrees of the page's axis
+
+
+def creases(measures: BoxMeasures, candidates: np.ndarray) -> np.ndarray:
+    """Which candidate traces lie on one straight line across the page: a fold's crease.
+
+    A fold leaves a thin line, as faint as a light pen, straight across the
+    page: through every box of a column (a vertical fold) or a row (a
+    horizontal one). Its traces run along it, in the same direction, at the
+    same page position. A mark has its own place and angle in its own box;
+    several faint marks do not line up within a point and a half over a
+    stretch of the page.
+
+    Args:
+        measures: the boxes' measures (``trace_at``, ``trace_direction``).
+        candidates: the boxes whose traces stand out (boolean ``(n,)``).
+
+    Returns:
+        Boolean ``(n,)``: the candidates explained by a crease.
+    """
+    n = len(measures)
+    out = np.zeros(n, dtype=bool)
+    if measures.trace_at.shape[0] != n:
+        return out
+    for direction, axis in ((0, 1), (1, 0)):  # horizontal runs share y, vertical runs x
+        picked = np.flatnonzero(candidates & (measures.trace_direction == direction))
+        if picked.size < _CREASE_BOXES:
+            continue
+        key = measures.trace_at[picked, axis].astype(np.float64)
+        along = measures.trace_at[picked, 1 - axis].astype(np.float64)
+        order = np.argsort(key)
+        key, along, picked = key[order], along[order], picked[order]
+        # Split into runs of traces whose positions follow one another within the tolerance.
+        starts = np.flatnonzero(np.diff(key, prepend=-np.inf) > _CREASE_TOLERANCE_PT)
+        for a, b in zip(starts, [*starts[1:], key.size], strict=True):
+            if b - a < _CREASE_BOXES or np.ptp(along[a:b]) < _CREASE_SPAN_PT:
+                continue
+            # One straight line, within a few degrees of the page's axis.
+            slope, offset = np.polyfit(along[a:b], key[a:b], 1)
+            misfit = np.abs(key[a:b] - (slope * along[a:b] + offset)).max()
+            if abs(slope) <= _CREASE_SLOPE and misfit <= _CREASE_TOLERANCE_PT:
+                out[picked[a:b]] = True
+    return out

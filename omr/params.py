@@ -87,6 +87,12 @@ class OmrParams:
             empty box only when its stroke measures (``line``, ``speck``) are
             within this many spreads of the page's empty boxes; otherwise it
             is a ``faint_mark`` for review (see :mod:`omr.noise`).
+        outside_sigmas: a trace just outside an empty box (``line_out``) this
+            many spreads above the page's empty boxes is a possible mark beside
+            the box, when the box holds a trace too (half ``noise_sigmas``) or
+            the trace outside is a pen line (``outside_min_line``), and no
+            marked neighbour explains it.
+        outside_min_line: see ``outside_sigmas`` (0-1 of paper-to-black).
         noise_min_spread: the smallest spread of ``line`` and ``speck`` the
             noise model uses (a 1-bit page has no noise at all), 0-1 of the
             paper-to-black range.
@@ -145,6 +151,7 @@ class OmrParams:
     fill_min_coverage: float = 0.9
     cross_max_coverage: float = 0.75
     outside_min_spill: float = 0.04
+    outside_min_line: float = 0.15
     line_shape_elongation: float = 6.0
     line_long_pt: float = 6.0
     line_both_pt: float = 3.5
@@ -153,7 +160,8 @@ class OmrParams:
     line_curved_pt: float = 12.0
     min_outline: float = 0.08
     review_below: float = 0.5
-    noise_sigmas: float = 6.0
+    noise_sigmas: float = 5.0
+    outside_sigmas: float = 6.0
     noise_min_spread: tuple[float, float] = (0.01, 0.015)
     # rules
     filled_means_cancelled: bool = True

@@ -2,13 +2,17 @@
 
 The scan simulator fills in real questionnaires like people do
 (:mod:`.answers`), marks the rendered pages with pens (:mod:`.pens`), damages
-them like mail and scanners do (:mod:`.damage`) and keeps the truth of every
-sheet (:mod:`.sheets`), all from a seed. :mod:`.online` simulates the online
+them like mail does (:mod:`.damage`), scans them (:mod:`.scanner`) and keeps
+the truth of every sheet (:mod:`.sheets`), all from a seed. A damage profile
+(:data:`PROFILES`) sets how hard it gets: ``moderate`` (the default) or
+``hard`` (tight, careless scans that cut registration marks off; light and
+thin pens; thin ticks). :mod:`.roundtrip` reads the sheets with the real OMR
+and :mod:`.evaluate` scores them. :mod:`.online` simulates the online
 channel: LimeSurvey response exports, a previous round and a reference group.
 """
 
 from papersurvey.simulate.answers import RespondentStyle, fill_answers
-from papersurvey.simulate.damage import DAMAGE_KINDS, Damage, draw_damage
+from papersurvey.simulate.damage import DAMAGE_KINDS, PROFILES, Damage, draw_damage
 from papersurvey.simulate.pens import MARK_STYLES, Pen
 from papersurvey.simulate.sheets import (
     Behaviour,
@@ -22,6 +26,7 @@ from papersurvey.simulate.sheets import (
 __all__ = [
     "DAMAGE_KINDS",
     "MARK_STYLES",
+    "PROFILES",
     "Behaviour",
     "Damage",
     "Pen",

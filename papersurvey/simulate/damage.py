@@ -1,6 +1,21 @@
 """Scanner and mail damage on a page image, all from a seed.
 
-Damage kinds (the names reported per kind by the accuracy suite):
+Two profiles (:data:`PROFILES`) draw the damage of a page:
+
+* ``moderate`` (the default): an ordinary office scan plus zero to three of
+  the damage kinds below, each with its full strength;
+* ``hard``: a tight, careless scan on every page. 200 or 300 dpi (half
+  each); 1-bit on 30 % of pages (threshold 140-200, blurred before
+  thresholding so that thin strokes break up); skew up to 4.5 degrees and
+  shifts up to 8 mm on many pages while the scan area hugs the page (an
+  overscan of 0-2 mm, sometimes negative: the scanner crops into the page),
+  so registration marks (8 mm, 8 mm from the edges) are often cut off while
+  the QR codes (38 mm from the corners) usually stay on the image; also
+  mild perspective, folds, stains, 15 % upside down, strong JPEG on gray
+  pages, noise and blur.
+
+Damage kinds (the names reported per kind by the accuracy suite; the hard
+profile uses the same names):
 
 * geometry: ``rotation`` (skew up to 5 degrees), ``shift`` (up to 10 mm),
   ``scale`` (up to 3 %: "shrink to fit"), ``perspective`` (a phone photo on
@@ -12,7 +27,8 @@ Damage kinds (the names reported per kind by the accuracy suite):
   one or both QR codes, so the other QR or the OCR must identify the page).
 
 Every scan also gets the small imperfections of an ordinary office scanner
-(a little skew and shift, mild noise, JPEG at normal quality).
+(a little skew and shift, mild noise, JPEG at normal quality). The scanner
+itself (geometry, optics, file format) is :mod:`.scanner`.
 """
 
 from __future__ import annotations
@@ -23,6 +39,8 @@ import cv2
 import numpy as np
 
 from survey.units import MM_PER_INCH
+
+PROFILES = ("moderate", "hard")
 
 DAMAGE_KINDS = (
     "rotation",
@@ -65,7 +83,8 @@ class Damage:
         torn_corner: the page corner (``tl`` ...) whose mark is lost, or ``""``.
         qr_covered: how many QR codes a label covers (0, 1 or 2).
         overscan_mm: the scan area is the page plus this margin on every
-            side (a flatbed glass or an ADF scans a little more than A4).
+            side (a flatbed glass or an ADF scans a little more than A4);
+            negative when the scanner crops into the page.
         background: gray value of the scan area around the page (the lid or
             the ADF's backing).
     """
@@ -89,18 +108,35 @@ class Damage:
     background: int = 250
 
 
+def check_profile(profile: str) -> str:
+    """``profile`` if it is one of :data:`PROFILES`; a ``ValueError`` otherwise."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown damage profile {profile!r}, expected one of {PROFILES}")
+    return profile
+
+
 def draw_damage(
-    rng: np.random.Generator, *, extra_kinds: tuple[int, int] = (0, 3), clean: bool = False
+    rng: np.random.Generator,
+    *,
+    extra_kinds: tuple[int, int] = (0, 3),
+    clean: bool = False,
+    profile: str = "moderate",
 ) -> Damage:
-    """A random damage profile: an ordinary scan plus some damage kinds.
+    """The random damage of one page under a damage profile.
 
     Args:
         rng: the random generator.
-        extra_kinds: how many damage kinds to add, ``[lo, hi]`` (uniform).
+        extra_kinds: how many damage kinds to add, ``[lo, hi]`` (uniform);
+            ``moderate`` profile only.
         clean: no damage at all (a perfect 300-dpi gray scan).
+        profile: ``moderate`` (an ordinary scan plus some damage kinds) or
+            ``hard`` (a tight, careless scan; see the module docstring).
     """
+    check_profile(profile)
     if clean:
         return Damage()
+    if profile == "hard":
+        return _draw_hard(rng)
     n = int(rng.integers(extra_kinds[0], extra_kinds[1] + 1))
     kinds = set(rng.choice(DAMAGE_KINDS, size=n, replace=False).tolist()) if n else set()
     if "upside_down" in kinds and "quarter" in kinds:
@@ -136,7 +172,60 @@ def draw_damage(
     )
 
 
-def _px(dpi: float, mm_value: float) -> float:
+def _draw_hard(rng: np.random.Generator) -> Damage:
+    """The ``hard`` profile's damage of one page (its own draws: ``moderate`` stays as it was)."""
+    kinds: set[str] = set()
+
+    def happens(kind: str, share: float) -> bool:
+        if rng.random() < share:
+            kinds.add(kind)
+            return True
+        return False
+
+    dpi = int(rng.choice([200, 300]))
+    binary = happens("binary", 0.3)
+    rotation = float(rng.uniform(-4.5, 4.5) if happens("rotation", 0.5) else rng.normal(0, 0.5))
+    shift = tuple(rng.uniform(-8, 8, 2) if happens("shift", 0.5) else rng.normal(0, 1.5, 2))
+    # The scan area hugs the page; a quarter of the scanners crop into it.
+    overscan = float(rng.uniform(-2.0, 0.0) if rng.random() < 0.25 else rng.uniform(0.0, 2.0))
+    perspective = float(rng.uniform(0.005, 0.02)) if happens("perspective", 0.25) else 0.0
+    folds = int(rng.integers(1, 3)) if happens("fold", 0.3) else 0
+    stains = int(rng.integers(1, 4)) if happens("stain", 0.25) else 0
+    quarter = 2 if happens("upside_down", 0.15) else 0
+    if happens("blur", 0.25):
+        blur = float(rng.uniform(1.0, 1.8))
+    else:
+        # A 1-bit scanner smooths before it thresholds: thin strokes break up.
+        blur = float(rng.uniform(0.8, 1.4) if binary else rng.uniform(0.3, 0.8))
+    noise = float(rng.uniform(6, 14) if happens("noise", 0.35) else rng.uniform(2, 5))
+    if binary:
+        jpeg_quality, threshold = 0, int(rng.integers(140, 201))
+    else:
+        jpeg_quality = int(rng.integers(30, 55) if happens("jpeg", 0.35) else rng.integers(60, 86))
+        threshold = 0
+    return Damage(
+        kinds=tuple(sorted(kinds)),
+        dpi=dpi,
+        rotation_deg=rotation,
+        quarter=quarter,
+        shift_mm=(float(shift[0]), float(shift[1])),
+        scale=float(rng.normal(1.0, 0.003)),
+        perspective=perspective,
+        blur_px=blur,
+        noise=noise,
+        jpeg_quality=jpeg_quality,
+        binary_threshold=threshold,
+        stains=stains,
+        folds=folds,
+        overscan_mm=overscan,
+        background=int(rng.integers(245, 256))
+        if rng.random() < 0.8
+        else int(rng.integers(60, 140)),
+    )
+
+
+def mm_to_px(dpi: float, mm_value: float) -> float:
+    """A length in millimetres to pixels at ``dpi``."""
     return mm_value * dpi / MM_PER_INCH
 
 
@@ -162,7 +251,7 @@ def paper_damage(
     for _ in range(damage.stains):
         # A coffee ring: a soft, slightly darker disc with a darker rim.
         cx, cy = rng.uniform(0, w), rng.uniform(0, h)
-        radius = _px(dpi, rng.uniform(10, 35))
+        radius = mm_to_px(dpi, rng.uniform(10, 35))
         yy, xx = np.ogrid[:h, :w]
         x0, x1 = int(max(0, cx - radius * 1.3)), int(min(w, cx + radius * 1.3))
         y0, y1 = int(max(0, cy - radius * 1.3)), int(min(h, cy + radius * 1.3))
@@ -177,11 +266,11 @@ def paper_damage(
         # A crease across the page: a shadow band and a thin darker line.
         horizontal = rng.random() < 0.7
         pos = rng.uniform(0.25, 0.75) * (h if horizontal else w)
-        width = _px(dpi, rng.uniform(1.5, 4.0))
+        width = mm_to_px(dpi, rng.uniform(1.5, 4.0))
         depth = rng.uniform(0.05, 0.18)
         axis = np.arange(h if horizontal else w, dtype=np.float32)
         profile = 1 - depth * np.exp(-((axis - pos) ** 2) / (2 * width**2))
-        profile -= 0.25 * depth * (np.abs(axis - pos) < _px(dpi, 0.2))
+        profile -= 0.25 * depth * (np.abs(axis - pos) < mm_to_px(dpi, 0.2))
         if horizontal:
             image[:] = np.clip(image * profile[:, None], 0, 255).astype(np.uint8)
         else:
@@ -191,7 +280,7 @@ def paper_damage(
         cx, cy = (left + right) / 2, (top + bottom) / 2
         # The tear passes 0.7 * size beyond the mark centre, diagonally: the
         # whole mark is gone, the QR codes (38 mm from the corners) are not.
-        size = _px(dpi, rng.uniform(10, 13))
+        size = mm_to_px(dpi, rng.uniform(10, 13))
         sx = -1 if damage.torn_corner in ("tl", "bl") else 1
         sy = -1 if damage.torn_corner in ("tl", "tr") else 1
         corner = np.array([cx + sx * size * 3, cy + sy * size * 3])
@@ -205,73 +294,3 @@ def paper_damage(
         lw, lh = (qx1 - qx0) * rng.uniform(0.55, 0.8), (qy1 - qy0) * rng.uniform(0.55, 0.8)
         lx, ly = rng.uniform(qx0, qx1 - lw), rng.uniform(qy0, qy1 - lh)
         cv2.rectangle(image, (int(lx), int(ly)), (int(lx + lw), int(ly + lh)), 250, -1)
-
-
-def scan_transform(shape: tuple[int, int], damage: Damage) -> np.ndarray:
-    """The 3x3 transform from upright page pixels to scan pixels (before quarter turns)."""
-    h, w = shape
-    margin = _px(damage.dpi, damage.overscan_mm)
-    c = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]], dtype=np.float64)
-    a = np.radians(
-        -damage.rotation_deg
-    )  # image y is down: negative angle = counter-clockwise on screen
-    r = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
-    s = np.diag([damage.scale, damage.scale, 1.0])
-    k = damage.perspective
-    p = np.array([[1, 0, 0], [0, 1, 0], [k / w, k / h * 0.5, 1]])
-    dx, dy = (_px(damage.dpi, v) for v in damage.shift_mm)
-    back = np.array([[1, 0, w / 2 + dx + margin], [0, 1, h / 2 + dy + margin], [0, 0, 1]])
-    m = back @ p @ r @ s @ c
-    return m / m[2, 2]
-
-
-def scan(
-    image: np.ndarray, damage: Damage, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Scan a (marked, paper-damaged) upright page: geometry, optics, file format.
-
-    Args:
-        image: the page, ``uint8`` gray, upright, at ``damage.dpi``.
-        damage: the damage profile.
-        rng: the random generator.
-
-    Returns:
-        ``(scan, transform)``: the scanned image as the OMR gets it (``uint8``
-        gray, or ``bool`` for a 1-bit scan) and the 3x3 transform from upright
-        page pixels to scan pixels.
-    """
-    m = scan_transform(image.shape, damage)
-    margin = round(_px(damage.dpi, damage.overscan_mm))
-    h, w = image.shape[0] + 2 * margin, image.shape[1] + 2 * margin
-    out = cv2.warpPerspective(
-        image,
-        m,
-        (w, h),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=damage.background,
-    )
-    sigma = damage.blur_px * damage.dpi / 300
-    if sigma > 0.2:
-        out = cv2.GaussianBlur(out, (0, 0), sigma)
-    if damage.noise > 0:
-        noise = np.empty(out.shape, dtype=np.int16)
-        # OpenCV's generator is fast but global: seed it from ours, so a seed still decides all.
-        cv2.setRNGSeed(int(rng.integers(2**31)))
-        cv2.randn(noise, np.zeros(1), np.full(1, damage.noise))
-        out = cv2.add(out.astype(np.int16), noise, dtype=cv2.CV_16S).clip(0, 255).astype(np.uint8)
-    if damage.quarter:
-        out = np.ascontiguousarray(np.rot90(out, damage.quarter))
-        turn = np.eye(3)
-        for i in range(damage.quarter):
-            width = w if i % 2 == 0 else h
-            turn = np.array([[0, 1, 0], [-1, 0, width - 1], [0, 0, 1]]) @ turn
-        m = turn @ m
-    if damage.binary_threshold:
-        return out >= damage.binary_threshold, m
-    if damage.jpeg_quality:
-        ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, damage.jpeg_quality])
-        decoded = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE) if ok else None
-        if decoded is not None:
-            out = decoded
-    return out, m

@@ -5,18 +5,37 @@ anti-aliased into a small alpha mask and laid over the page multiplicatively
 (ink darkens what is under it, also a shaded table row). Pens differ in
 darkness and width; pencil adds grain. Sizes are in millimetres and turned
 into pixels with the page's dpi, so marks look the same at 150 and 600 dpi.
+
+The hard scan profile adds pens and marks that test the OMR's limits: light
+pens (ballpoint or pencil, gray 120-190) and thin ones (0.15-0.3 mm) from
+:meth:`Pen.draw_hard`; small thin ticks (``thin_tick``: a 1-2 pixel stroke
+at 200 dpi, sometimes only partly in the box), short thin slashes
+(``thin_slash``) and crosses whose arms reach far beyond the box
+(``overshoot_far``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from survey.units import MM_PER_INCH
 
-MARK_STYLES = ("cross", "tick", "overshoot", "dot", "scribble", "slash", "fill")
+MARK_STYLES = (
+    "cross",
+    "tick",
+    "overshoot",
+    "dot",
+    "scribble",
+    "slash",
+    "fill",
+    "thin_tick",
+    "thin_slash",
+    "overshoot_far",
+)
+LIGHT_INK = 120  # pens at least this light (gray value of a stroke) count as light pens
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,39 @@ class Pen:
         if kind == "gel":
             return cls("gel", int(rng.integers(20, 80)), float(rng.uniform(0.4, 0.6)))
         return cls("felt", int(rng.integers(10, 50)), float(rng.uniform(0.6, 0.9)))
+
+    @classmethod
+    def draw_hard(
+        cls,
+        rng: np.random.Generator,
+        *,
+        pencil_share: float = 0.12,
+        light_share: float = 0.25,
+        thin_share: float = 0.35,
+    ) -> Pen:
+        """A pen of the hard profile: many light pens (gray 120-190), many thin ones.
+
+        Args:
+            rng: the random generator (its own draws: :meth:`draw` is unchanged).
+            pencil_share: respondents with a (light) pencil.
+            light_share: respondents with a light ballpoint.
+            thin_share: respondents whose pen, whatever it is, draws 0.15-0.3 mm lines.
+        """
+        kind = rng.random()
+        if kind < pencil_share:
+            pen = cls("pencil", int(rng.integers(120, 191)), float(rng.uniform(0.25, 0.45)), 0.35)
+        elif kind < pencil_share + light_share:
+            pen = cls("ballpoint", int(rng.integers(120, 191)), float(rng.uniform(0.25, 0.4)), 0.08)
+        else:
+            pen = cls.draw(rng, pencil_share=0.0)
+        if rng.random() < thin_share:
+            pen = replace(pen, width_mm=float(rng.uniform(0.15, 0.3)))
+        return pen
+
+    @property
+    def light(self) -> bool:
+        """A light pen: strokes at least :data:`LIGHT_INK` gray."""
+        return self.ink >= LIGHT_INK
 
 
 class Canvas:
@@ -134,8 +186,13 @@ def draw_mark(
         0.0, canvas.px(0.35), 2
     )
     bend = size * 0.05
-    if style in ("cross", "overshoot"):
-        reach = rng.uniform(0.28, 0.45) if style == "cross" else rng.uniform(0.55, 0.85)
+    if style in ("cross", "overshoot", "overshoot_far"):
+        if style == "cross":
+            reach = rng.uniform(0.28, 0.45)
+        elif style == "overshoot":
+            reach = rng.uniform(0.55, 0.85)
+        else:  # arms ending 1.5-3.2 mm beyond a 4.5 mm box, short of the next box
+            reach = rng.uniform(0.85, 1.2)
         half = size * reach
         tilt = rng.normal(0.0, 0.12)
         rot = np.array([[np.cos(tilt), -np.sin(tilt)], [np.sin(tilt), np.cos(tilt)]])
@@ -156,6 +213,8 @@ def draw_mark(
         b = centre + np.array([-0.08, 0.32]) * s
         c = centre + np.array([0.45, -0.55]) * s * rng.uniform(0.8, 1.2)
         canvas.strokes([_curve(a, b, rng, bend * 0.5, 5), _curve(b, c, rng, bend)], pen, rng)
+    elif style in ("thin_tick", "thin_slash"):
+        _thin_mark(canvas, size, centre, style, pen, rng)
     elif style == "slash":
         half = size * rng.uniform(0.3, 0.5)
         a = centre + np.array([-half, half]) * rng.uniform(0.8, 1.2, 2)
@@ -194,6 +253,28 @@ def draw_mark(
         canvas.strokes([np.stack([xs, ys], 1) + rng.normal(0, size * 0.03, (k, 2))], pen, rng)
     else:
         raise ValueError(f"unknown mark style {style!r}")
+
+
+def _thin_mark(
+    canvas: Canvas, size: float, centre: np.ndarray, style: str, pen: Pen, rng: np.random.Generator
+) -> None:
+    """A small thin tick or a short thin slash: a 1-2 pixel line at 200 dpi."""
+    thin = replace(pen, width_mm=min(pen.width_mm, float(rng.uniform(0.13, 0.25))))
+    bend = size * 0.04
+    if style == "thin_slash":
+        half = size * rng.uniform(0.15, 0.3)
+        a = centre + np.array([-half, half]) * rng.uniform(0.8, 1.2, 2)
+        b = centre + np.array([half, -half]) * rng.uniform(0.8, 1.2, 2)
+        canvas.strokes([_curve(a, b, rng, bend)], thin, rng)
+        return
+    s = size * rng.uniform(0.45, 0.75)
+    if rng.random() < 0.3:  # a hasty tick, partly beside the box
+        angle = rng.uniform(0, 2 * np.pi)
+        centre = centre + size * rng.uniform(0.3, 0.5) * np.array([np.cos(angle), np.sin(angle)])
+    a = centre + np.array([-0.40, 0.0]) * s
+    b = centre + np.array([-0.08, 0.32]) * s
+    c = centre + np.array([0.45, -0.55]) * s * rng.uniform(0.8, 1.2)
+    canvas.strokes([_curve(a, b, rng, bend * 0.5, 5), _curve(b, c, rng, bend)], thin, rng)
 
 
 def draw_stray(canvas: Canvas, pen: Pen, rng: np.random.Generator) -> np.ndarray:

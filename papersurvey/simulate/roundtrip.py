@@ -1,9 +1,12 @@
 """The round trip: simulated respondents through the real OMR, scored against the truth.
 
-Used by ``benchmarks/accuracy.py`` (``make accuracy``: 2,000 pages) and by the
-reduced round trip in the tests (about 50 pages). Pages are read as ingest
-reads them: measured in a first pass, calibrated per batch of pages, then
-classified (see :mod:`omr.page`).
+Used by ``benchmarks/accuracy.py`` (``make accuracy``: 2,000 pages per damage
+profile) and by the reduced round trips in the tests (about 50 pages of the
+``moderate`` profile, 40 of the ``hard`` one). Pages are read as ingest reads
+them: measured in a first pass, calibrated per batch of pages, then
+classified (see :mod:`omr.page`). Respondent ``i`` of a run draws everything
+from ``default_rng([seed, i])`` under either profile, so the two profiles of
+one seed share pseudonyms and answers but not pens, marks or scans.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
 from omr.ocr_code import TesseractOcr
 from omr.page import PageMeasurement, finish_page, measure_page
+from papersurvey.simulate.damage import check_profile
 from papersurvey.simulate.evaluate import summarize
 from papersurvey.simulate.forms import default_layout
 from papersurvey.simulate.sheets import SheetTruth, simulate_respondent
@@ -40,6 +44,7 @@ class RoundTrip:
         calibrations: the fitted calibration of each batch.
         omr_seconds: time spent in the OMR's first pass (measuring), all pages.
         measured: ``(truth, first pass)`` per page, for tuning.
+        profile: the damage profile of the run.
     """
 
     pairs: list[tuple[PageResult, SheetTruth]]
@@ -47,9 +52,10 @@ class RoundTrip:
     calibrations: list[Calibration]
     omr_seconds: float
     measured: list[tuple[SheetTruth, PageMeasurement]]
+    profile: str = "moderate"
 
     def report(self) -> dict[str, Any]:
-        """Figures overall and per damage kind (see :mod:`papersurvey.simulate.evaluate`)."""
+        """Figures overall, per condition and per mark style (see :mod:`.evaluate`)."""
         return summarize(self.pairs)
 
 
@@ -60,12 +66,24 @@ def pseudonym_for(rng: np.random.Generator) -> str:
 
 
 def measure_respondent(
-    seed: int, index: int, ocr: bool = True
+    seed: int, index: int, ocr: bool = True, profile: str = "moderate"
 ) -> list[tuple[SheetTruth, PageMeasurement, float]]:
-    """Simulate respondent ``index`` of run ``seed`` and measure their pages (first OMR pass)."""
+    """Simulate respondent ``index`` of run ``seed`` and measure their pages (first OMR pass).
+
+    Args:
+        seed: the run's seed.
+        index: the respondent's number in the run.
+        ocr: use tesseract for the printed code when both QR codes fail.
+        profile: the damage profile, ``moderate`` or ``hard``.
+
+    Returns:
+        ``(truth, first pass, seconds in the first pass)`` per page.
+    """
     layout = default_layout(SURVEY)
     rng = np.random.default_rng([seed, index])
-    sheets = simulate_respondent(layout, layout.questionnaire, KEY, pseudonym_for(rng), rng)
+    sheets = simulate_respondent(
+        layout, layout.questionnaire, KEY, pseudonym_for(rng), rng, profile=profile
+    )
     engine = TesseractOcr() if ocr else None
     out = []
     for sheet in sheets:
@@ -75,7 +93,9 @@ def measure_respondent(
     return out
 
 
-def run_roundtrip(pages: int, seed: int, *, workers: int = 1, ocr: bool = True) -> RoundTrip:
+def run_roundtrip(
+    pages: int, seed: int, *, workers: int = 1, ocr: bool = True, profile: str = "moderate"
+) -> RoundTrip:
     """Simulate and read ``pages`` pages (whole respondents, the last one cut).
 
     Args:
@@ -83,18 +103,24 @@ def run_roundtrip(pages: int, seed: int, *, workers: int = 1, ocr: bool = True) 
         seed: the run's seed; respondent ``i`` draws from ``default_rng([seed, i])``.
         workers: processes (1 = in this process).
         ocr: use tesseract for the printed code when both QR codes fail.
+        profile: the damage profile, ``moderate`` (the default) or ``hard``.
     """
+    check_profile(profile)
     layout = default_layout(SURVEY)
     per = len(layout.form_map.pages)
     respondents = (pages + per - 1) // per
     measured: list[tuple[SheetTruth, PageMeasurement]] = []
     seconds = 0.0
     if workers <= 1:
-        chunks: Any = (measure_respondent(seed, i, ocr) for i in range(respondents))
+        chunks: Any = (measure_respondent(seed, i, ocr, profile) for i in range(respondents))
     else:
         pool = ProcessPoolExecutor(workers)
         chunks = pool.map(
-            measure_respondent, [seed] * respondents, range(respondents), [ocr] * respondents
+            measure_respondent,
+            [seed] * respondents,
+            range(respondents),
+            [ocr] * respondents,
+            [profile] * respondents,
         )
     try:
         for chunk in chunks:
@@ -112,4 +138,4 @@ def run_roundtrip(pages: int, seed: int, *, workers: int = 1, ocr: bool = True) 
         calibrations.append(cal)
         pairs += [(finish_page(m, form_map, calibration=cal), t) for t, m in batch]
     defaults = [(finish_page(m, form_map), t) for t, m in measured]
-    return RoundTrip(pairs, defaults, calibrations, seconds, measured)
+    return RoundTrip(pairs, defaults, calibrations, seconds, measured, profile)

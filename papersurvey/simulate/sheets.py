@@ -11,10 +11,19 @@ Behaviour mixed in, per question, at realistic rates: crosses, ticks,
 overshooting crosses, slashes, scribbles and dots; a correction (the wrong
 box filled in, the right one crossed); a genuine double mark on a
 single-choice question; stray strokes; writing in open-text areas.
+
+A damage profile (``moderate``, the default, or ``hard``; see
+:mod:`.damage`) decides the scans and, through :meth:`Behaviour.for_profile`,
+the people: the hard profile's respondents often use light or thin pens,
+make small thin ticks, short thin slashes and crosses far beyond the box, and
+leave stray strokes on more sheets. The truth also says, from the scan's
+geometry, how many registration marks are entirely on the image and whether
+a page QR code is, and per box whether the pen's ink survived the scan.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,33 +33,74 @@ import cv2
 import numpy as np
 
 from papersurvey.simulate.answers import fill_answers
-from papersurvey.simulate.damage import Damage, draw_damage, paper_damage, scan
+from papersurvey.simulate.damage import Damage, check_profile, draw_damage, paper_damage
 from papersurvey.simulate.pens import Canvas, Pen, draw_mark, draw_stray, draw_writing
+from papersurvey.simulate.scanner import scan_with_ink, visible_features
 from survey.formmap import FormMap, PageMap
 from survey.model import Questionnaire
 from survey.pageresult import BoxState
 from survey.routing import Answer
 from survey.units import POINTS_PER_INCH, rects_to_page
 
-_STYLE_WEIGHTS = {
-    "cross": 0.56,
-    "overshoot": 0.12,
-    "tick": 0.16,
-    "slash": 0.06,
-    "scribble": 0.06,
-    "dot": 0.04,
-}
+MODERATE_STYLES = (
+    ("cross", 0.56),
+    ("overshoot", 0.12),
+    ("tick", 0.16),
+    ("slash", 0.06),
+    ("scribble", 0.06),
+    ("dot", 0.04),
+)
+HARD_STYLES = (
+    ("cross", 0.25),
+    ("overshoot", 0.06),
+    ("overshoot_far", 0.12),
+    ("tick", 0.10),
+    ("thin_tick", 0.20),
+    ("slash", 0.06),
+    ("thin_slash", 0.11),
+    ("scribble", 0.05),
+    ("dot", 0.05),
+)
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    """Rates of the less common things respondents do (per answered question or per sheet)."""
+    """Rates of the less common things respondents do (per answered question or per sheet).
 
-    correction: float = 0.025  # fill the wrong box, cross the right one
-    double: float = 0.012  # a second cross on a single-choice question
-    stray: float = 0.08  # sheets with stray strokes
-    stray_count: tuple[int, int] = (1, 2)  # how many, when there are
-    pencil: float = 0.04  # respondents using pencil
+    Attributes:
+        correction: fill the wrong box, cross the right one (per answer).
+        double: a second cross on a single-choice question (per question).
+        stray: sheets with stray strokes.
+        stray_count: how many stray strokes, when there are, ``[lo, hi]``.
+        pencil: respondents using pencil.
+        light_pen: respondents with a light ballpoint (gray 120-190); the
+            hard profile's pen draw only (:meth:`Pen.draw_hard`).
+        thin_pen: respondents with a 0.15-0.3 mm pen; hard profile only.
+        styles: ``(mark style, weight)`` pairs people mark boxes with.
+    """
+
+    correction: float = 0.025
+    double: float = 0.012
+    stray: float = 0.08
+    stray_count: tuple[int, int] = (1, 2)
+    pencil: float = 0.04
+    light_pen: float = 0.0
+    thin_pen: float = 0.0
+    styles: tuple[tuple[str, float], ...] = MODERATE_STYLES
+
+    @classmethod
+    def for_profile(cls, profile: str) -> Behaviour:
+        """The respondents of a damage profile (``moderate``: the defaults)."""
+        if check_profile(profile) == "moderate":
+            return cls()
+        return cls(
+            stray=0.25,
+            stray_count=(1, 3),
+            pencil=0.12,
+            light_pen=0.25,
+            thin_pen=0.35,
+            styles=HARD_STYLES,
+        )
 
 
 @dataclass(frozen=True)
@@ -85,6 +135,20 @@ class SheetTruth:
         texts: ``(question, has_writing)`` per open-text area.
         stray: stray strokes on the sheet.
         transform: 3x3 transform (row-major) from upright page pixels to scan pixels.
+        profile: the damage profile the sheet was drawn under.
+        marks_on_image: registration marks entirely within the scanned image
+            (0-4), from the transform; a mark on a torn-off corner is not.
+        qr_readable: at least one page QR symbol lies entirely within the
+            image and no label covers it (geometry only: blur or stains may
+            still make it unreadable).
+        pen_ink: the pen's gray value on white paper (0 = black).
+        pen_width_mm: the pen's stroke width.
+        box_ink: per box, whether at least 0.1 mm2 of the pen's ink in the
+            box (or within 0.5 mm of it, away from the printed line) survived
+            the scan: the scan against a scan of the page without the pen
+            (:func:`~.scanner.ink_in_rects`). A marked box without ink cannot
+            be read by anyone (a light pen on a 1-bit scan, a thin stroke
+            blurred away); empty for truths made without.
     """
 
     pseudonym: str
@@ -97,6 +161,12 @@ class SheetTruth:
     texts: tuple[tuple[str, bool], ...]
     stray: int
     transform: tuple[float, ...]
+    profile: str = "moderate"
+    marks_on_image: int = 4
+    qr_readable: bool = True
+    pen_ink: int = 0
+    pen_width_mm: float = 0.0
+    box_ink: tuple[bool, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -148,8 +218,8 @@ def mark_page(
     for i, b in enumerate(page.boxes):
         by_question.setdefault(b.question, []).append(i)
     types = {q.name: q.type for q in form_map.questions}
-    names = list(_STYLE_WEIGHTS)
-    weights = np.array(list(_STYLE_WEIGHTS.values()))
+    names = [name for name, _ in behaviour.styles]
+    weights = np.array([weight for _, weight in behaviour.styles])
     weights /= weights.sum()
     habit = str(rng.choice(names, p=weights))  # people mostly keep one way of marking
 
@@ -207,8 +277,9 @@ def simulate_respondent(
     rng: np.random.Generator,
     *,
     damage: Damage | None = None,
-    behaviour: Behaviour = Behaviour(),
+    behaviour: Behaviour | None = None,
     pages: tuple[int, ...] | None = None,
+    profile: str = "moderate",
 ) -> list[SimulatedSheet]:
     """The scanned sheets of one respondent's returned questionnaire.
 
@@ -218,9 +289,13 @@ def simulate_respondent(
         key: the round's secret key (the page codes are printed with it).
         pseudonym: the respondent's pseudonym.
         rng: the random generator (all randomness comes from it).
-        damage: one damage profile for every page, or ``None`` to draw one per page.
-        behaviour: rates of corrections, double marks, stray strokes, pencil.
+        damage: one damage for every page, or ``None`` to draw one per page
+            under ``profile``.
+        behaviour: rates of corrections, double marks, stray strokes, pens
+            and mark styles; ``None``: :meth:`Behaviour.for_profile`.
         pages: only these pages (default all).
+        profile: the damage profile, ``moderate`` or ``hard`` (see
+            :mod:`.damage`); it decides the pen draw and is kept in the truth.
 
     Returns:
         One :class:`SimulatedSheet` per page.
@@ -228,15 +303,27 @@ def simulate_respondent(
     import pypdfium2 as pdfium
 
     form_map: FormMap = layout.form_map
+    check_profile(profile)
+    if behaviour is None:
+        behaviour = Behaviour.for_profile(profile)
     answers = fill_answers(questionnaire, rng)
-    pen = Pen.draw(rng, pencil_share=behaviour.pencil)
+    if profile == "moderate":
+        pen = Pen.draw(rng, pencil_share=behaviour.pencil)
+    else:
+        pen = Pen.draw_hard(
+            rng,
+            pencil_share=behaviour.pencil,
+            light_share=behaviour.light_pen,
+            thin_share=behaviour.thin_pen,
+        )
     document = pdfium.PdfDocument(layout.render(pseudonym, key))
     sheets = []
     try:
         for number in pages or tuple(range(1, len(form_map.pages) + 1)):
             page = form_map.page(number)
-            d = damage if damage is not None else draw_damage(rng)
+            d = damage if damage is not None else draw_damage(rng, profile=profile)
             image = render_page(document, number, d.dpi)
+            blank = image.copy()  # scanned alike without the pen: what of the ink survives
             states, styles, truths, texts, stray = mark_page(
                 image, d.dpi, form_map, page, answers, pen, rng, behaviour
             )
@@ -251,8 +338,12 @@ def simulate_respondent(
                 tuple(rects_to_page(np.array([q.rect.as_tuple()]), form_map.page_height)[0] * scale)
                 for q in page.qr_areas
             ]
+            twin = copy.deepcopy(rng)  # the same paper damage for the blank page
             paper_damage(image, d, rng, mark_rects=marks, qr_rects=qrs)
-            scanned, transform = scan(image, d, rng)
+            paper_damage(blank, d, twin, mark_rects=marks, qr_rects=qrs)
+            box_rects = _page_rects_px(page.box_rects(), form_map.page_height, d.dpi)
+            scanned, transform, box_ink = scan_with_ink(image, blank, box_rects, d, rng)
+            marks_on_image, qr_readable = visible_features(marks, qrs, d, transform, scanned.shape)
             truth = SheetTruth(
                 pseudonym=pseudonym,
                 page=number,
@@ -264,6 +355,12 @@ def simulate_respondent(
                 texts=tuple(texts),
                 stray=stray,
                 transform=tuple(float(v) for v in transform.ravel()),
+                profile=profile,
+                marks_on_image=marks_on_image,
+                qr_readable=qr_readable,
+                pen_ink=pen.ink,
+                pen_width_mm=pen.width_mm,
+                box_ink=tuple(bool(v) for v in box_ink),
             )
             sheets.append(SimulatedSheet(scanned, truth))
     finally:
