@@ -143,6 +143,7 @@ def _quality(store: Store, where: str, params: tuple[str, ...]) -> dict[str, Any
                 "dpi_mismatch": bool(q.get("dpi_mismatch")),
                 "contrast": q.get("contrast"),
                 "method": q.get("method", ""),
+                "registration": q.get("registration", ""),
             }
         )
 
@@ -165,6 +166,8 @@ def _quality(store: Store, where: str, params: tuple[str, ...]) -> dict[str, Any
         "contrast": summary("contrast"),
         "dpi_mismatch": sum(p["dpi_mismatch"] for p in pages),
         "rendered": sum(p["method"] == "render" for p in pages),
+        # Pages placed without three registration marks (by their QR codes, see omr.placement).
+        "placed_by_qr": sum(str(p["registration"]).startswith(("marks+qr", "qr")) for p in pages),
         "pages": pages,
     }
 
@@ -284,6 +287,11 @@ def format_report(report: BatchReport) -> str:
             + (
                 f"; {q['dpi_mismatch']} pages whose file dpi disagrees with the marks"
                 if q["dpi_mismatch"]
+                else ""
+            )
+            + (
+                f"; {q['placed_by_qr']} pages placed by their QR codes (registration marks missing)"
+                if q.get("placed_by_qr")
                 else ""
             )
         )
