@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -52,7 +53,8 @@ def raw_readings(pages: int, seed: int, workers: int) -> dict[str, np.ndarray]:
 
     Returns:
         ``question_raw``, ``question_right``, ``box_raw``, ``box_right``
-        (float64 and bool arrays) over the pages read as ``ok`` and identified right.
+        (float64 and bool arrays) over the pages read as ``ok`` and identified
+        right, leaving out marks whose ink the scan erased.
     """
     form = prepare_form(default_layout(SURVEY).form_map)
     q_raw: list[float] = []
@@ -71,15 +73,21 @@ def raw_readings(pages: int, seed: int, workers: int) -> dict[str, np.ndarray]:
                 classes = classify(m.boxes, cal)
                 results = resolve_questions(tables.questions, classes)
                 meant = {q.name: q for q in truth.questions}
+                # Marks whose ink the scan erased (a light pen on a 1-bit scan) are
+                # not readings anyone can get right: they are counted by accuracy.py.
+                visible = np.array(truth.box_ink or [True] * len(truth.box_states), dtype=bool)
+                marked = np.array(truth.box_states) != 0
+                lost = {tables.boxes[j][0] for j in np.flatnonzero(marked & ~visible)}
                 for r in results:
                     t = meant.get(r.name)
-                    if t is None:
+                    if t is None or r.name in lost:
                         continue
                     value = tuple(sorted(r.value)) if isinstance(r.value, tuple) else r.value
                     q_raw.append(r.confidence)
                     q_right.append(not t.double and value == t.value)
-                b_raw.append(classes.confidence.astype(np.float64))
-                b_right.append(classes.states == np.array(truth.box_states))
+                seen = visible | ~marked
+                b_raw.append(classes.confidence.astype(np.float64)[seen])
+                b_right.append((classes.states == np.array(truth.box_states))[seen])
     return {
         "question_raw": np.array(q_raw),
         "question_right": np.array(q_right, dtype=bool),
@@ -131,7 +139,7 @@ def write_knots(question: tuple, box: tuple, source: str) -> None:
 def reliability_table(stated: np.ndarray, right: np.ndarray) -> list[dict[str, Any]]:
     """Stated confidence in bins against the measured error rate."""
     rows = []
-    for lo, hi in zip(BINS[:-1], BINS[1:], strict=True):
+    for lo, hi in itertools.pairwise(BINS):
         inside = (stated >= lo) & (stated < hi)
         n = int(inside.sum())
         errors = int((~right[inside]).sum())

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -386,3 +387,20 @@ def test_the_two_versions_are_misread_with_each_others_map(two_versions: TwoVers
         result = read_page(sheet.image, wrong, key=key, survey=survey)
         tally = score_sheet(result, sheet.truth)
         assert tally.silent + tally.reviewed > 3, (p, tally.figures())
+
+
+def test_a_page_that_lost_two_marks_is_placed_by_its_qr_codes(capsys, round_dir, round_template):
+    """A page cut off at the top by the scanner still reads: two marks and both QR codes."""
+    image = cv2.imdecode(np.frombuffer(round_template.pages[0], np.uint8), cv2.IMREAD_GRAYSCALE)
+    mm = ROUND_DPI / 25.4
+    cut = image.copy()
+    cut[: int(32 * mm), : int(32 * mm)] = 255  # the top-left mark (12 mm overscan) and
+    cut[: int(32 * mm), -int(32 * mm) :] = 255  # the top-right one are gone; the QR codes are not
+    pdf = write_pdf(round_dir / "scans" / "cut.pdf", [encode_jpeg(cut, 85)])
+    code, out, err = cli(capsys, "scan", round_dir, pdf, "--workers", "1", "--json")
+    assert code == 0, err
+    code, out, _ = cli(capsys, "status", round_dir, "--json")
+    scan = json.loads(out)["scan"]
+    assert scan["pages"] == {"ok": 1}
+    assert scan["quality"]["placed_by_qr"] == 1, str(scan["quality"]["pages"])
+    assert scan["quality"]["pages"][0]["registration"].startswith("marks+qr")
