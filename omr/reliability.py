@@ -21,9 +21,9 @@ import numpy as np
 
 # fmt: off
 # BEGIN KNOTS (written by benchmarks/fit_confidence.py; do not edit by hand)
-QUESTION_KNOTS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (1.0, 0.5))
-BOX_KNOTS: tuple[tuple[float, float], ...] = ((0.0, 0.5), (1.0, 0.5))
-KNOTS_SOURCE = "not fitted"
+QUESTION_KNOTS: tuple[tuple[float, float], ...] = ((0.0, 0.357143), (0.001, 0.357143), (0.004, 0.357143), (0.005, 0.482283), (0.49, 0.482283), (0.5, 0.97973), (0.5, 0.97973), (0.501, 0.999928), (1.0, 0.999928))
+BOX_KNOTS: tuple[tuple[float, float], ...] = ((0.0, 0.357143), (0.001, 0.357143), (0.004, 0.357143), (0.005, 0.5), (0.009, 0.5), (0.01, 0.543269), (0.143, 0.543269), (0.144, 0.590701), (0.45, 0.590701), (0.5, 0.990706), (0.548, 0.990706), (0.549, 0.997934), (0.677, 0.997934), (0.678, 0.999908), (0.943, 0.999908), (0.944, 0.999988), (1.0, 0.999988))
+KNOTS_SOURCE = '500 pages per profile (moderate, hard), seed 4041'
 # END KNOTS
 # fmt: on
 
