@@ -362,17 +362,3 @@ def _losers(losers: list[Loser]) -> pd.DataFrame:
         ],
         columns=columns,
     ).astype(object)
-
-
-def wide_schema(questionnaire: Questionnaire) -> FrameSchema:
-    """The declared schema of the wide frame (used on files read back, e.g. a previous round)."""
-    checks: list[Check] = [
-        not_null("pseudonym"),
-        unique(("pseudonym",)),
-        isin("mode", MODES),
-        isin("status", STATUSES),
-    ]
-    for q in questionnaire.answerable():
-        if q.type is QuestionType.SELECT_ONE and q.choices is not None:
-            checks.append(isin(q.name, q.choices.names()))
-    return FrameSchema("dataset", ("pseudonym", "mode"), tuple(checks))

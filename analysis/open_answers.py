@@ -17,8 +17,6 @@ round only, never for publication.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from analysis.dataset import Dataset
@@ -95,9 +93,3 @@ def open_answers(dataset: Dataset, language: str = "nl") -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["number"] = frame["number"].astype("int64")
     return frame
-
-
-def write_open_answers(dataset: Dataset, path: Path, language: str = "nl") -> Path:
-    """Write :func:`open_answers` to ``path``: UTF-8 (with BOM, for Excel), ``;`` between fields."""
-    open_answers(dataset, language).to_csv(path, sep=";", encoding="utf-8-sig", index=False)
-    return path

@@ -54,58 +54,6 @@ class PageImage:
     warning: str = ""
 
 
-@dataclass(frozen=True)
-class Tone:
-    """Gray-level figures of a page from a subsampled histogram.
-
-    Attributes:
-        white: paper level (95th percentile).
-        black: ink level (1st percentile).
-        ink: share of the inner page darker than half the paper level.
-    """
-
-    white: float
-    black: float
-    ink: float
-
-    @property
-    def contrast(self) -> float:
-        """Paper minus ink level, 0-255."""
-        return self.white - self.black
-
-
-def tone(gray: np.ndarray, *, step: int = 3, margin: float = 0.04) -> Tone:
-    """Paper level, ink level and ink share of a page, cheaply.
-
-    Samples every ``step``-th pixel of the page without a ``margin`` (share of
-    each side), where scanner edges, shadows and punch holes live. A pen line
-    is about six pixels wide at 300 dpi, so a step of three still sees it.
-    """
-    h, w = gray.shape
-    my, mx = int(h * margin), int(w * margin)
-    inner = gray[my : h - my : step, mx : w - mx : step]
-    hist = np.bincount(inner.ravel(), minlength=256).astype(np.float64)
-    total = hist.sum()
-    if total == 0:
-        return Tone(255.0, 255.0, 0.0)
-    cdf = np.cumsum(hist) / total
-    white = float(np.searchsorted(cdf, 0.95))
-    black = float(np.searchsorted(cdf, 0.01))
-    dark = int(white * 0.5)
-    ink = float(cdf[dark - 1]) if dark > 0 else 0.0
-    return Tone(white, black, ink)
-
-
-def is_blank(t: Tone, *, max_ink: float = 0.001) -> bool:
-    """Whether a page is blank (a duplex back), from its :func:`tone`.
-
-    A printed questionnaire page carries at least 0.5% ink from its four
-    registration marks and QR codes alone, so the default threshold of 0.1%
-    leaves a wide margin while tolerating dust and a stray dot.
-    """
-    return t.ink < max_ink
-
-
 def _cached_tiff(path: str, sha: str) -> TiffImagePlugin.TiffImageFile:
     cur = getattr(_local, "tiff", None)
     if cur is not None and cur[0] == (path, sha):

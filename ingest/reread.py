@@ -37,7 +37,6 @@ from ingest.worker import WorkContext
 from omr.calibration import Calibration
 from omr.page import finish_page, measure_page
 from survey.errors import PaperSurveyError
-from survey.formmap import FormMap
 from survey.formmaps_store import map_language
 from survey.pageresult import PageResult
 from survey.store import Store
@@ -204,9 +203,3 @@ def align_page(
     _save(store, sha, result, quality)
     log.info("page %s read again with form map %s (was %s)", sha[:12], map_id, used)
     return Alignment(map_id, "reread")
-
-
-def form_map_of(ctx: WorkContext, map_id: str) -> FormMap:
-    """The plain form map of a map id (the default map for an unknown id)."""
-    fm = ctx.form_map(map_id)
-    return fm if isinstance(fm, FormMap) else fm.form_map

@@ -56,11 +56,6 @@ def descent(font: str, size: float) -> float:
     return -float(pdfmetrics.getFont(font).face.descent) * size / 1000.0
 
 
-def cap_height(font: str, size: float) -> float:
-    """Height of capitals and digits above the baseline (about 0.73 em for DejaVu Sans)."""
-    return 0.73 * size
-
-
 def x_height(font: str, size: float) -> float:
     """Height of lower-case letters above the baseline (about 0.55 em for DejaVu Sans)."""
     return 0.55 * size

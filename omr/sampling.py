@@ -83,13 +83,6 @@ def sample_patches(
     return out.reshape(n, p, p)
 
 
-def _side_level(side: np.ndarray, rank: float) -> np.ndarray:
-    """Per-patch paper level of one frame side ``(n, k)``: a high rank, robust to print and noise."""
-    k = side.shape[1]
-    kth = min(k - 1, int(rank * k))
-    return np.partition(side, kth, axis=1)[:, kth].astype(np.float32)
-
-
 def paper_levels(patches: np.ndarray, ring: tuple[int, int]) -> np.ndarray:
     """The paper level on the four sides of a square ring around each patch's centre.
 

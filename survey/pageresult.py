@@ -46,7 +46,7 @@ class ReviewReason(StrEnum):
 
     MULTIPLE_MARKS = "multiple_marks"  # more than one marked box on a single-choice question
     UNCERTAIN_MARK = "uncertain_mark"  # a mark too faint, small or odd to be sure of
-    FAINT_MARK = "faint_mark"  # a box read as empty that holds a trace of ink: a thin or light mark?
+    FAINT_MARK = "faint_mark"  # an empty box holding a trace of ink: a thin or light mark?
     PARTLY_FILLED = "partly_filled"  # between a cross and a filled box: chosen or cancelled?
     MARK_OUTSIDE_BOX = "mark_outside_box"  # ink beside the box rather than in it
     STRAY_LINE = "stray_line"  # a line through the box that continues far outside it

@@ -32,26 +32,6 @@ def pt_to_mm(value: float) -> float:
     return value * MM_PER_INCH / POINTS_PER_INCH
 
 
-def pt_to_px(value: float | np.ndarray, dpi: float) -> float | np.ndarray:
-    """A length in points to pixels at ``dpi``."""
-    return value * dpi / POINTS_PER_INCH
-
-
-def pdf_to_page(xy: np.ndarray, page_height: float) -> np.ndarray:
-    """PDF points (bottom-left origin) to page coordinates (top-left origin).
-
-    Args:
-        xy: array of shape ``(..., 2)`` holding ``(x, y)`` in PDF points.
-        page_height: page height in points.
-
-    Returns:
-        A new float64 array of the same shape.
-    """
-    out = np.array(xy, dtype=np.float64, copy=True)
-    out[..., 1] = page_height - out[..., 1]
-    return out
-
-
 def rects_to_page(rects: np.ndarray, page_height: float) -> np.ndarray:
     """PDF rectangles ``(x0, y0, x1, y1)`` to page rectangles ``(left, top, right, bottom)``.
 
@@ -105,11 +85,6 @@ def page_to_image(xy: np.ndarray, homography: np.ndarray) -> np.ndarray:
     x = (p[..., 0] * h[0, 0] + p[..., 1] * h[0, 1] + h[0, 2]) / w
     y = (p[..., 0] * h[1, 0] + p[..., 1] * h[1, 1] + h[1, 2]) / w
     return np.stack([x, y], axis=-1)
-
-
-def image_to_page(xy: np.ndarray, homography: np.ndarray) -> np.ndarray:
-    """Image pixels ``(x, y)`` back to page coordinates (inverse of :func:`page_to_image`)."""
-    return page_to_image(xy, np.linalg.inv(np.asarray(homography, dtype=np.float64)))
 
 
 def homography_jacobian(xy: np.ndarray, homography: np.ndarray) -> np.ndarray:
