@@ -9,6 +9,7 @@ arrows of the significance markers), so no system font is needed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +254,7 @@ def _widths(block: d.TableBlock, width: float) -> list[float]:
 
 
 def _table(
-    block: d.TableBlock, st: dict[str, ParagraphStyle], width: float
+    block: d.TableBlock, st: dict[str, ParagraphStyle], width: float, labels: Mapping[str, str]
 ) -> tuple[list[Flowable], bool]:
     """The caption, table and notes, and whether they are short enough to keep together."""
     widths = _widths(block, width)
@@ -281,7 +282,7 @@ def _table(
     style += [("BACKGROUND", (0, i), (-1, i), LIGHT) for i in range(2, len(data), 2)]
     table.setStyle(TableStyle(style))
     caption = Paragraph(
-        f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
+        f"{_esc(block_label(block, labels))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
     )
     notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
     if len(block.rows) <= 12:
@@ -289,16 +290,21 @@ def _table(
     return [caption, table, Spacer(1, 2), *notes], False
 
 
-_LABELS: dict[str, str] = {}
+_KIND_LABELS = {"table": "Tabel", "figure": "Figuur"}
 
 
-def block_label(block: d.TableBlock | d.FigureBlock) -> str:
+def block_label(block: d.TableBlock | d.FigureBlock, labels: Mapping[str, str]) -> str:
+    """The caption label: the document's word for the kind, then the number ("Tabel 3")."""
     kind = "table" if isinstance(block, d.TableBlock) else "figure"
-    return f"{_LABELS.get(kind, kind.title())} {block.number}"
+    return f"{labels.get(kind, _KIND_LABELS[kind])} {block.number}"
 
 
 def _figure(
-    block: d.FigureBlock, st: dict[str, ParagraphStyle], width: float, max_height: float
+    block: d.FigureBlock,
+    st: dict[str, ParagraphStyle],
+    width: float,
+    max_height: float,
+    labels: Mapping[str, str],
 ) -> tuple[list[Flowable], bool]:
     from PIL import Image as PILImage
 
@@ -307,7 +313,7 @@ def _figure(
     scale = min(width / w, max_height / h)
     img = Image(str(block.image), width=w * scale, height=h * scale)
     caption = Paragraph(
-        f"{_esc(block_label(block))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
+        f"{_esc(block_label(block, labels))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
     )
     notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
     return [caption, img, *notes], True
@@ -316,9 +322,6 @@ def _figure(
 def render_pdf(doc: d.Document, path: Path) -> Path:
     """Write ``doc`` as a PDF to ``path``."""
     _register_fonts()
-    _LABELS.update(
-        table=doc.labels.get("table", "Tabel"), figure=doc.labels.get("figure", "Figuur")
-    )
     st = _styles()
     path.parent.mkdir(parents=True, exist_ok=True)
     template = _DocTemplate(path, doc)
@@ -372,9 +375,9 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
                 pending = []
                 continue
             if isinstance(block, d.FigureBlock):
-                flow, keep = _figure(block, st, width, template.height * 0.8)
+                flow, keep = _figure(block, st, width, template.height * 0.8, doc.labels)
             else:
-                flow, keep = _table(block, st, width)
+                flow, keep = _table(block, st, width, doc.labels)
             if keep:
                 story.append(KeepTogether([*pending, *flow]))
             else:

@@ -20,7 +20,7 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from papersurvey import __version__
 from survey.errors import ExitCode, PaperSurveyError
@@ -84,15 +84,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(verbose: int, debug: bool) -> logging.Handler:
+def _configure_logging(verbose: int, debug: bool) -> Callable[[], None]:
+    """Send ``papersurvey.*`` records to stderr for one command; the function that undoes it.
+
+    Undone in full, the level too: :func:`main` also runs in-process (the demo,
+    the tests), and a ``-v`` must not leave every later caller's INFO records on.
+    """
     level = logging.DEBUG if debug or verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     fmt = "%(levelname)s %(name)s: %(message)s" if debug else "papersurvey: %(message)s"
     handler.setFormatter(logging.Formatter(fmt))
     logger = logging.getLogger("papersurvey")
+    previous = logger.level
     logger.addHandler(handler)
     logger.setLevel(level)
-    return handler
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    return restore
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -108,8 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
     from papersurvey import progress  # tqdm: only once a command runs
 
-    handler = _configure_logging(args.verbose, args.debug)
     args.progress = progress.for_stream(sys.stderr)
+    restore_logging = _configure_logging(args.verbose, args.debug)
     try:
         return int(args.func(args))
     except PaperSurveyError as exc:
@@ -130,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(ExitCode.OTHER)
     finally:
-        logging.getLogger("papersurvey").removeHandler(handler)
+        restore_logging()
 
 
 if __name__ == "__main__":

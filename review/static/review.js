@@ -43,7 +43,10 @@
     var text = document.getElementById("text");
 
     // A transcription: the draft (or the saved answer) is selected, so typing
-    // replaces it and an arrow key starts correcting it.
+    // replaces it and an arrow key starts correcting it. Only this script
+    // focuses the box: an autofocus attribute would be applied at the first
+    // rendered frame, and take the box back from an operator who pressed Esc
+    // before it.
     if (text) {
       text.focus();
       text.select();

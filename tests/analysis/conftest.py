@@ -106,6 +106,18 @@ def make_round(
     return Round(codes, paper_answers, online_answers)
 
 
+def simulated_texts(r: Round, question: str) -> list[str]:
+    """The distinct answers to ``question`` of the round's simulated respondents, sorted.
+
+    Safe to quote: none holds a phone number or an e-mail address. They depend
+    on the seed alone, whereas the dataset's row order follows the pseudonyms,
+    which are drawn at random: the first answer in the dataset may be one of
+    the flagged texts that :func:`open_round` adds.
+    """
+    given = {a[question] for a in (*r.paper.values(), *r.online.values()) if question in a}
+    return sorted(given)
+
+
 @pytest.fixture
 def round_project(project: Project, tmp_path: Path) -> Iterator[tuple[Project, Round]]:
     """The shared ``project`` with a small round of paper and online answers."""
@@ -156,7 +168,7 @@ def open_round(tmp_path_factory: pytest.TempPathFactory) -> OpenRound:
     create_project(NewProjectOptions(root, municipality="Leidschendam-Voorburg")).close()
     with Project.open(root) as project:
         r = make_round(project, tmp, n=60)
-        codes = sorted(new_pseudonyms(4))
+        codes = sorted(new_pseudonyms(4, existing=r.pseudonyms))
         add_respondents(project.store, codes, "paper", "Voorburg")
         extra = {
             codes[0]: {"q01_grade_overall": "7", "q58_improve_point_explain": PHONE_TEXT},

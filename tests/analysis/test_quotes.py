@@ -12,7 +12,7 @@ from analysis.dataset import Dataset, build_dataset
 from analysis.quotes import load_quotes, normalise, occurs, unquote
 from survey.errors import CorruptInputError, ExitCode, ValidationError
 from survey.project import Project
-from tests.analysis.conftest import PAPER_TWICE, PHONE_TEXT, OpenRound
+from tests.analysis.conftest import PAPER_TWICE, PHONE_TEXT, OpenRound, simulated_texts
 from tests.conftest import WriteCsv
 
 Q56, Q58 = "q56_good_point_explain", "q58_improve_point_explain"
@@ -24,12 +24,16 @@ def dataset(open_round: OpenRound) -> Dataset:
         return build_dataset(project.store, project.load_questionnaire())
 
 
-def some_answer(dataset: Dataset, question: str) -> str:
-    return str(dataset.data[question].dropna().iloc[0])
+@pytest.fixture(scope="module")
+def answer(open_round: OpenRound) -> dict[str, str]:
+    """One counting, unflagged answer per open question (the same whatever pseudonyms were drawn)."""
+    return {q: simulated_texts(open_round.round, q)[0] for q in (Q56, Q58)}
 
 
-def test_quotes_by_name_or_number_in_file_order(dataset: Dataset, write_csv: WriteCsv) -> None:
-    a56, a58 = some_answer(dataset, Q56), some_answer(dataset, Q58)
+def test_quotes_by_name_or_number_in_file_order(
+    dataset: Dataset, answer: dict[str, str], write_csv: WriteCsv
+) -> None:
+    a56, a58 = answer[Q56], answer[Q58]
     path = write_csv(
         "citaten.csv",
         [["question", "quote"], [Q58, a58], ["56", f"‘{a56}’"], [], [Q58, f"  {a58.upper()}  "]],
@@ -51,7 +55,9 @@ def test_comma_file_with_unquoted_commas_and_dutch_header(dataset: Dataset, tmp_
     assert quotes.warnings == ()  # the pieces around the placeholder occur in the phone answer
 
 
-def test_every_problem_at_once_with_its_row(dataset: Dataset, write_csv: WriteCsv) -> None:
+def test_every_problem_at_once_with_its_row(
+    dataset: Dataset, answer: dict[str, str], write_csv: WriteCsv
+) -> None:
     path = write_csv(
         "quotes.csv",
         [
@@ -61,7 +67,7 @@ def test_every_problem_at_once_with_its_row(dataset: Dataset, write_csv: WriteCs
             [Q56, "   "],
             [Q58, PHONE_TEXT],
             [Q56, "Schrijf naar piet@example.nl"],
-            [Q56, some_answer(dataset, Q56)],
+            [Q56, answer[Q56]],
         ],
     )
     with pytest.raises(ValidationError) as info:
@@ -96,8 +102,10 @@ def test_a_quote_not_in_the_answers_is_a_warning(dataset: Dataset, write_csv: Wr
     assert "does not occur in any open answer" in quotes.warnings[0]
 
 
-def test_too_few_answers_leave_the_quotes_out(dataset: Dataset, write_csv: WriteCsv) -> None:
-    path = write_csv("quotes.csv", [["question", "quote"], [Q56, some_answer(dataset, Q56)]])
+def test_too_few_answers_leave_the_quotes_out(
+    dataset: Dataset, answer: dict[str, str], write_csv: WriteCsv
+) -> None:
+    path = write_csv("quotes.csv", [["question", "quote"], [Q56, answer[Q56]]])
     quotes = load_quotes(path, dataset, min_cell_size=10_000)
     assert quotes.by_question == {}
     assert "fewer than privacy.min_cell_size (10000)" in quotes.warnings[0]

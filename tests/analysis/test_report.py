@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis import document as d
 from analysis.chapters import ChapterBuilder, ReportContext
 from analysis.dataset import build_dataset
 from analysis.metrics import Benchmark, Comparison, Share
+from analysis.render_pdf import block_label
 from analysis.report import ReportOptions, build_document, make_report
 from analysis.results import Figure, compute_results
 from analysis.texts import DASH, Texts
@@ -140,3 +142,12 @@ def test_cli_report_html_only(
     assert "figures" in capsys.readouterr().out
     html = (root / "out" / "report" / "report.html").read_text(encoding="utf-8")
     assert "Summary" in html and not (root / "out" / "report" / "report.pdf").exists()
+
+
+def test_pdf_captions_take_the_words_of_their_own_document() -> None:
+    """No label is left behind by an earlier report (an English one, say) in the same process."""
+    table = d.TableBlock(3, "Respons", ("Groep", "n"), ())
+    figure = d.FigureBlock(2, "Rapportcijfer", Path("fig.png"))
+    assert block_label(table, {"table": "Table", "figure": "Figure"}) == "Table 3"
+    assert block_label(table, {}) == "Tabel 3"
+    assert block_label(figure, {}) == "Figuur 2"

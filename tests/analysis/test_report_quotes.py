@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.dataset import Dataset, build_dataset
 from analysis.report import ReportOptions, make_report
 from papersurvey.cli import main
 from survey.project import Project
-from tests.analysis.conftest import PHONE_TEXT, OpenRound
+from tests.analysis.conftest import PHONE_TEXT, OpenRound, simulated_texts
 from tests.conftest import WriteCsv
 
 Q56, Q58 = "q56_good_point_explain", "q58_improve_point_explain"
@@ -61,17 +60,11 @@ def outline(html: str) -> list[tuple[str, str, str]]:
     return parser.events
 
 
-def quotes_of(dataset: Dataset) -> tuple[str, str, str]:
-    """Three answers to quote: one to q56, two to q58 (one of them shortened)."""
-    a56 = dataset.data[Q56].dropna().unique()
-    a58 = [x for x in dataset.data[Q58].dropna().unique() if x != PHONE_TEXT]
-    return str(a56[0]), str(a58[0]), str(a58[1])
-
-
-@pytest.fixture(scope="module")
-def dataset(open_round: OpenRound) -> Dataset:
-    with Project.open(open_round.root) as project:
-        return build_dataset(project.store, project.load_questionnaire())
+def quotes_of(open_round: OpenRound) -> tuple[str, str, str]:
+    """Three different unflagged answers to quote: one to q56, two to q58 (one shortened)."""
+    a56 = simulated_texts(open_round.round, Q56)[0]
+    a58 = [x for x in simulated_texts(open_round.round, Q58) if x != a56]
+    return a56, a58[0], a58[1]
 
 
 def index(events: list[tuple[str, str, str]], tag: str, start: str, after: int = -1) -> int:
@@ -81,9 +74,9 @@ def index(events: list[tuple[str, str, str]], tag: str, start: str, after: int =
 
 
 def test_report_prints_the_quotes_after_their_questions_figures(
-    open_round: OpenRound, dataset: Dataset, write_csv: WriteCsv, tmp_path: Path
+    open_round: OpenRound, write_csv: WriteCsv, tmp_path: Path
 ) -> None:
-    q56, q58a, q58b = quotes_of(dataset)
+    q56, q58a, q58b = quotes_of(open_round)
     short = " ".join(q58b.split()[:2]) + " ..."
     path = write_csv("citaten.csv", [["question", "quote"], [Q58, q58a], ["56", q56], [Q58, short]])
     with Project.open(open_round.root) as project:
@@ -132,12 +125,11 @@ def _pdftotext(pdf: Path) -> str:
 
 def test_cli_report_with_quotes_in_english(
     open_round: OpenRound,
-    dataset: Dataset,
     write_csv: WriteCsv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    q56, _, _ = quotes_of(dataset)
+    q56, _, _ = quotes_of(open_round)
     path = write_csv(
         "quotes.csv",
         [["question", "quote"], [Q56, q56], [Q58, "Niemand schreef dit."]],

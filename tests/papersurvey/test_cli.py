@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -211,6 +212,22 @@ def test_verbose_before_or_after_the_command(
     run(capsys, "new", third)
     code, _, err = run(capsys, "import-addresses", third, address_csv, "--verbose")
     assert code == 0 and "papersurvey: imported adressen.csv: 40 people" in err
+
+
+@pytest.mark.parametrize("flags", [["-v"], ["--debug"], []])
+def test_a_command_leaves_the_logging_as_it_found_it(
+    capsys: Capture, project_dir: Path, flags: list[str]
+) -> None:
+    """Regression: ``-v`` left the ``papersurvey`` logger at INFO for every later caller.
+
+    The demo and the tests run :func:`main` in-process; a later test that
+    expected no log records then saw INFO records of its own setup.
+    """
+    logger = logging.getLogger("papersurvey")
+    before = (logger.level, list(logger.handlers))
+    code, _, _ = run(capsys, *flags, "status", project_dir)
+    assert code == 0
+    assert (logger.level, list(logger.handlers)) == before
 
 
 def test_installed_entry_point_runs(tmp_path: Path) -> None:

@@ -60,6 +60,13 @@ def browser():
         b.close()
 
 
+def expect(locator):
+    """Playwright's retrying assertions (imported here: the module loads without Playwright)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def serve(config: ReviewConfig) -> BackgroundServer:
     return BackgroundServer(ReviewApp(config))
 
@@ -296,6 +303,50 @@ def test_an_operator_transcribes_open_answers_with_the_keyboard(page, server, co
     assert actions == ["text", "illegible"]
 
 
+ESCAPE_AT_ONCE = """
+window.addEventListener("DOMContentLoaded", () => {
+  // runs after review.js's own handler (on document), which focused the box
+  const text = document.getElementById("text");
+  if (!text) return;
+  const focused = document.activeElement === text;
+  text.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true}));
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    document.documentElement.dataset.focus =
+      (focused ? "focused" : "not focused") + ", then " +
+      (document.activeElement === text ? "in the box" : "left");
+  }));
+});
+"""
+
+
+def test_esc_before_the_first_frame_leaves_the_text_box(page, server, config):
+    """Regression: the box's ``autofocus`` took the focus back at the first rendered frame.
+
+    An operator who pressed Esc and then O before the browser drew the page
+    typed an "o" over the draft instead of marking it illegible. Whether a
+    frame is drawn before the Esc is up to the browser, so the page is loaded
+    a few times; without the bug every load leaves the box.
+    """
+    with open_store(config) as store:
+        sync(store)
+        entries = text_queue(store, question_order(config.questionnaire))
+    login(page, server.url)
+    page.add_init_script(ESCAPE_AT_ONCE)
+    url = f"{server.url}/texts/{entries[0].id}"
+    seen = []
+    for _ in range(10):
+        page.goto(url)
+        # a selector, not wait_for_function: the page's CSP forbids the eval that one polls with
+        page.locator("html[data-focus]").wait_for(state="attached")
+        seen.append(page.get_attribute("html", "data-focus"))
+    assert seen == ["focused, then left"] * 10
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    assert page.url == f"{server.url}/texts/{entries[1].id}?msg=saved"
+    with open_store(config) as store:
+        assert load_text(store, entries[0].id).value == ILLEGIBLE
+
+
 def test_the_illegible_and_empty_buttons(page, server, config):
     with open_store(config) as store:
         sync(store)
@@ -363,15 +414,15 @@ def test_an_assignment_is_undone_from_the_page_list(page, server, config, review
 
 
 def test_the_ui_speaks_english_on_request(page, server):
+    # the switch comes back to the same address: wait on the page's text, not on the URL
     login(page, server.url)
     page.click("#lang-switch")
-    page.wait_for_url(f"{server.url}/")
-    assert page.inner_text("h1") == "Overview"
-    assert "Start reviewing" in page.inner_text("#start")
+    expect(page.locator("h1")).to_have_text("Overview")
+    expect(page.locator("#start")).to_contain_text("Start reviewing")
     page.click("#start")
-    assert "Reading is right (Enter)" in page.inner_text("#confirm")
+    expect(page.locator("#confirm")).to_contain_text("Reading is right (Enter)")
     page.click("#lang-switch")
-    assert "Lezing klopt (Enter)" in page.inner_text("#confirm")
+    expect(page.locator("#confirm")).to_contain_text("Lezing klopt (Enter)")
 
 
 @pytest.mark.slow

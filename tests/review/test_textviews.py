@@ -65,6 +65,20 @@ def test_an_item_shows_clip_question_and_draft_and_reads_the_next_one_ahead(
     assert logged_in.get("/texts/10000").status == 404
 
 
+def test_only_the_script_focuses_the_text_box(logged_in, store, questionnaire):
+    """An ``autofocus`` attribute would take the box back after an early Esc.
+
+    Chromium applies it at the first rendered frame, which may come after the
+    operator pressed Esc to use the O / J / K shortcuts (see
+    ``test_browser.test_esc_before_the_first_frame_leaves_the_text_box``).
+    """
+    first = queue_ids(store, questionnaire)[0]
+    page = logged_in.get(f"/texts/{first}").text
+    box = re.search(r"<textarea[^>]*>", page)
+    assert box is not None and 'id="text"' in box.group(0)
+    assert "autofocus" not in box.group(0)
+
+
 def test_saving_moves_to_the_next_open_text(logged_in, store, questionnaire):
     first, second = queue_ids(store, questionnaire)[:2]
     reply = logged_in.post(
