@@ -24,7 +24,7 @@ import numpy as np
 from omr.anchors import QrAnchor, symbol_corners
 from omr.marks import MarkDetections
 from omr.params import DEFAULT_PARAMS, OmrParams
-from omr.registration import Registration, check_transform, mark_points
+from omr.registration import Registration, check_transform, fitted_registration, mark_points
 from survey.formmap import Mark, QrArea
 
 _MIN_CLUSTERS = 2  # two separate groups of points: a mark and a QR code, two QR codes, ...
@@ -111,19 +111,12 @@ def register_with_qr(
         if found_problem:
             problem = problem or found_problem
             continue
-        reg = Registration(
-            ok=True,
-            homography=h,
-            marks_used=tuple(i for i, _ in found if i in model),
-            orientation=int(fig["orientation"]),
-            rotation_deg=fig["rotation_deg"],
-            shear_deg=fig["shear_deg"],
-            dpi=fig["dpi"],
-            anisotropy=fig["anisotropy"],
-            perspective=fig["perspective"],
-            reprojection_pt=fig["reprojection_pt"],
-            points_page=src,
-            points_image=dst,
+        reg = fitted_registration(
+            h,
+            fig,
+            tuple(i for i, _ in found if i in model),
+            src,
+            dst,
             method="marks+qr" if mark_src else "qr",
         )
         if best is None or fig["reprojection_pt"] < best[0]:

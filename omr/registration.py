@@ -210,18 +210,31 @@ def register(
         if found:
             problem = problem or found
             continue
-        return Registration(
-            ok=True,
-            homography=h,
-            marks_used=tuple(int(i) for i in ids),
-            orientation=int(fig["orientation"]),
-            rotation_deg=fig["rotation_deg"],
-            shear_deg=fig["shear_deg"],
-            dpi=fig["dpi"],
-            anisotropy=fig["anisotropy"],
-            perspective=fig["perspective"],
-            reprojection_pt=fig["reprojection_pt"],
-            points_page=src,
-            points_image=dst,
-        )
+        return fitted_registration(h, fig, tuple(int(i) for i in ids), src, dst)
     return Registration(ok=False, reason=problem)
+
+
+def fitted_registration(
+    h: np.ndarray,
+    figures: dict[str, float],
+    marks_used: tuple[int, ...],
+    src: np.ndarray,
+    dst: np.ndarray,
+    method: str = "marks",
+) -> Registration:
+    """A successful registration from a checked transform and its geometry figures."""
+    return Registration(
+        ok=True,
+        homography=h,
+        marks_used=marks_used,
+        orientation=int(figures["orientation"]),
+        rotation_deg=figures["rotation_deg"],
+        shear_deg=figures["shear_deg"],
+        dpi=figures["dpi"],
+        anisotropy=figures["anisotropy"],
+        perspective=figures["perspective"],
+        reprojection_pt=figures["reprojection_pt"],
+        points_page=src,
+        points_image=dst,
+        method=method,
+    )
