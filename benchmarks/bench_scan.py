@@ -161,14 +161,14 @@ def layout_key() -> str:
     """
     import tempfile
 
-    from papersurvey.commands.scan import form_maps
+    from ingest.pipeline import round_maps
     from survey.formmaps_store import form_map_sha256
     from survey.project import NewProjectOptions, create_project
 
     with tempfile.TemporaryDirectory() as tmp:
         options = NewProjectOptions(Path(tmp) / "round", municipality="Benchmarkstad")
         with create_project(options) as project:
-            maps = form_maps(project)
+            maps = round_maps(project).maps
     return ",".join(f"{lang}:{form_map_sha256(fm)[:16]}" for lang, fm in maps.items())
 
 
@@ -193,10 +193,10 @@ def ensure_pages(cache: Path, count: int, workers: int) -> tuple[Path, list[Path
     shutil.rmtree(cache, ignore_errors=True)
     (cache / "pages").mkdir(parents=True)
     root = cache / "project"
-    from papersurvey.commands.scan import form_maps
+    from ingest.pipeline import round_maps
 
     with create_project(NewProjectOptions(root, municipality="Benchmarkstad")) as project:
-        per = len(next(iter(form_maps(project).values())).pages)
+        per = len(next(iter(round_maps(project).maps.values())).pages)
     people = sorted(new_pseudonyms(-(-count // per)))
     with Store.open(root / "store.sqlite") as store, store.transaction():
         for p in people:

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ingest.codec import result_to_json
-from ingest.mapchoice import doubt_questions
 from omr.calibration import Calibration
 from omr.form import PreparedForm
+from omr.mapchoice import doubt_questions
 from omr.page import finish_page
 from omr.params import OmrParams
 from survey.formmap import FormMap
 from survey.pageresult import PageResult
+from survey.readingmaps import stored_map_id
 
 if TYPE_CHECKING:
     from ingest.worker import WorkContext
@@ -47,17 +48,6 @@ class Classified:
     stale: bool = False
     result: PageResult | None = None
     result_json: str = ""
-
-
-def stored_map_id(form_maps: Mapping[str, object], quality: Mapping[str, object]) -> str:
-    """The id of the map a page was measured with, from its quality figures.
-
-    ``map`` is the map id (a language code or ``<language>@<sha12>``); pages
-    stored before map ids only have ``language``. Unknown: the default map's
-    id (the first of ``form_maps``).
-    """
-    map_id = str(quality.get("map") or quality.get("language") or "")
-    return map_id if map_id in form_maps else next(iter(form_maps))
 
 
 def page_form_map(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,7 +172,7 @@ def _tasks(
 def classify_pending(
     store: Store,
     root: Path,
-    form_maps: dict[str, FormMap | PreparedForm],
+    form_maps: Mapping[str, FormMap | PreparedForm],
     params: OmrParams,
     *,
     calibrate: bool = True,
@@ -226,7 +226,7 @@ def classify_pending(
 
 def _classified(
     tasks: Iterable[ClassifyTask],
-    form_maps: dict[str, FormMap | PreparedForm],
+    form_maps: Mapping[str, FormMap | PreparedForm],
     params: OmrParams,
     executor: Executor | None,
     context: WorkContext | None,
@@ -357,7 +357,7 @@ def _assemble_chunk(store: Store, pseudonyms: list[str], page_count: int) -> Ass
 def finalise(
     store: Store,
     root: Path,
-    form_maps: dict[str, FormMap | PreparedForm],
+    form_maps: Mapping[str, FormMap | PreparedForm],
     params: OmrParams,
     *,
     calibrate: bool = True,

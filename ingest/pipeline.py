@@ -14,7 +14,10 @@
 
 Usable from Python without the CLI::
 
-    report = scan(ScanOptions(project=Path("kbo-2027"), paths=(Path("scans"),), form_maps=maps))
+    report = scan(ScanOptions(project=Path("kbo-2027"), paths=(Path("scans"),)))
+
+The form maps are those the round's questionnaires were printed with
+(:func:`survey.readingmaps.reading_maps`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,7 @@ from survey.errors import CorruptInputError, ProjectError
 from survey.formmap import FormMap
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
+from survey.readingmaps import ReadingMaps, reading_maps, respondent_map_ids
 from survey.store import Store
 
 log = logging.getLogger("papersurvey.ingest.scan")
@@ -54,19 +58,19 @@ class ScanOptions:
     Attributes:
         project: the project folder.
         paths: scan files and folders.
-        form_maps: the questionnaire's form maps by map id, the round's
-            default language first: per language its latest printed map (id:
-            the language code), then earlier printed maps that lay out
-            differently (id ``<language>@<sha12>``); the maps the
-            questionnaires were printed with (``formmaps/``, see
-            ``print_batches.scanmaps``), else built with layout/.
-        respondent_maps: pseudonym -> the ids of the maps their
-            questionnaires were printed with, latest first, for respondents
-            sent anything but the latest map of their language
-            (``print_batches.scanmaps.ReadingMaps.respondent_maps``). Their
-            pages are read with that map; with two, with the one whose boxes
-            are on the sheet. Everyone else's pages are read with the map of
-            their language.
+        form_maps: ``None`` (the default): the maps the round's
+            questionnaires were printed with, and who was sent which, as
+            :func:`survey.readingmaps.reading_maps` finds them. Otherwise the
+            form maps to read with by map id, the round's default language
+            first: per language its latest printed map (id: the language
+            code), then earlier printed maps that lay out differently (id
+            ``<language>@<sha12>``).
+        respondent_maps: with ``form_maps`` given: pseudonym -> the ids of the
+            maps their questionnaires were printed with, latest first, for
+            respondents sent anything but the latest map of their language.
+            Their pages are read with that map; with two, with the one whose
+            boxes are on the sheet. Everyone else's pages are read with the
+            map of their language.
         workers: worker processes (``None``: one per core; 1: serial, in this process).
         dask: address of a Dask scheduler; overrides ``workers``.
         batch: the batch name (default: the first path's name and the time).
@@ -79,7 +83,7 @@ class ScanOptions:
 
     project: Path
     paths: tuple[Path, ...]
-    form_maps: dict[str, FormMap]
+    form_maps: dict[str, FormMap] | None = None
     respondent_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     workers: int | None = None
     dask: str | None = None
@@ -119,41 +123,28 @@ def omr_params(project: Project) -> OmrParams:
     return dataclasses.replace(DEFAULT_PARAMS, **overrides)  # type: ignore[arg-type]
 
 
-def respondent_map_ids(
-    store: Store,
-    form_maps: Mapping[str, FormMap],
-    respondent_maps: Mapping[str, str | Sequence[str]] | None = None,
-) -> dict[str, tuple[str, ...]]:
-    """Pseudonym -> map ids to read their pages with, for respondents not read with the default.
+def round_maps(project: Project) -> ReadingMaps:
+    """The form maps the round's questionnaires were printed with, and who was sent which.
 
-    A respondent's language gives the map of that language when it differs
-    from the default map; ``respondent_maps`` (who was sent which printed
-    map) overrides that. Respondents whose only map is the default are left
-    out.
-
-    Raises:
-        ProjectError: ``respondent_maps`` names a map that is not in ``form_maps``.
+    :func:`survey.readingmaps.reading_maps`, laying the questionnaire out as
+    it is now only where nothing was saved (a round not printed yet, or
+    printed before papersurvey kept its maps).
     """
-    default = next(iter(form_maps.values()))
-    differs = {k for k, fm in form_maps.items() if fm != default}
-    out: dict[str, tuple[str, ...]] = {
-        str(r[0]): (str(r[1]),)
-        for r in store.query("SELECT pseudonym, language FROM respondents")
-        if r[1] in differs
-    }
-    for p, given in (respondent_maps or {}).items():
-        ids = (given,) if isinstance(given, str) else tuple(given)
-        unknown = [i for i in ids if i not in form_maps]
-        if unknown:
-            raise ProjectError(
-                f"the form map {unknown[0]} that {p}'s questionnaire was printed with is not "
-                "among the form maps to read with"
-            )
-        if ids and all(form_maps[i] == default for i in ids):
-            out.pop(p, None)
-        elif ids:
-            out[p] = ids
-    return out
+    from layout.roundoptions import questionnaire_form_maps
+
+    return reading_maps(project, lambda languages: questionnaire_form_maps(project, languages))
+
+
+def _form_maps(
+    project: Project, options: ScanOptions
+) -> tuple[dict[str, FormMap], dict[str, tuple[str, ...]]]:
+    """The maps to read with, and pseudonym -> map ids for those not read with the default."""
+    if options.form_maps is not None:
+        maps, printed = options.form_maps, options.respondent_maps
+    else:
+        found = round_maps(project)
+        maps, printed = found.maps, found.respondent_maps
+    return maps, respondent_map_ids(project.store, maps, printed)
 
 
 def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) -> str:
@@ -300,21 +291,22 @@ def scan(
         params = omr_params(project)
         batch = options.batch or default_batch_name(options.paths)
         records = register_files(store, batch, files) if files else {}
-        store.set_meta(PAGE_COUNT_META, str(len(next(iter(options.form_maps.values())).pages)))
+        form_maps, maps_of = _form_maps(project, options)
+        page_count = len(next(iter(form_maps.values())).pages)
+        store.set_meta(PAGE_COUNT_META, str(page_count))
         if not usable:
             problems = "; ".join(f"{f.name}: {f.problem}" for f in files) or "no files found"
             raise CorruptInputError(f"None of the scan files can be read ({problems}).")
         todo = [(f, done_positions(store, f.sha256)) for f in usable]
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}
-        languages = respondent_map_ids(store, options.form_maps, options.respondent_maps)
         ctx = WorkContext(
-            form_maps={lang: prepare_form(fm) for lang, fm in options.form_maps.items()},
+            form_maps={lang: prepare_form(fm) for lang, fm in form_maps.items()},
             key=project.key,
             survey=project.settings.survey.code,
             params=params,
             root=str(root),
-            languages=languages,
+            respondent_maps=maps_of,
             ocr=options.ocr,
         )
         # process
@@ -362,7 +354,6 @@ def scan(
             phases={k: round(v, 3) for k, v in phases.items()},
         )
         batches = sorted({file_batch[f.sha256] for f in usable})
-        page_count = len(next(iter(options.form_maps.values())).pages)
         report = summarise(store, batches, page_count, run)
         with store.transaction():
             save_report(store, report)

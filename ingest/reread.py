@@ -7,7 +7,7 @@ language, an earlier version of an edited questionnaire), or with two maps
 that lay that page out differently, the boxes it was read at may not be the
 boxes on the sheet. :func:`align_page` then reads the page again from its
 scan file with that respondent's maps (the one whose boxes are on the sheet,
-:func:`ingest.worker.choose_map`), classifies it with its batch's
+:func:`omr.mapchoice.choose_map`), classifies it with its batch's
 calibration, and replaces the stored page result, the map id in its quality
 figures and the clips of its writing areas. When the scan file cannot be
 read any more, the machine's readings are dropped instead: every question of
@@ -27,18 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest import classifytask
 from ingest import clips as clipfiles
 from ingest.codec import result_from_json, result_to_json
 from ingest.decode import load_page
-from ingest.mapchoice import doubt_questions, map_note, measure_with, page_layout
 from ingest.sources import Kind, PageRef
 from ingest.worker import WorkContext
 from omr.calibration import Calibration
-from omr.page import finish_page, measure_page
+from omr.mapchoice import doubt_questions, measure_sheet, page_layout
+from omr.page import finish_page
 from survey.errors import PaperSurveyError
 from survey.formmaps_store import map_language
 from survey.pageresult import PageResult
+from survey.readingmaps import stored_map_id
 from survey.store import Store
 
 log = logging.getLogger("papersurvey.ingest.reread")
@@ -58,11 +58,6 @@ class Alignment:
     map_id: str
     action: str
     reason: str = ""
-
-
-def stored_map_id(ctx: WorkContext, quality: dict[str, Any]) -> str:
-    """The map id a page was read with (``map``; older pages: ``language``; else the default)."""
-    return classifytask.stored_map_id(ctx.form_maps, quality)
 
 
 def needs_reread(ctx: WorkContext, used: str, candidates: Sequence[str], page_no: int) -> bool:
@@ -157,7 +152,7 @@ def align_page(
     if row is None:
         raise KeyError(sha)
     quality: dict[str, Any] = json.loads(row["quality"] or "{}")
-    used = stored_map_id(ctx, quality)
+    used = stored_map_id(ctx.form_maps, quality)
     known = [c for c in candidates if c in ctx.form_maps] or [ctx.default_language]
     if not needs_reread(ctx, used, known, page_no):
         return Alignment(used, "kept")
@@ -183,21 +178,29 @@ def align_page(
         _save(store, sha, stripped, quality)
         log.warning("page %s: %s", sha[:12], quality["map_note"])
         return Alignment(known[0], "dropped", problem)
-    first = ctx.form_map(known[0])
-    m = measure_page(page.gray, first, key=ctx.key, survey=ctx.survey, params=ctx.params)
-    map_id, form_map, m, choice = measure_with(ctx, page.gray, known, page_no, m, known[0], None)
+    sheet = measure_sheet(
+        page.gray,
+        ctx.form_maps,
+        {},
+        key=ctx.key,
+        survey=ctx.survey,
+        params=ctx.params,
+        candidates=known,
+        page=page_no,
+    )
+    map_id, m, choice = sheet.map_id, sheet.measurement, sheet.choice
     result = finish_page(
-        m, form_map, calibration=_calibration(row["calibration"]), params=ctx.params
+        m, sheet.form, calibration=_calibration(row["calibration"]), params=ctx.params
     )
     dpi = result.quality.dpi or page.dpi or m.nominal_dpi or 300.0
     _write_text_clips(store, root, page.gray, result, sha, pseudonym, dpi)
     quality.update(map=map_id, language=map_language(map_id), reread_from=used)
     quality.pop("map_fit", None)
     quality.pop("map_note", None)
-    if choice.fit:
+    if choice is not None and choice.fit:
         quality["map_fit"] = choice.fit
-    if not choice.certain:
-        quality["map_note"] = map_note(choice)
+    if choice is not None and not choice.certain:
+        quality["map_note"] = choice.note
         result = doubt_questions(result)
         log.warning("page %s: %s", sha[:12], quality["map_note"])
     _save(store, sha, result, quality)

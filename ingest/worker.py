@@ -11,11 +11,11 @@ few kilobytes. It never touches the store.
 Which form map: a page is measured with the round's default map first, which
 is enough to read its page code. When the code names a respondent whose
 questionnaire was printed with another map (another language, or an earlier
-version of the questionnaire, :attr:`WorkContext.languages`), the page is
+version of the questionnaire, :attr:`WorkContext.respondent_maps`), the page is
 measured again with that map. A respondent sent two versions that lay this
 page out differently (an invitation, then a reminder after the questionnaire
 was edited) has two candidates; the page is read with the one whose boxes
-are printed on the sheet (:mod:`ingest.mapchoice`). The map id used is
+are printed on the sheet (:func:`omr.mapchoice.measure_sheet`). The map id used is
 stored in the page's quality figures (``map``), for the batch classification.
 """
 
@@ -32,14 +32,13 @@ from pathlib import Path
 from ingest import clips as clipfiles
 from ingest.codec import arrays_to_bytes, result_to_json
 from ingest.decode import PageImage, load_page
-from ingest.mapchoice import MapChoice, doubt_questions, map_note, measure_with
 from ingest.sources import PageRef
 from omr.form import PreparedForm
+from omr.mapchoice import MapChoice, doubt_questions, measure_sheet
 from omr.ocr_code import TesseractOcr
-from omr.page import PageMeasurement, finish_page, measure_page
+from omr.page import finish_page
 from omr.params import OmrParams
 from survey.errors import PaperSurveyError
-from survey.formmap import FormMap
 from survey.formmaps_store import map_language
 from survey.pageresult import PageResult, PageStatus
 
@@ -56,26 +55,25 @@ class WorkContext:
     Attributes:
         form_maps: the questionnaire's form maps by map id (a language code,
             or ``<language>@<sha12>`` for an earlier printed version, see
-            :mod:`survey.formmaps_store`), best prepared
-            (:func:`omr.form.prepare_form`); the first is the round's default
-            language.
+            :mod:`survey.readingmaps`), prepared (:func:`omr.form.prepare_form`);
+            the first is the round's default language.
         key: the round's secret key.
         survey: the survey code of the round.
         params: OMR settings.
         root: the project folder (clips are written under ``root/clips``).
-        languages: pseudonym -> the map ids their questionnaires were printed
-            with (latest first), for respondents whose map differs from the
-            default's (another language, an earlier version, or both). A
-            single map id as a string is taken as a one-element tuple.
+        respondent_maps: pseudonym -> the map ids their questionnaires were
+            printed with (latest first), for respondents whose map differs
+            from the default's (another language, an earlier version, or
+            both; :func:`survey.readingmaps.respondent_map_ids`).
         ocr: use tesseract for page codes whose QR codes both fail.
     """
 
-    form_maps: dict[str, FormMap | PreparedForm]
+    form_maps: dict[str, PreparedForm]
     key: bytes
     survey: str
     params: OmrParams
     root: str
-    languages: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    respondent_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ocr: bool = True
 
     @property
@@ -83,14 +81,9 @@ class WorkContext:
         """The map id of the default map (the round's default language)."""
         return next(iter(self.form_maps))
 
-    def form_map(self, language: str | None = None) -> FormMap | PreparedForm:
+    def form_map(self, language: str | None = None) -> PreparedForm:
         """The form map of a map id or language (default: the round's default language)."""
         return self.form_maps.get(language or "", self.form_maps[self.default_language])
-
-    def maps_of(self, pseudonym: str) -> tuple[str, ...]:
-        """The map ids ``pseudonym``'s questionnaires were printed with; ``()``: the default."""
-        ids = self.languages.get(pseudonym, ())
-        return (ids,) if isinstance(ids, str) else tuple(ids)
 
 
 @dataclass(frozen=True)
@@ -150,7 +143,7 @@ def quality_json(
 
     ``language`` is the language of the map, ``map`` its map id; ``map_fit``
     and ``map_note`` are there when the page was read with one of several
-    maps of the respondent (see :func:`ingest.mapchoice.choose_map`).
+    maps of the respondent (see :func:`omr.mapchoice.choose_map`).
     """
     q: dict[str, object] = asdict(result.quality)
     q["language"] = map_language(map_id)
@@ -158,7 +151,7 @@ def quality_json(
     if choice is not None and choice.fit:
         q["map_fit"] = choice.fit
     if choice is not None and not choice.certain:
-        q["map_note"] = map_note(choice)
+        q["map_note"] = choice.note
     q["dpi_declared"] = round(page.dpi, 1) if page.dpi else None
     measured = result.quality.dpi
     mismatch = bool(page.dpi and measured and abs(measured / page.dpi - 1) > DPI_TOLERANCE)
@@ -196,20 +189,17 @@ def read_one(ctx: WorkContext, ref: PageRef, ocr: TesseractOcr | None) -> PageOu
     except PaperSurveyError as exc:
         return PageOutcome(ref, error=exc.message, seconds=time.perf_counter() - t0)
     t1 = time.perf_counter()
-    language = ctx.default_language
-    form_map = ctx.form_map()
-    m: PageMeasurement = measure_page(
-        page.gray, form_map, key=ctx.key, survey=ctx.survey, params=ctx.params, ocr=ocr
+    sheet = measure_sheet(
+        page.gray,
+        ctx.form_maps,
+        ctx.respondent_maps,
+        key=ctx.key,
+        survey=ctx.survey,
+        params=ctx.params,
+        ocr=ocr,
     )
-    code = m.code.code if m.code else None
-    maps = ctx.maps_of(code.pseudonym) if code else ()
-    choice = None
-    if code is not None and maps:
-        # Printed with another map (language, version) or several: the boxes may sit elsewhere.
-        language, form_map, m, choice = measure_with(
-            ctx, page.gray, maps, code.page, m, language, ocr
-        )
-    result = finish_page(m, form_map, calibration=None, params=ctx.params)
+    m, choice = sheet.measurement, sheet.choice
+    result = finish_page(m, sheet.form, calibration=None, params=ctx.params)
     if choice is not None and not choice.certain:
         result = doubt_questions(result)
     root = Path(ctx.root)
@@ -231,7 +221,7 @@ def read_one(ctx: WorkContext, ref: PageRef, ocr: TesseractOcr | None) -> PageOu
         reason=result.reason,
         pseudonym=result.pseudonym,
         page_no=result.page,
-        quality=quality_json(page, result, language, t1 - t0, t2 - t0, choice),
+        quality=quality_json(page, result, sheet.map_id, t1 - t0, t2 - t0, choice),
         result_json=result_to_json(result),
         measures=arrays_to_bytes(m.boxes) if len(m.boxes) else b"",
         measurement=pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) if len(m.boxes) else b"",

@@ -10,12 +10,14 @@ print batches alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from layout.letter import LetterOptions
 from layout.options import LayoutOptions
 from survey import codes
+from survey.formmap import FormMap
 
 LOGO = "logo.png"
 
@@ -40,6 +42,28 @@ def questionnaire_options(project: Any, language: str = "") -> LayoutOptions:
         municipality=municipality_name(s.municipality),
         logo=_logo(project),
     )
+
+
+def questionnaire_form_maps(
+    project: Any, languages: Iterable[str] | None = None
+) -> dict[str, FormMap]:
+    """The form maps the questionnaire gives now, per language (default: the round's, default first).
+
+    ``project``: a :class:`survey.project.Project`. Print saves these maps;
+    scan builds them only for a round printed before maps were saved.
+
+    Raises:
+        QuestionnaireError: the questionnaire has problems.
+        LayoutError: it cannot be laid out.
+    """
+    from layout.questionnaire import QuestionnaireLayout
+
+    questionnaire = project.load_questionnaire()
+    wanted = project.settings.survey.languages if languages is None else tuple(languages)
+    return {
+        lang: QuestionnaireLayout(questionnaire, questionnaire_options(project, lang)).form_map
+        for lang in wanted
+    }
 
 
 def online_url(base_url: str, sid: str) -> str:

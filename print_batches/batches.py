@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from print_batches.sorting import SortKey, normalize_postcode, postal_key, postal_sort
-from print_batches.variants import Variant
+from survey.mailings import Variant
 
 INVITATION_RUN = "invitation"
 _RUN_RE = re.compile(r"^(invitation|reminder-[1-9][0-9]?)$")

@@ -27,10 +27,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from print_batches.batches import Recipient, make_recipient
-from print_batches.variants import PrintChannel, Variant, invitation_variant
+from print_batches.variants import PrintChannel, invitation_variant
 from survey.addresses import AddressRecord
 from survey.errors import ProjectError
 from survey.intake import read_addresses
+from survey.mailings import Variant
 from survey.project import Project
 from survey.store import Channel, Respondent, RespondentStatus
 

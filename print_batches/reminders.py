@@ -28,8 +28,8 @@ from print_batches.recipients import (
 )
 from print_batches.records import mailed, responded
 from print_batches.run import RunReport, produce_run
-from print_batches.variants import Variant
 from survey.errors import ProjectError
+from survey.mailings import Variant
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
 from survey.store import Respondent, RespondentStatus

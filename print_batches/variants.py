@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from survey.mailings import Variant
+
 
 class PrintChannel(StrEnum):
     """How a respondent is invited (the ``--channel`` option of ``papersurvey print``)."""
@@ -19,34 +21,6 @@ class PrintChannel(StrEnum):
     PAPER = "paper"  # letter + paper questionnaire (and the online link)
     LETTER = "letter"  # letter with the online link only
     AUTO = "auto"  # per respondent, from survey.toml and the address file
-
-
-class Variant(StrEnum):
-    """The contents of one envelope, as recorded in the store's ``mailings.variant``."""
-
-    INVITATION_PAPER = "invitation_paper"
-    INVITATION_ONLINE = "invitation_online"
-    REMINDER = "reminder"
-    REMINDER_PAPER = "reminder_paper"
-
-    @property
-    def letter(self) -> str:
-        """The letter variant layout/letter.py renders for this envelope."""
-        return {
-            Variant.INVITATION_PAPER: "invitation_paper",
-            Variant.INVITATION_ONLINE: "invitation_online",
-            Variant.REMINDER: "reminder",
-            Variant.REMINDER_PAPER: "reminder",
-        }[self]
-
-    @property
-    def with_questionnaire(self) -> bool:
-        """Whether the personalised questionnaire follows the letter."""
-        return self in (Variant.INVITATION_PAPER, Variant.REMINDER_PAPER)
-
-    @property
-    def is_reminder(self) -> bool:
-        return self in (Variant.REMINDER, Variant.REMINDER_PAPER)
 
 
 def invitation_variant(channel: PrintChannel) -> Variant:

@@ -13,6 +13,7 @@ from which id is found where.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,3 +195,67 @@ class FormMap:
         if isinstance(text_or_path, Path):
             text_or_path = text_or_path.read_text(encoding="utf-8")
         return cls.from_dict(json.loads(text_or_path))
+
+
+# --- how two maps differ ---------------------------------------------------------------------------
+_LIST_AT_MOST = 5
+
+
+def _boxes(fm: FormMap) -> dict[tuple[str, str], tuple[int, Any]]:
+    return {(b.question, b.choice): (p.number, b.rect) for p in fm.pages for b in p.boxes}
+
+
+def _areas(fm: FormMap) -> dict[str, tuple[int, Any]]:
+    return {t.question: (p.number, t.rect) for p in fm.pages for t in p.text_areas}
+
+
+def _furniture(p: PageMap) -> tuple[Any, ...]:
+    return (p.marks, p.qr_areas)
+
+
+def _names(items: Iterable[str]) -> str:
+    names = sorted(items)
+    more = f" and {len(names) - _LIST_AT_MOST} more" if len(names) > _LIST_AT_MOST else ""
+    return ", ".join(names[:_LIST_AT_MOST]) + more
+
+
+def describe_difference(printed: FormMap, now: FormMap) -> str:
+    """How two form maps differ, for a person: pages, boxes, writing areas, questions, version."""
+    parts: list[str] = []
+    if printed.form_id != now.form_id:
+        parts.append(f"form id {printed.form_id} became {now.form_id}")
+    if printed.version_hash != now.version_hash:
+        parts.append(f"questionnaire version {printed.version_hash} became {now.version_hash}")
+    if (printed.page_width, printed.page_height) != (now.page_width, now.page_height):
+        parts.append("the page size changed")
+    if len(printed.pages) != len(now.pages):
+        parts.append(f"{len(printed.pages)} pages became {len(now.pages)}")
+    old, new = _boxes(printed), _boxes(now)
+    moved = [k for k in old.keys() & new.keys() if old[k] != new[k]]
+    if moved:
+        pages = sorted({new[k][0] for k in moved})
+        parts.append(
+            f"{len(moved)} of {len(old)} checkboxes moved on page {', '.join(map(str, pages))}"
+        )
+    if new.keys() - old.keys():
+        parts.append(f"{len(new.keys() - old.keys())} checkboxes added")
+    if old.keys() - new.keys():
+        parts.append(f"{len(old.keys() - new.keys())} checkboxes removed")
+    old_areas, new_areas = _areas(printed), _areas(now)
+    if old_areas != new_areas:
+        changed = {
+            q for q in old_areas.keys() | new_areas.keys() if old_areas.get(q) != new_areas.get(q)
+        }
+        parts.append(f"writing areas of {_names(changed)} moved, added or removed")
+    if any(_furniture(a) != _furniture(b) for a, b in zip(printed.pages, now.pages, strict=False)):
+        parts.append("registration marks or page-code areas moved")
+    old_q = {q.name: q for q in printed.questions}
+    new_q = {q.name: q for q in now.questions}
+    changed_q = {n for n in old_q.keys() | new_q.keys() if old_q.get(n) != new_q.get(n)}
+    if changed_q:
+        parts.append(f"question(s) {_names(changed_q)} changed")
+    if not parts:
+        return "the form maps differ"
+    if len(parts) == 1 and parts[0].startswith("questionnaire version"):
+        parts.append("the boxes are where they were; only the questionnaire's content changed")
+    return "; ".join(parts)

@@ -38,7 +38,8 @@ def register(subparsers: Any) -> None:
 
 def changed_since_printing(project: Project) -> list[MapChange]:
     """How the questionnaire now lays out differently from what was printed (nothing printed: [])."""
-    from print_batches.formmaps import compare_with_printed, questionnaire_form_maps
+    from layout.roundoptions import questionnaire_form_maps
+    from print_batches.formmaps import compare_with_printed
 
     return compare_with_printed(project, questionnaire_form_maps(project))
 

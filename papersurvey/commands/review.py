@@ -119,7 +119,7 @@ class RoundPageMaps:
     """The printed form maps per respondent, for the review UI (:class:`review.decisions.PageMaps`).
 
     A respondent's form map is the one their questionnaire was printed with
-    (:func:`print_batches.scanmaps.reading_maps`: their language's, or an
+    (:func:`ingest.pipeline.round_maps`: their language's, or an
     earlier version's); a page assigned to them is read again from its scan
     file when it was read with a map that lays that page out otherwise
     (:func:`ingest.reread.align_page`).
@@ -145,7 +145,7 @@ class RoundPageMaps:
 
     def map_ids(self, store: Store, pseudonym: str) -> tuple[str, ...]:
         """The map ids ``pseudonym``'s pages are read with, preferred first."""
-        from ingest.pipeline import respondent_map_ids
+        from survey.readingmaps import respondent_map_ids
 
         ids = respondent_map_ids(store, self._maps, self._printed)
         return ids.get(pseudonym) or (next(iter(self._maps)),)
@@ -166,7 +166,7 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
     Raises:
         ProjectError: not a project folder, or no operator can log in yet.
     """
-    from papersurvey.commands.scan import reading_maps
+    from ingest.pipeline import round_maps
     from review.app import ReviewConfig
     from review.auth import operators
     from survey.project import Project
@@ -177,7 +177,7 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
                 "no operator can log in yet. Create an account first: "
                 f"papersurvey review {directory} --add-operator NAME"
             )
-        printed = reading_maps(project)
+        printed = round_maps(project)
         maps = printed.maps
         default = project.settings.default_language
         return ReviewConfig(

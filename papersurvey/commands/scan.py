@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from print_batches.scanmaps import ReadingMaps
-    from survey.formmap import FormMap
-    from survey.project import Project
+from typing import Any
 
 
 def _positive(text: str) -> int:
@@ -61,41 +56,13 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def form_maps(project: Project) -> dict[str, FormMap]:
-    """The round's form maps by map id, default language first, as printed.
-
-    The maps saved by ``print`` and ``reminders`` (``formmaps/``): per
-    language the latest (id: the language), then earlier printed versions
-    that lay out differently (id ``<language>@<sha12>``); built from the
-    questionnaire as it is now only for a round printed before papersurvey
-    kept them (with a warning) or not printed yet. Where the questionnaire
-    now lays out differently from what was printed, one warning line says so
-    and the printed map is used (:func:`print_batches.scanmaps.reading_maps`).
-    Who was sent an earlier version is :func:`reading_maps`'s
-    ``respondent_maps``.
-    """
-    return reading_maps(project).maps
-
-
-def reading_maps(project: Project) -> ReadingMaps:
-    """The maps to read with and who was sent which (:func:`print_batches.scanmaps.reading_maps`)."""
-    from print_batches.scanmaps import reading_maps as printed_maps
-
-    return printed_maps(project)
-
-
 def run(args: argparse.Namespace) -> int:
     from ingest.pipeline import ScanOptions, scan
     from ingest.report import format_report
-    from survey.project import Project
 
-    with Project.open(args.directory) as project:
-        maps = reading_maps(project)
     options = ScanOptions(
         project=args.directory,
         paths=tuple(args.paths),
-        form_maps=maps.maps,
-        respondent_maps=maps.respondent_maps,
         workers=args.workers,
         dask=args.dask,
         batch=args.batch,

@@ -123,14 +123,14 @@ def add_respondents(root: Path, pseudonyms) -> None:
 
 @pytest.fixture(scope="session")
 def round_template(tmp_path_factory) -> RoundTemplate:
+    from ingest.pipeline import round_maps
     from ingest.scanwriter import encode_jpeg
-    from papersurvey.commands.scan import form_maps
     from survey.project import NewProjectOptions, create_project
     from survey.pseudonym import new_pseudonyms
 
     root = tmp_path_factory.mktemp("template") / "kbo-test"
     with create_project(NewProjectOptions(root, municipality="Testdorp")) as project:
-        maps = form_maps(project)
+        maps = round_maps(project).maps
     pseudonyms = tuple(sorted(new_pseudonyms(ROUND_RESPONDENTS)))
     add_respondents(root, pseudonyms)
     pages = []

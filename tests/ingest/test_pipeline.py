@@ -20,17 +20,15 @@ import pytest
 
 from ingest.codec import result_from_json
 from ingest.executors import SerialExecutor
-from ingest.mapchoice import MapChoice, choose_map
-from ingest.pipeline import ScanOptions, respondent_map_ids, scan
+from ingest.pipeline import ScanOptions, scan
 from ingest.scanwriter import encode_jpeg, write_tiff
-from ingest.worker import WorkContext
 from omr.form import prepare_form
-from omr.page import measure_page
 from omr.params import DEFAULT_PARAMS
 from survey.errors import CorruptInputError, ProjectError, ValidationError
 from survey.formmap import FormMap
 from survey.pageresult import ReviewReason
 from survey.project import Project
+from survey.readingmaps import respondent_map_ids
 from survey.store import Store
 from tests.ingest.conftest import (
     ROUND_DPI,
@@ -180,8 +178,6 @@ def test_duplicates_missing_pages_and_photocopies_follow_the_rules(round_dir, ro
 
 
 def _decode(jpeg: bytes):
-    import cv2
-    import numpy as np
 
     return cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
 
@@ -232,8 +228,6 @@ def test_bad_inputs_are_reported_and_the_rest_is_read(round_dir, round_template,
 
 
 def test_image_folders_and_blank_backs(round_dir, round_template):
-    import cv2
-    import numpy as np
 
     folder = round_dir / "scans" / "photos"
     folder.mkdir(parents=True)
@@ -310,18 +304,6 @@ def with_boxes(form_map, page_no: int, keep) -> FormMap:
     return dataclasses.replace(form_map, pages=pages)
 
 
-def context(maps: dict, root: Path, languages=None) -> WorkContext:
-    with Project.open(root) as project:
-        return WorkContext(
-            {k: prepare_form(v) for k, v in maps.items()},
-            project.key,
-            project.settings.survey.code,
-            DEFAULT_PARAMS,
-            str(root),
-            languages or {},
-        )
-
-
 def test_respondent_map_ids_merge_languages_and_printed_maps(round_dir, round_template):
     a, b, c = round_template.pseudonyms
     nl = round_template.form_maps["nl"]
@@ -335,25 +317,6 @@ def test_respondent_map_ids_merge_languages_and_printed_maps(round_dir, round_te
         assert respondent_map_ids(store, {"nl": nl, "en": nl}, {c: ("nl",)}) == {}
         with pytest.raises(ProjectError, match="nl@ffffffffffff"):
             respondent_map_ids(store, maps, {c: ("nl@ffffffffffff",)})
-
-
-def test_choose_map_sees_which_boxes_are_on_the_sheet(round_dir, round_template):
-    """Page 1 of the first respondent is printed with every box of the map."""
-    nl = round_template.form_maps["nl"]
-    gray = cv2.imdecode(np.frombuffer(round_template.pages[0], np.uint8), cv2.IMREAD_GRAYSCALE)
-    first = nl.page(1).boxes[0].question
-    fewer = with_boxes(nl, 1, lambda box: box.question != first)
-    ctx = context({"nl": nl, "fewer": fewer, "same": nl}, round_dir)
-    m = measure_page(gray, nl, key=ctx.key, survey=ctx.survey)
-    # the preferred map lacks boxes that are printed: the full map fits
-    choice = choose_map(ctx, gray, m, ("fewer", "nl"), 1)
-    assert choice.map_id == "nl" and choice.certain
-    assert choice.fit["nl"] == 1.0 and choice.fit["fewer"] == 0.0
-    # alike on a page: the preferred one, without measuring anything
-    assert choose_map(ctx, gray, m, ("same", "nl"), 1) == MapChoice("same")
-    assert choose_map(ctx, gray, m, ("fewer", "nl"), 2) == MapChoice("fewer")
-    # no candidate has the page
-    assert choose_map(ctx, gray, m, ("nl",), 99) == MapChoice("nl")
 
 
 def test_a_sheet_that_shows_neither_version_sends_every_question_to_review(

@@ -20,6 +20,7 @@ import pytest
 from ingest.codec import result_from_json
 from ingest.reread import needs_reread
 from ingest.worker import WorkContext
+from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS
 from papersurvey.commands.review import review_config
 from papersurvey.simulate.evaluate import score_sheet
@@ -62,7 +63,9 @@ def stored_page(root: Path, sha: str) -> tuple[dict, dict]:
 
 def test_needs_reread_compares_the_page_layouts(two_versions: TwoVersions):  # noqa: F811
     t = two_versions
-    ctx = WorkContext(dict(t.maps), b"k" * 32, "S", DEFAULT_PARAMS, "/nowhere")
+    ctx = WorkContext(
+        {k: prepare_form(v) for k, v in t.maps.items()}, b"k" * 32, "S", DEFAULT_PARAMS, "/nowhere"
+    )
     assert not needs_reread(ctx, "nl", ("nl",), 1)
     assert needs_reread(ctx, "nl", (t.v1,), 1)  # page 1 moved
     assert not needs_reread(ctx, "nl", (t.v1,), 2)  # page 2 is laid out alike

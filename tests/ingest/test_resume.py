@@ -104,14 +104,10 @@ CHILD = """
 import sys
 from pathlib import Path
 from ingest.pipeline import ScanOptions, scan
-from papersurvey.commands.scan import form_maps
-from survey.project import Project
 
 root, pdf = Path(sys.argv[1]), Path(sys.argv[2])
-with Project.open(root) as p:
-    maps = form_maps(p)
 print("started", flush=True)
-scan(ScanOptions(root, (pdf,), maps, workers=2, batch="b1", chunk_pages=1, commit_pages=2))
+scan(ScanOptions(root, (pdf,), workers=2, batch="b1", chunk_pages=1, commit_pages=2))
 print("finished", flush=True)
 """
 

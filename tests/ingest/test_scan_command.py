@@ -25,11 +25,12 @@ import pytest
 
 from ingest.codec import result_from_json
 from ingest.scanwriter import encode_jpeg
+from layout.roundoptions import questionnaire_form_maps
 from omr.page import read_page
 from papersurvey.cli import main
 from papersurvey.simulate.evaluate import score_sheet
 from papersurvey.simulate.sheets import SheetTruth, SimulatedSheet
-from print_batches.formmaps import questionnaire_form_maps, save_run_maps
+from print_batches.formmaps import save_run_maps
 from survey.errors import ExitCode
 from survey.formmap import FormMap
 from survey.formmaps_store import PrintedMap, record_run_maps, version_map_id

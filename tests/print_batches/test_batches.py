@@ -15,7 +15,7 @@ from print_batches.batches import (
     plan_batches,
     reminder_run,
 )
-from print_batches.variants import Variant
+from survey.mailings import Variant
 from survey.pseudonym import new_pseudonyms
 
 recipients = st.integers(0, 60).flatmap(

@@ -15,8 +15,9 @@ from print_batches.recipients import (
 )
 from print_batches.records import record_run, responded
 from print_batches.reminders import select_reminders
-from print_batches.variants import PrintChannel, Variant
+from print_batches.variants import PrintChannel
 from survey.errors import ProjectError
+from survey.mailings import Variant
 from survey.store import Channel, Store, utc_now
 from tests.print_batches.conftest import MakeProject
 

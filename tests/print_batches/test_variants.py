@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from print_batches.variants import PrintChannel, Variant, blanks_after, invitation_variant, sheets
+from print_batches.variants import PrintChannel, blanks_after, invitation_variant, sheets
+from survey.mailings import Variant
 
 
 def test_variants() -> None:

@@ -1,4 +1,4 @@
-"""Which form maps a scan reads with: the printed ones, per language, with a warning where
+"""survey.readingmaps: which form maps a scan reads with: the printed ones, per language, with a warning where
 they cannot be (a round printed before maps were kept) or where the questionnaire changed."""
 
 from __future__ import annotations
@@ -8,17 +8,26 @@ import logging
 
 import pytest
 
-from print_batches.formmaps import questionnaire_form_maps, save_run_maps
+from layout.roundoptions import questionnaire_form_maps
+from print_batches.formmaps import save_run_maps
 from print_batches.invitations import PrintOptions, print_invitations
 from print_batches.parallel import SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
-from print_batches.scanmaps import reading_maps
 from survey.errors import ProjectError
 from survey.formmap import FormMap
 from survey.formmaps_store import META_PREFIX, record_run_maps, run_maps, version_map_id
+from survey.project import Project
+from survey.readingmaps import ReadingMaps, reading_maps
 from tests.print_batches.conftest import MakeProject, edit_questionnaire
 
 SERIAL = SerialExecutor()
+
+
+def maps_of(project: Project, *, compare: bool = True) -> ReadingMaps:
+    """The reading maps, laying the questionnaire out with layout/ where nothing was saved."""
+    return reading_maps(
+        project, lambda languages: questionnaire_form_maps(project, languages), compare=compare
+    )
 
 
 def test_nothing_printed_builds_every_language_quietly(
@@ -26,7 +35,7 @@ def test_nothing_printed_builds_every_language_quietly(
 ) -> None:
     project = make_project(2, email_share=1.0)
     with caplog.at_level(logging.WARNING, logger="papersurvey"):
-        got = reading_maps(project)
+        got = maps_of(project)
     assert list(got.maps) == ["nl", "en"] and got.built == ("nl", "en") and got.files == {}
     assert got.maps == questionnaire_form_maps(project)
     assert got.warnings == () and not caplog.records
@@ -37,7 +46,7 @@ def test_printed_maps_per_language_default_first(make_project: MakeProject) -> N
     first = sorted(project.store.pseudonyms())[0]
     project.store.execute("UPDATE respondents SET language = 'en' WHERE pseudonym = ?", (first,))
     report = print_invitations(project, PrintOptions(), executor=SERIAL)
-    got = reading_maps(project)
+    got = maps_of(project)
     assert list(got.maps) == ["nl", "en"] and got.built == () and got.warnings == ()
     assert got.files == report.form_maps
     for lang, fm in got.maps.items():
@@ -48,7 +57,7 @@ def test_printed_maps_per_language_default_first(make_project: MakeProject) -> N
 def test_only_printed_languages_without_a_legacy_run(make_project: MakeProject) -> None:
     project = make_project(2, email_share=0.0)
     print_invitations(project, PrintOptions(), executor=SERIAL)
-    got = reading_maps(project, compare=False)
+    got = maps_of(project, compare=False)
     assert list(got.maps) == ["nl"] and got.built == ()
 
 
@@ -57,7 +66,7 @@ def test_a_run_printed_before_maps_were_kept(make_project: MakeProject) -> None:
     project = make_project(3, email_share=0.0)
     print_invitations(project, PrintOptions(), executor=SERIAL)
     project.store.execute("DELETE FROM meta WHERE key = ?", (META_PREFIX + "invitation",))
-    got = reading_maps(project)
+    got = maps_of(project)
     assert got.built == ("nl", "en") and got.files == {}
     (line,) = got.warnings
     assert line.startswith(
@@ -66,7 +75,7 @@ def test_a_run_printed_before_maps_were_kept(make_project: MakeProject) -> None:
     assert "read with the form map of the questionnaire as it is now" in line
 
     later = print_reminders(project, ReminderOptions(with_questionnaire=True), executor=SERIAL)
-    got = reading_maps(project)
+    got = maps_of(project)
     assert got.files == later.form_maps and got.built == ("en",)
     (line,) = got.warnings
     assert line.startswith(
@@ -87,7 +96,7 @@ def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
     sent_at = record.sent_at
     edit_questionnaire(project.paths.root)
 
-    got = reading_maps(project)
+    got = maps_of(project)
     assert got.maps["nl"] == printed  # not the questionnaire as it is now
     (line,) = got.warnings
     assert line.startswith("form map nl: the questionnaire now lays out differently")
@@ -101,7 +110,7 @@ def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
     )
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="papersurvey"):
-        got = reading_maps(project)
+        got = maps_of(project)
     # the latest printed map is the language's; the invitation's stays, under its own id
     earlier = "nl@" + invitation.form_maps["nl"].rsplit("-", 1)[1][:12]
     assert got.files == {**forced.form_maps, earlier: invitation.form_maps["nl"]}
@@ -123,7 +132,7 @@ def test_changed_questionnaire_forced_reminder_and_broken_questionnaire(
     (project.paths.root / "questionnaire" / "survey.csv").write_text(
         "type,name\n", encoding="utf-8"
     )
-    got = reading_maps(project)
+    got = maps_of(project)
     assert got.files == {**forced.form_maps, earlier: invitation.form_maps["nl"]}
     # (reading does not need the questionnaire)
     assert any(
@@ -154,7 +163,7 @@ def test_who_was_sent_which_map(make_project: MakeProject) -> None:
         record_run_maps(project.store, "reminder-1", "2027-03-20T09:00:00Z", [second])
         record_run_maps(project.store, "reminder-2", "2027-04-05T09:00:00Z", [third])
 
-    got = reading_maps(project)
+    got = maps_of(project)
     earlier = version_map_id("nl", first.sha256)
     assert list(got.maps) == ["nl", earlier] and got.warnings == ()
     assert got.maps["nl"] == v2 and got.maps[earlier] == v1
@@ -164,4 +173,4 @@ def test_who_was_sent_which_map(make_project: MakeProject) -> None:
 
     (project.paths.root / first.file).unlink()
     with pytest.raises(ProjectError, match=f"{first.file} is missing"):
-        reading_maps(project)
+        maps_of(project)

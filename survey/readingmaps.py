@@ -1,4 +1,4 @@
-"""The form maps to read a round's scanned pages with: the ones its questionnaires were printed with.
+"""Which form maps a round's scanned pages are read with: the ones its questionnaires were printed with.
 
 Every map a print run saved (:mod:`survey.formmaps_store`) is read with, keyed
 by a **map id**:
@@ -11,7 +11,7 @@ by a **map id**:
   respondent's pages are read with the map their questionnaire was printed
   with. A respondent sent two versions (an invitation, then a reminder with
   the edited questionnaire) has both; the scan reads each page with the one
-  whose boxes are on the sheet (:mod:`ingest.worker`).
+  whose boxes are on the sheet (:func:`omr.mapchoice.measure_sheet`).
 
 Only when no run saved a map, because nothing was printed yet or the round
 was printed by a papersurvey from before maps were saved, is the map built
@@ -26,12 +26,11 @@ printed map is used and one warning line says so.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from print_batches.formmaps import describe_difference, questionnaire_form_maps
-from print_batches.variants import Variant
-from survey.errors import PaperSurveyError
-from survey.formmap import FormMap
+from survey.errors import PaperSurveyError, ProjectError
+from survey.formmap import FormMap, describe_difference
 from survey.formmaps_store import (
     PrintedMap,
     RunMaps,
@@ -42,9 +41,14 @@ from survey.formmaps_store import (
     map_language,
     version_map_id,
 )
+from survey.mailings import Variant
 from survey.project import Project
+from survey.store import Store
 
-log = logging.getLogger("papersurvey.scan.formmaps")
+log = logging.getLogger("papersurvey.survey.readingmaps")
+
+BuildMaps = Callable[[Iterable[str]], dict[str, FormMap]]
+"""Languages -> the form maps the questionnaire gives now (:func:`layout.roundoptions.questionnaire_form_maps`)."""
 
 
 @dataclass(frozen=True)
@@ -159,11 +163,13 @@ def _earlier_lines(
     return lines
 
 
-def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
+def reading_maps(project: Project, build: BuildMaps, *, compare: bool = True) -> ReadingMaps:
     """The form maps to read this round's scanned pages with.
 
     Args:
         project: the open project.
+        build: lays the questionnaire out as it is now, for the languages
+            given (survey/ cannot lay out; the caller passes layout's).
         compare: also build the maps the questionnaire gives now and warn
             where they differ from the printed ones.
 
@@ -185,7 +191,7 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
     built: tuple[str, ...] = ()
     if not maps or legacy:
         built = tuple(lang for lang in project.settings.survey.languages if lang not in maps)
-        maps.update(questionnaire_form_maps(project, built))
+        maps.update(build(built))
     if legacy:
         now = "the form map of the questionnaire as it is now"
         printed = [k for k in files if map_language(k) == k]
@@ -205,7 +211,7 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
             "changed since, pages may be read with the wrong boxes: check them in review"
         )
     if compare and files:
-        warnings += _compare(project, maps, latest)
+        warnings += _compare(build, maps, latest)
     for line in warnings:
         log.warning("%s", line)
     if not files and not legacy:
@@ -214,11 +220,11 @@ def reading_maps(project: Project, *, compare: bool = True) -> ReadingMaps:
 
 
 def _compare(
-    project: Project, maps: dict[str, FormMap], latest: dict[str, tuple[RunMaps, PrintedMap]]
+    build: BuildMaps, maps: dict[str, FormMap], latest: dict[str, tuple[RunMaps, PrintedMap]]
 ) -> list[str]:
     """One line per printed language whose map the questionnaire no longer gives."""
     try:
-        now = questionnaire_form_maps(project, list(latest))
+        now = build(list(latest))
     except PaperSurveyError as exc:
         return [
             f"cannot compare the printed form maps with the questionnaire as it is now "
@@ -234,3 +240,51 @@ def _compare(
             f"{printed.file} ({run.run} run, {run.sent_at})"
         )
     return lines
+
+
+def respondent_map_ids(
+    store: Store,
+    form_maps: Mapping[str, FormMap],
+    respondent_maps: Mapping[str, str | Sequence[str]] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Pseudonym -> map ids to read their pages with, for respondents not read with the default.
+
+    A respondent's language gives the map of that language when it differs
+    from the default map; ``respondent_maps`` (who was sent which printed
+    map) overrides that. Respondents whose only map is the default are left
+    out.
+
+    Raises:
+        ProjectError: ``respondent_maps`` names a map that is not in ``form_maps``.
+    """
+    default = next(iter(form_maps.values()))
+    differs = {k for k, fm in form_maps.items() if fm != default}
+    out: dict[str, tuple[str, ...]] = {
+        str(r[0]): (str(r[1]),)
+        for r in store.query("SELECT pseudonym, language FROM respondents")
+        if r[1] in differs
+    }
+    for p, given in (respondent_maps or {}).items():
+        ids = (given,) if isinstance(given, str) else tuple(given)
+        unknown = [i for i in ids if i not in form_maps]
+        if unknown:
+            raise ProjectError(
+                f"the form map {unknown[0]} that {p}'s questionnaire was printed with is not "
+                "among the form maps to read with"
+            )
+        if ids and all(form_maps[i] == default for i in ids):
+            out.pop(p, None)
+        elif ids:
+            out[p] = ids
+    return out
+
+
+def stored_map_id(form_maps: Mapping[str, object], quality: Mapping[str, object]) -> str:
+    """The id of the map a page was measured with, from its quality figures.
+
+    ``map`` is the map id (a language code or ``<language>@<sha12>``); pages
+    stored before map ids only have ``language``. Unknown: the default map's
+    id (the first of ``form_maps``).
+    """
+    map_id = str(quality.get("map") or quality.get("language") or "")
+    return map_id if map_id in form_maps else next(iter(form_maps))
