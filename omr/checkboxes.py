@@ -64,6 +64,9 @@ class BoxMeasures:
         trace_at: where the strongest short run inside the box lies ``(n, 2)``,
             page coordinates (points).
         trace_direction: its direction (``int8``, see :data:`omr.traces.DIRECTIONS`).
+        position_doubt: how far off the box may be from where it was measured
+            (points); 0 here, set by :func:`omr.page.measure_page` for a page
+            placed by a fallback (:func:`omr.page.position_doubt`).
     """
 
     ink: np.ndarray
@@ -82,6 +85,7 @@ class BoxMeasures:
     neighbour_ink: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     trace_at: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
     trace_direction: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    position_doubt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def __len__(self) -> int:
         return int(self.ink.shape[0])
@@ -90,7 +94,7 @@ class BoxMeasures:
     def empty(cls) -> BoxMeasures:
         z = np.zeros(0, dtype=np.float32)
         z2 = np.zeros((0, 2), dtype=np.float32)
-        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8))
+        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z)
 
     @classmethod
     def concat(cls, parts: list[BoxMeasures]) -> BoxMeasures:
@@ -279,6 +283,7 @@ def measure_boxes(
             np.float32
         ),
         trace_direction=traces.direction.astype(np.int8),
+        position_doubt=np.zeros(n, dtype=np.float32),
     )
 
 

@@ -87,7 +87,10 @@ def classify(
     core_lo, core_hi = cal.empty_max_core, cal.mark_min_core
     fill_at, cross_at = params.fill_min_coverage, params.cross_max_coverage
 
+    doubt = measures.position_doubt
     unreadable = measures.outline < params.min_outline
+    if doubt.shape == unreadable.shape:  # measures stored before the field: no doubt recorded
+        unreadable |= doubt > params.max_position_doubt_pt
     filled = cov >= fill_at
     partly = cov >= cross_at
     marked = (ink >= hi) | (core >= core_hi)

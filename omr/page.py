@@ -204,6 +204,8 @@ def measure_page(
             search_pt=params.refine_search_pt * (2.0 if reg.fallback else 1.0),
         )
     boxes = measure_boxes(gray, reg.homography, rects, black=levels.black, params=params)
+    if reg.fallback:
+        boxes = replace(boxes, position_doubt=position_doubt(boxes, reg, params))
     shifted = rects + np.concatenate([boxes.shift, boxes.shift], axis=1)
     corners = page_to_image(rect_corners(shifted), reg.homography)
     clips = np.concatenate(
@@ -233,6 +235,25 @@ def measure_page(
         image_shape=shape,
         nominal_dpi=guess,
     )
+
+
+def position_doubt(boxes: BoxMeasures, reg: Registration, params: OmrParams) -> np.ndarray:
+    """How far each box may be from where it was measured, on a page placed by a fallback (points).
+
+    Placed by marks and QR codes, the transform is only as good as its fit:
+    its RMS residual at the points it was fitted to says how far off any box
+    may be, unless the printed outlines refined it (``+outlines``: then every
+    box was fitted to boxes found on the sheet). Each box's own outline
+    search then says the rest: an outline found at the very edge of the
+    search window may lie beyond it, so the box may be that far off and more.
+    Boxes farther off than ``max_position_doubt_pt`` are unreadable, so only
+    their questions go to review, not the whole page.
+    """
+    step = params.sample_step_pt
+    limit = max(1, round(params.search_pt / step)) * step
+    fitted = 0.0 if reg.method.endswith("+outlines") else reg.reprojection_pt
+    at_edge = np.abs(boxes.shift).max(axis=1) >= limit - 1e-3
+    return np.maximum(np.where(at_edge, 2 * limit, 0.0), fitted).astype(np.float32)
 
 
 def _quality(m: PageMeasurement) -> Quality:

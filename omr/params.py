@@ -82,6 +82,9 @@ class OmrParams:
         line_curved_pt: see ``line_shape_elongation``.
         min_outline: a box whose printed outline is fainter than this (mean ink
             of the outline band) is unreadable: out of the image or covered.
+        max_position_doubt_pt: on a page placed by a fallback (fewer than
+            three marks), a box that may be farther than this from where it
+            was measured is unreadable (:func:`omr.page.position_doubt`).
         review_below: a box with a confidence below this sends its question to review.
         noise_sigmas: a box without a mark by the ink thresholds is a clean
             empty box only when its stroke measures (``line``, ``speck``) are
@@ -159,6 +162,7 @@ class OmrParams:
     line_straight_pt: float = 4.5
     line_curved_pt: float = 12.0
     min_outline: float = 0.08
+    max_position_doubt_pt: float = 1.0
     review_below: float = 0.5
     noise_sigmas: float = 5.0
     outside_sigmas: float = 6.0

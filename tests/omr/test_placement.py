@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -9,12 +10,17 @@ import pytest
 
 from layout.marks import QR_QUIET_MODULES
 from omr.anchors import _QUIET_MODULES, QrAnchor, find_qr_anchors, symbol_corners
+from omr.classify import DOUBT_BITS, classify
 from omr.form import prepare_form
 from omr.marks import MarkDetections
+from omr.page import position_doubt
+from omr.params import DEFAULT_PARAMS
 from omr.placement import _similarity, register_with_qr
-from omr.registration import mark_points
+from omr.registration import Registration, mark_points
 from survey.formmap import FormMap
+from survey.pageresult import ReviewReason
 from survey.units import POINTS_PER_INCH, page_to_image
+from tests.omr.measures import measures
 
 DPI = 300.0
 PAGE = 2
@@ -102,3 +108,18 @@ def test_one_mark_and_no_qr_code_is_not_enough(form_map: FormMap) -> None:
         page_height=form_map.page_height,
     )
     assert not reg.ok and "QR" in reg.reason
+
+
+def test_a_fallback_page_doubts_only_the_boxes_it_cannot_place() -> None:
+    """Outline found at the search limit: that box; a coarse fit without outlines: every box."""
+
+    limit = DEFAULT_PARAMS.search_pt
+    boxes = measures(3, shift=np.array([[0.0, 0.0], [0.6, -0.6], [0.0, -limit]]))
+    refined = Registration(ok=True, method="qr+outlines", reprojection_pt=2.5)
+    doubt = position_doubt(boxes, refined, DEFAULT_PARAMS)
+    assert doubt[0] == 0 and doubt[1] == 0 and doubt[2] > DEFAULT_PARAMS.max_position_doubt_pt
+    coarse = Registration(ok=True, method="marks+qr", reprojection_pt=1.4)
+    assert np.all(position_doubt(boxes, coarse, DEFAULT_PARAMS) >= 1.4)
+    doubted = classify(dataclasses.replace(boxes, position_doubt=doubt), None, DEFAULT_PARAMS)
+    bit = DOUBT_BITS[ReviewReason.UNREADABLE]
+    assert [bool(d & bit) for d in doubted.doubts] == [False, False, True]
