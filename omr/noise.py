@@ -53,11 +53,12 @@ class NoiseModel:
     boxes: int
 
 
-def _robust(values: np.ndarray) -> tuple[float, float]:
-    if values.size == 0:
-        return 0.0, 0.0
-    level = float(np.median(values))
-    return level, float(_MAD_TO_SIGMA * np.median(np.abs(values - level)))
+def _robust(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and MAD-based sigma of each row of ``values`` ``(k, n)``: one numpy call each."""
+    if values.shape[1] == 0:
+        return np.zeros(len(values)), np.zeros(len(values))
+    level = np.median(values, axis=1)
+    return level, _MAD_TO_SIGMA * np.median(np.abs(values - level[:, None]), axis=1)
 
 
 def _floors(params: OmrParams) -> tuple[float, float, float]:
@@ -85,9 +86,11 @@ def fit_noise(
     if any(getattr(measures, f).size != len(measures) for f in FEATURES):
         return unknown  # measures written by an older version carry no stroke measures
     count = int(np.count_nonzero(reference))
+    stack = np.stack([getattr(measures, name)[reference] for name in FEATURES]).astype(np.float64)
+    page_levels, page_spreads = _robust(stack)
     levels, spreads = [], []
-    for k, (name, floor) in enumerate(zip(FEATURES, _floors(params), strict=True)):
-        level, spread = _robust(getattr(measures, name)[reference].astype(np.float64))
+    for k, floor in enumerate(_floors(params)):
+        level, spread = float(page_levels[k]), float(page_spreads[k])
         if prior is not None and len(prior.levels) == len(FEATURES) and count < _MIN_PAGE_BOXES:
             if count < 3:
                 level = prior.levels[k]
