@@ -10,10 +10,10 @@ import pytest
 
 from print_batches.formmaps import questionnaire_form_maps, save_run_maps
 from print_batches.invitations import PrintOptions, print_invitations
-from print_batches.parallel import SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
 from print_batches.scanmaps import reading_maps
 from survey.errors import ProjectError
+from survey.executors import SerialExecutor
 from survey.formmap import FormMap
 from survey.formmaps_store import META_PREFIX, record_run_maps, run_maps, version_map_id
 from tests.print_batches.conftest import MakeProject, edit_questionnaire
