@@ -37,7 +37,6 @@ from ingest.sources import ScanFile, inspect_paths, page_refs
 from ingest.store_io import PageWriter, done_positions, register_files
 from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, read_pages
 from ingest.worker_process import PRELOAD, start_worker
-from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.errors import CorruptInputError, ProjectError
 from survey.executors import Executor, make_executor
@@ -287,14 +286,8 @@ def scan(
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}
         languages = respondent_map_ids(store, options.form_maps, options.respondent_maps)
-        ctx = WorkContext(
-            form_maps={lang: prepare_form(fm) for lang, fm in options.form_maps.items()},
-            key=project.key,
-            survey=project.settings.survey.code,
-            params=params,
-            root=str(root),
-            languages=languages,
-            ocr=options.ocr,
+        ctx = WorkContext.for_project(
+            project, options.form_maps, params, languages=languages, ocr=options.ocr
         )
         # process
         own = executor is None
