@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from survey.errors import ExecutorError, MissingDependencyError
-from survey.executors import Init, TaskOutcome, call, outcome, worker_state
+from survey.executors import END, Closing, Init, TaskOutcome, call, outcome, worker_state
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,10 +37,7 @@ def _dask_call(
     return call(fn, state, task)
 
 
-_END: Any = object()
-
-
-class DaskExecutor:
+class DaskExecutor(Closing):
     """Tasks on a Dask distributed cluster.
 
     Args:
@@ -96,8 +93,8 @@ class DaskExecutor:
         queue = as_completed()
 
         def submit_one() -> bool:
-            task = next(source, _END)
-            if task is _END:
+            task = next(source, END)
+            if task is END:
                 return False
             fut = self.client.submit(_dask_call, fn, init, ctx, ctx.key, task, pure=False)
             pending[fut] = task
@@ -125,9 +122,3 @@ class DaskExecutor:
     def close(self) -> None:
         if self._own:
             self.client.close()
-
-    def __enter__(self) -> DaskExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
 from survey.errors import ExecutorError
 
@@ -167,7 +167,26 @@ def outcome(task: T, value: Any) -> TaskOutcome[T, Any]:
     return TaskOutcome(task, value)
 
 
-class SerialExecutor:
+def _started_with(started: tuple[Any, ...] | None, init: Init | None, context: Any) -> bool:
+    """Whether workers ``started`` as ``(init, context, ...)`` have this very init and context
+    (identity: a context is not compared by value, which may be costly or undefined)."""
+    return started is not None and started[0] is init and started[1] is context
+
+
+class Closing:
+    """An executor's context manager: ``with`` closes it (the executors here share it)."""
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialExecutor(Closing):
     """Runs every task in this process, in order. For tests, debugging and one-core runs.
 
     The state is built once per context (as a pool worker builds it once), so
@@ -188,20 +207,15 @@ class SerialExecutor:
         *,
         init: Init | None = None,
     ) -> Iterator[TaskOutcome[T, R]]:
-        if self._started is None or self._started[0] is not init or self._started[1] is not context:
-            self._started = (init, context, worker_state(init, context))
-        state = self._started[2]
+        started = self._started
+        if started is None or not _started_with(started, init, context):
+            started = self._started = (init, context, worker_state(init, context))
+        state = started[2]
         for task in tasks:
             yield outcome(task, call(fn, state, task))
 
     def close(self) -> None:
         self._started = None
-
-    def __enter__(self) -> SerialExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 # The state inside a pool worker, set once by the pool's initializer.
@@ -240,7 +254,8 @@ def _mp_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
     return ctx
 
 
-_END: Any = object()
+END: Any = object()
+"""What ``next(tasks, END)`` gives when the tasks run out (a task may be ``None``)."""
 
 
 def _short(task: object, limit: int = 200) -> str:
@@ -248,7 +263,7 @@ def _short(task: object, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-class ProcessExecutor:
+class ProcessExecutor(Closing):
     """A pool of worker processes on this machine.
 
     The pool lives from the first run until :meth:`close`, and is reused by
@@ -286,12 +301,7 @@ class ProcessExecutor:
 
     def _pool_for(self, init: Init | None, context: Any) -> ProcessPoolExecutor:
         """The running pool if it was started with this very ``init`` and context, else a new one."""
-        if (
-            self._pool is not None
-            and self._started is not None
-            and self._started[0] is init
-            and self._started[1] is context
-        ):
+        if self._pool is not None and _started_with(self._started, init, context):
             return self._pool
         return self._new_pool(init, context)
 
@@ -329,8 +339,8 @@ class ProcessExecutor:
                     isolated = True
             else:
                 while len(pending) < self._inflight:
-                    task = next(source, _END)
-                    if task is _END:
+                    task = next(source, END)
+                    if task is END:
                         break
                     pending[pool.submit(_pool_call, fn, task)] = task
             if not pending:
@@ -367,9 +377,6 @@ class ProcessExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             self._started = None
-
-    def __enter__(self) -> ProcessExecutor:
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if exc and exc[0] is not None and self._pool is not None:

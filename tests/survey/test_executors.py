@@ -34,16 +34,17 @@ def test_serial_returns_results_and_errors_as_values():
         assert _collect(ex, {"factor": 3}) == EXPECTED
 
 
+def _counted(n: int, pulled: list[int]):
+    """Tasks ``0..n-1``, noting in ``pulled`` each one the executor took."""
+    for t in range(n):
+        pulled.append(t)
+        yield t
+
+
 def test_serial_pulls_tasks_lazily():
-    pulled = []
-
-    def tasks():
-        for t in range(100):
-            pulled.append(t)
-            yield t
-
+    pulled: list[int] = []
     with SerialExecutor() as ex:
-        it = ex.map_unordered(scaled, {"factor": 1}, tasks())
+        it = ex.map_unordered(scaled, {"factor": 1}, _counted(100, pulled))
         next(it)
         assert len(pulled) == 1
 
@@ -63,15 +64,9 @@ def test_process_pool_matches_serial_and_survives_a_worker_crash():
 
 
 def test_process_pool_bounds_tasks_in_flight():
-    pulled = []
-
-    def gen():
-        for t in range(50):
-            pulled.append(t)
-            yield t
-
+    pulled: list[int] = []
     with ProcessExecutor(2, inflight_per_worker=2) as ex:
-        it = ex.map_unordered(scaled, {"factor": 1}, gen())
+        it = ex.map_unordered(scaled, {"factor": 1}, _counted(50, pulled))
         next(it)
         assert len(pulled) <= 4 + 1
         assert sum(1 for _ in it) == 49
