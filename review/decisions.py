@@ -81,7 +81,7 @@ class Decision:
 class PageMaps(Protocol):
     """The form maps of a round whose respondents were printed different questionnaires.
 
-    The review command implements it over the printed form maps and the scan
+    The re-reader implements it over the printed form maps and the scan
     files (:class:`ingest.rereader.Rereader`); without it, every page is taken
     to be laid out as the one form map the app knows.
     """
