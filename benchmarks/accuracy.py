@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -45,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from papersurvey.simulate.evaluate import summarize  # noqa: E402
 from papersurvey.simulate.roundtrip import RoundTrip, run_roundtrip  # noqa: E402
+from survey.executors import available_cores  # noqa: E402
 
 
 def dump_measures(path: Path, trip: RoundTrip) -> None:
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2000, help="pages per profile")
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--profile", choices=("moderate", "hard", "both"), default="both")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=available_cores())
     parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "accuracy.json"
     )

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -30,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.executors import keep_freed_memory  # noqa: E402
+from ingest.worker_process import keep_freed_memory  # noqa: E402
 from omr.checkboxes import measure_boxes  # noqa: E402
 from omr.classify import classify  # noqa: E402
 from omr.form import page_questions, prepare_form  # noqa: E402
@@ -44,6 +43,7 @@ from papersurvey.simulate.damage import Damage  # noqa: E402
 from papersurvey.simulate.forms import default_layout  # noqa: E402
 from papersurvey.simulate.roundtrip import KEY, SURVEY, pseudonym_for  # noqa: E402
 from papersurvey.simulate.sheets import simulate_respondent  # noqa: E402
+from survey.executors import available_cores  # noqa: E402
 
 _STATE: dict[str, Any] = {}
 
@@ -157,14 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--pages", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=available_cores())
     parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "bench_omr.json"
     )
     args = parser.parse_args(argv)
 
     cv2.setNumThreads(1)  # one core means one core, also inside OpenCV
-    keep_freed_memory()  # the allocator setting of the scan workers (ingest.executors)
+    keep_freed_memory()  # the allocator setting of the scan workers (ingest.worker_process)
     blobs = scanner_pages(args.pages)
     decode_and_read(blobs[0])  # warm up
     decode_s = _best(decode_only, blobs, args.repeat)

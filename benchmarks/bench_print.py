@@ -148,10 +148,10 @@ def run_case(size: int, naive: bool, accel: bool, workers: int | None) -> dict[s
 
     from papersurvey.demo.addresses import fake_people, write_address_csv
     from print_batches.batches import INVITATION_RUN
-    from print_batches.parallel import make_executor
     from print_batches.recipients import select_invitations
     from print_batches.run import produce_run
     from print_batches.variants import PrintChannel
+    from survey.executors import make_executor
     from survey.intake import ImportOptions, import_addresses
     from survey.project import NewProjectOptions, Project, create_project
 
@@ -177,6 +177,7 @@ def run_case(size: int, naive: bool, accel: bool, workers: int | None) -> dict[s
                     naive=naive,
                 )
                 seconds = time.perf_counter() - started
+            executor.close()
             cpu = _cpu_seconds() - cpu_before
             load_after = os.getloadavg()[0]
             pdf_bytes = sum(p.stat().st_size for p in report.folder.glob("*.pdf"))

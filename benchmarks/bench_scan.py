@@ -233,16 +233,18 @@ def _decode_task(context: None, task: Any) -> int:
 
 def decode_only(pdfs: list[str], workers: int, chunk: int = 4) -> dict[str, float]:
     """Extract and decode every page with the scan's pool and task size (run in a subprocess)."""
-    from ingest.executors import ProcessExecutor
     from ingest.sources import inspect_paths, page_refs
     from ingest.worker import PageTask
+    from ingest.worker_process import PRELOAD, start_worker
+    from survey.executors import ProcessExecutor
 
     files = list(inspect_paths([Path(p) for p in pdfs]))
     refs = [r for f in files for r in page_refs(f)]
     tasks = [PageTask(tuple(refs[i : i + chunk])) for i in range(0, len(refs), chunk)]
     t0 = time.perf_counter()
-    with ProcessExecutor(workers) as ex:
-        pages = sum(o.result or 0 for o in ex.map_unordered(_decode_task, None, tasks))
+    with ProcessExecutor(workers, preload=PRELOAD) as ex:
+        outcomes = ex.map_unordered(_decode_task, None, tasks, init=start_worker)
+        pages = sum(o.result or 0 for o in outcomes)
     seconds = time.perf_counter() - t0
     return {"pages": pages, "seconds": round(seconds, 3)}
 
@@ -331,9 +333,11 @@ def bench(size: int, template: Path, pages: list[Path], workers: int, work: Path
 
 
 def main(argv: list[str] | None = None) -> int:
+    from survey.executors import available_cores
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=available_cores())
     parser.add_argument(
         "--cache",
         type=Path,

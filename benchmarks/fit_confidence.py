@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import re
 import sys
 import time
@@ -41,6 +40,7 @@ from omr.form import prepare_form  # noqa: E402
 from omr.resolve import resolve_questions  # noqa: E402
 from papersurvey.simulate.forms import default_layout  # noqa: E402
 from papersurvey.simulate.roundtrip import BATCH_PAGES, SURVEY, run_roundtrip  # noqa: E402
+from survey.executors import available_cores  # noqa: E402
 from survey.pageresult import PageStatus  # noqa: E402
 
 PROFILES = ("moderate", "hard")
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4041)
     parser.add_argument("--check-seed", type=int, default=4242)
     parser.add_argument("--check-only", action="store_true", help="do not fit, only check")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=available_cores())
     parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "reliability.json"
     )

@@ -1,4 +1,4 @@
-"""Review clips in the store: which review items still need a clip, and recording clips.
+"""Clips in the store: which review items still need a clip, and recording clips.
 
 The worker cuts *candidate* clips of the questions it expects to need review
 (it has the image; the parent never has). After the batch classification,
@@ -11,6 +11,7 @@ then cuts those from the page image again. Running it twice does nothing more.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from ingest import clips as clipfiles
@@ -60,13 +61,28 @@ def settle_clips(store: Store, root: Path) -> list[ClipJob]:
     return [ClipJob(refs[s][0], s, refs[s][1], tuple(items)) for s, items in sorted(jobs.items())]
 
 
-def record_clip(store: Store, sha: str, question: str, pseudonym: str, name: str) -> None:
-    """Note the review clip of a question in ``clips``."""
+def record_clip(
+    store: Store, sha: str, question: str, pseudonym: str, name: str, kind: str = "review"
+) -> None:
+    """Note a clip in ``clips``: of a question under review (``review``), of an open-text
+    answer (``text``) or of a whole page (``page``, question ``""``)."""
     store.execute(
         "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
-        "VALUES (?, ?, ?, 'review', ?)",
-        (sha, question, pseudonym, name),
+        "VALUES (?, ?, ?, ?, ?)",
+        (sha, question, pseudonym, kind, name),
     )
+
+
+def record_cut_clips(store: Store, job: ClipJob, written: Iterable[tuple[str, str]]) -> None:
+    """Note the review clips cut for ``job`` (``(question, name)`` pairs), each under the
+    pseudonym of its review item, in one transaction."""
+    with store.transaction():
+        for question, name in written:
+            pseudonym = store.scalar(
+                "SELECT pseudonym FROM review_items WHERE page_sha256 = ? AND question = ?",
+                (job.image_sha256, question),
+            )
+            record_clip(store, job.image_sha256, question, pseudonym or "", name)
 
 
 def _classified_candidates(store: Store, root: Path) -> list[str]:

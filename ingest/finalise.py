@@ -33,6 +33,7 @@ from ingest.classifytask import (
 from ingest.clipstore import record_clip, settle_clips  # also reached through here
 from ingest.codec import arrays_from_bytes, result_from_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
+from ingest.worker_process import start_worker
 from omr.calibration import Calibration, fit_calibration
 from omr.checkboxes import BoxMeasures
 from omr.form import PreparedForm
@@ -42,8 +43,8 @@ from survey.pageresult import PageResult, PageStatus
 from survey.store import Store, utc_now
 
 if TYPE_CHECKING:
-    from ingest.executors import Executor
     from ingest.worker import WorkContext
+    from survey.executors import Executor
 
 log = logging.getLogger("papersurvey.ingest.finalise")
 
@@ -236,7 +237,7 @@ def _classified(
         for task in tasks:
             yield classify_measured(form_maps, params, task)
         return
-    for outcome in executor.map_unordered(classify_task, context, tasks):
+    for outcome in executor.map_unordered(classify_task, context, tasks, init=start_worker):
         if outcome.ok and outcome.result is not None:
             yield outcome.result
         else:  # a worker failed: the pages are still classified, here

@@ -32,16 +32,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.clipstore import record_clip, settle_clips
-from ingest.executors import DaskExecutor, Executor, ProcessExecutor, make_executor
+from ingest.clipcutter import cut_missing_clips
+from ingest.decode import close_cached
 from ingest.finalise import finalise
 from ingest.report import PAGE_COUNT_META, BatchReport, RunStats, save_report, summarise
 from ingest.sources import ScanFile, inspect_paths, page_refs
 from ingest.store_io import PageWriter, done_positions, register_files
-from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, cut_clips, read_pages
-from omr.form import prepare_form
+from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, read_pages
+from ingest.worker_process import PRELOAD, start_worker
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.errors import CorruptInputError, ProjectError
+from survey.executors import Executor, make_executor
 from survey.formmap import FormMap
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
@@ -183,12 +184,6 @@ def _log_page(o: PageOutcome, batch: str) -> None:
         )
 
 
-def _executor_name(ex: Executor) -> str:
-    if isinstance(ex, DaskExecutor):
-        return "dask"
-    return "processes" if isinstance(ex, ProcessExecutor) else "serial"
-
-
 def _inspect(paths: Sequence[Path]) -> tuple[list[ScanFile], list[ScanFile]]:
     """All files, and the usable ones without repeats (the same bytes under two names)."""
     files, usable, seen = [], [], set()
@@ -220,7 +215,8 @@ def _process(
     times: list[float] = [0.0, 0.0, 0.0]  # pages, decode ms, read ms
     try:
         with progress(total=total, desc="scanning", unit="page") as bar:
-            for outcome in ex.map_unordered(read_pages, ctx, _tasks(todo, options.chunk_pages)):
+            tasks = _tasks(todo, options.chunk_pages)
+            for outcome in ex.map_unordered(read_pages, ctx, tasks, init=start_worker):
                 pages = (
                     outcome.result
                     if outcome.ok and outcome.result is not None
@@ -241,24 +237,6 @@ def _process(
     finally:
         writer.flush()  # what is complete is kept, also on Ctrl-C
     return writer, times
-
-
-def _cut_missing_clips(store: Store, ex: Executor, ctx: WorkContext, root: Path) -> None:
-    jobs = settle_clips(store, root)
-    if not jobs:
-        return
-    log.info("cutting %d review clips from their pages", sum(len(j.items) for j in jobs))
-    for outcome in ex.map_unordered(cut_clips, ctx, jobs):
-        if not outcome.ok or outcome.result is None:
-            log.warning("%s: review clips not cut: %s", outcome.task.ref.label, outcome.error)
-            continue
-        with store.transaction():
-            for question, name in outcome.result:
-                pseudonym = store.scalar(
-                    "SELECT pseudonym FROM review_items WHERE page_sha256 = ? AND question = ?",
-                    (outcome.task.image_sha256, question),
-                )
-                record_clip(store, outcome.task.image_sha256, question, pseudonym or "", name)
 
 
 def scan(
@@ -300,19 +278,13 @@ def scan(
         todo = [(f, done_positions(store, f.sha256)) for f in usable]
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}
-        ctx = WorkContext(
-            form_maps={lang: prepare_form(fm) for lang, fm in form_maps.items()},
-            key=project.key,
-            survey=project.settings.survey.code,
-            params=params,
-            root=str(root),
-            respondent_maps=maps_of,
-            ocr=options.ocr,
+        ctx = WorkContext.for_project(
+            project, form_maps, params, respondent_maps=maps_of, ocr=options.ocr
         )
         # process
         own = executor is None
-        ex = executor or make_executor(options.workers, options.dask)
-        executor_name, workers = _executor_name(ex), ex.workers
+        ex = executor or make_executor(options.workers, options.dask, preload=PRELOAD)
+        executor_name, workers = ex.name, ex.workers
         try:
             t1 = time.perf_counter()
             writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)
@@ -327,7 +299,7 @@ def scan(
                 context=ctx,
             )
             t3 = time.perf_counter()
-            _cut_missing_clips(store, ex, ctx, root)
+            cut_missing_clips(store, root, ex, ctx)
             t4 = time.perf_counter()
             phases.update(
                 start=t1 - t0 - phases["inspect"], read=t2 - t1, classify=t3 - t2, clips=t4 - t3
@@ -335,6 +307,7 @@ def scan(
         finally:
             if own:
                 ex.close()
+            close_cached()  # the files a serial executor decoded here
         # report
         n = times[0] or 1.0
         run = RunStats(

@@ -28,6 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ingest.clips import page_preview_name
+from ingest.clipstore import record_clip
 from survey.store import Store, utc_now
 
 
@@ -82,11 +83,7 @@ def quarantine_page(
     )
     preview = page_preview_name(image_sha256)
     if (root / preview).is_file():
-        store.execute(
-            "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
-            "VALUES (?, '', ?, 'page', ?)",
-            (image_sha256, pseudonym, preview),
-        )
+        record_clip(store, image_sha256, "", pseudonym, preview, kind="page")
 
 
 def quarantined(store: Store, batch: str | None = None) -> list[QuarantinedPage]:

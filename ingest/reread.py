@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import clips as clipfiles
+from ingest.clipstore import record_clip
 from ingest.codec import result_from_json, result_to_json
 from ingest.decode import load_page
 from ingest.sources import Kind, PageRef
@@ -98,11 +99,7 @@ def _write_text_clips(
                 written[t.question] = name
     _drop_text_clips(store, root, sha, keep=set(written))
     for question, name in written.items():
-        store.execute(
-            "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
-            "VALUES (?, ?, ?, 'text', ?)",
-            (sha, question, pseudonym, name),
-        )
+        record_clip(store, sha, question, pseudonym, name, kind="text")
 
 
 def _drop_text_clips(store: Store, root: Path, sha: str, keep: Collection[str] = ()) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.clipstore import record_clip
 from ingest.sources import ScanFile
 from ingest.worker import PageOutcome
 from survey.store import Store, utc_now
@@ -192,10 +193,6 @@ class PageWriter:
         )
         for question, kind, name in o.clips:
             if kind == "text":
-                s.execute(
-                    "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
-                    "VALUES (?, ?, ?, 'text', ?)",
-                    (o.image_sha256, question, o.pseudonym, name),
-                )
+                record_clip(s, o.image_sha256, question, o.pseudonym, name, kind="text")
         self._position(o, o.image_sha256, "read", "")
         return "read"

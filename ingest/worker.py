@@ -26,21 +26,27 @@ import logging
 import pickle
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ingest import clips as clipfiles
 from ingest.codec import arrays_to_bytes, result_to_json
 from ingest.decode import PageImage, load_page
 from ingest.sources import PageRef
-from omr.form import PreparedForm
+from omr.form import PreparedForm, prepare_form
 from omr.mapchoice import MapChoice, doubt_questions, measure_sheet
 from omr.ocr_code import TesseractOcr
 from omr.page import finish_page
 from omr.params import OmrParams
 from survey.errors import PaperSurveyError
+from survey.formmap import FormMap
 from survey.formmaps_store import map_language
 from survey.pageresult import PageResult, PageStatus
+
+if TYPE_CHECKING:
+    from survey.project import Project
 
 log = logging.getLogger("papersurvey.ingest.worker")
 
@@ -75,6 +81,27 @@ class WorkContext:
     root: str
     respondent_maps: dict[str, tuple[str, ...]] = field(default_factory=dict)
     ocr: bool = True
+
+    @classmethod
+    def for_project(
+        cls,
+        project: Project,
+        form_maps: Mapping[str, FormMap | PreparedForm],
+        params: OmrParams,
+        *,
+        respondent_maps: dict[str, tuple[str, ...]] | None = None,
+        ocr: bool = True,
+    ) -> WorkContext:
+        """The context for reading ``project``'s pages with ``form_maps`` (prepared here)."""
+        return cls(
+            form_maps={k: prepare_form(v) for k, v in form_maps.items()},
+            key=project.key,
+            survey=project.settings.survey.code,
+            params=params,
+            root=str(project.paths.root),
+            respondent_maps=dict(respondent_maps or {}),
+            ocr=ocr,
+        )
 
     @property
     def default_language(self) -> str:

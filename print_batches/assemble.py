@@ -4,7 +4,7 @@ This is the hot path. Per batch PDF, the static content of every
 questionnaire page, of the letter and of the blank back is drawn once as a
 form XObject; per respondent only the letter's personal text, the QR codes
 and the printed codes are added. The batch runs in a worker process
-(:mod:`print_batches.parallel`): :func:`init_renderer` builds the layouts
+(:mod:`survey.executors`): :func:`init_renderer` builds the layouts
 once per process, :func:`render_batch` renders a job and returns a small
 :class:`BatchResult`.
 
@@ -270,8 +270,8 @@ def _version() -> str:
 
 
 # The last renderer built in this process. The parent builds one to check the
-# layouts before rendering (:meth:`Renderer.prepare`); forked workers inherit it
-# and need not lay everything out again.
+# layouts before rendering (:meth:`Renderer.prepare`); the serial executor's
+# ``init`` then reuses it instead of laying everything out again.
 _last: tuple[RenderSpec, Renderer] | None = None
 
 

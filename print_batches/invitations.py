@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from print_batches.batches import INVITATION_RUN
-from print_batches.parallel import Executor, make_executor
 from print_batches.recipients import select_invitations
 from print_batches.run import RunReport, produce_run
 from print_batches.variants import PrintChannel
+from survey.executors import Executor
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
 
@@ -55,7 +55,8 @@ def print_invitations(
         selection.recipients,
         batch_size=batch_size,
         force=options.force,
-        executor=executor if executor is not None else make_executor(options.workers),
+        executor=executor,
+        workers=options.workers,
         progress=progress,
         options={"channel": options.channel.value, "batch_size": batch_size},
         not_printed=selection.left_out,

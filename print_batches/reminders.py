@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from print_batches.batches import INVITATION_RUN, reminder_run
-from print_batches.parallel import Executor, make_executor
 from print_batches.recipients import (
     NOT_MAILED,
     RESPONDED,
@@ -29,6 +28,7 @@ from print_batches.recipients import (
 from print_batches.records import mailed, responded
 from print_batches.run import RunReport, produce_run
 from survey.errors import ProjectError
+from survey.executors import Executor
 from survey.mailings import Variant
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
@@ -105,7 +105,8 @@ def print_reminders(
         selection.recipients,
         batch_size=batch_size,
         force=options.force,
-        executor=executor if executor is not None else make_executor(options.workers),
+        executor=executor,
+        workers=options.workers,
         progress=progress,
         options={
             "with_questionnaire": options.with_questionnaire,

@@ -19,11 +19,12 @@ Staged as inspect -> validate -> process -> report:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,9 +46,9 @@ from print_batches.formmaps import (
     ticket_entry,
 )
 from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
-from print_batches.parallel import Executor, ProcessExecutor
 from print_batches.records import record_run, run_record
 from survey.errors import ConflictError, ProjectError
+from survey.executors import Executor, make_executor
 from survey.formmap import FormMap
 from survey.formmaps_store import record_run_maps
 from survey.progress import NullProgressBar, ProgressFactory
@@ -117,6 +118,16 @@ def check_overwrite(project: Project, run: str, force: bool, hint: str = "") -> 
     )
 
 
+@contextlib.contextmanager
+def _executor(given: Executor | None, workers: int | None) -> Iterator[Executor]:
+    """``given``, or an executor for ``workers`` that is closed afterwards."""
+    if given is not None:
+        yield given
+        return
+    with make_executor(workers) as own:
+        yield own
+
+
 def produce_run(
     project: Project,
     run: str,
@@ -125,6 +136,7 @@ def produce_run(
     batch_size: int,
     force: bool = False,
     executor: Executor | None = None,
+    workers: int | None = None,
     progress: ProgressFactory = NullProgressBar,
     options: Mapping[str, Any] | None = None,
     not_printed: Mapping[str, int] | None = None,
@@ -139,7 +151,10 @@ def produce_run(
         recipients: the envelopes, in any order (they are sorted for the post).
         batch_size: sets per batch PDF.
         force: replace an earlier run of the same name.
-        executor: where batches are rendered; default a process pool on all cores.
+        executor: where batches are rendered; default one made for ``workers``
+            (and closed again).
+        workers: rendering processes when no ``executor`` is given: ``None``
+            for all cores, 1 to render in this process.
         progress: progress bar factory (counts sets).
         options: the options to write into the job ticket.
         not_printed: respondents left out, per reason, for the report.
@@ -176,13 +191,16 @@ def produce_run(
     created = datetime.now(UTC).replace(microsecond=0)
     sent_at = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     jobs = plan_batches(recipients, batch_size, run, partial)
-    executor = executor if executor is not None else ProcessExecutor()
 
     started = time.perf_counter()
     results: list[BatchResult] = []
     try:
-        with progress(total=len(recipients), desc=f"printing {run}", unit="set") as bar:
-            for result in executor.run(init_renderer, spec, render_batch, jobs):
+        with (
+            progress(total=len(recipients), desc=f"printing {run}", unit="set") as bar,
+            _executor(executor, workers) as ex,
+        ):
+            for outcome in ex.map_unordered(render_batch, spec, jobs, init=init_renderer):
+                result = outcome.get()  # a batch that cannot be rendered stops the run
                 results.append(result)
                 bar.update(result.summary.sets)
                 log.info(

@@ -86,8 +86,9 @@ class ReviewConfig:
 
 
 @dataclass
-class Ctx:
-    """One request as the handlers see it."""
+class RequestContext:
+    """One request as the handlers see it: the request, the operator's session, the UI
+    language, and the round's store, opened on first use and closed after the response."""
 
     req: Request
     session: Session
@@ -179,7 +180,7 @@ class ReviewApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        ctx: Ctx | None = None
+        ctx: RequestContext | None = None
         new_cookie = ""
         try:
             req = Request.from_environ(environ)
@@ -188,7 +189,7 @@ class ReviewApp:
                 session = self.sessions.create()
                 new_cookie = session.token
             lang = texts.language(req.cookies.get(LANG_COOKIE) or self.config.language)
-            ctx = Ctx(req, session, lang, self)
+            ctx = RequestContext(req, session, lang, self)
             handler, args = self.router.match(req.method, req.path)
             if handler not in self._public and not session.operator:
                 response = Response.redirect("/login?" + urlencode({"next": req.path}))
@@ -211,7 +212,7 @@ class ReviewApp:
     # ------------------------------------------------------------------ helpers
 
     def render(
-        self, ctx: Ctx, template: str, values: dict[str, Any], status: int = 200
+        self, ctx: RequestContext, template: str, values: dict[str, Any], status: int = 200
     ) -> Response:
         t = texts.translator(ctx.lang)
         page = self.env.get_template(template).render(
@@ -249,7 +250,7 @@ class ReviewApp:
             "multiple": bool(q and q.type is QuestionType.SELECT_MULTIPLE),
         }
 
-    def _item(self, ctx: Ctx, item_id: int, *, page: bool) -> Item:
+    def _item(self, ctx: RequestContext, item_id: int, *, page: bool) -> Item:
         item = load_item(ctx.store, item_id, self.config.root)
         if item is None or item.is_page_item != page:
             raise HttpError(404, texts.translator(ctx.lang)("not_found"))
@@ -257,11 +258,11 @@ class ReviewApp:
 
     # ------------------------------------------------------------------ login
 
-    def login_form(self, ctx: Ctx, error: str = "", status: int = 200) -> Response:
+    def login_form(self, ctx: RequestContext, error: str = "", status: int = 200) -> Response:
         nxt = _safe_next(ctx.req.arg("next") or ctx.req.field("next") or "/")
         return self.render(ctx, "login.html", {"error": error, "next": nxt}, status)
 
-    def login(self, ctx: Ctx) -> Response:
+    def login(self, ctx: RequestContext) -> Response:
         name = ctx.req.field("name").strip()[:64]
         password = ctx.req.field("password")
         if self.throttle.blocked(name):
@@ -280,7 +281,7 @@ class ReviewApp:
         response.set_cookie(SESSION_COOKIE, session.token)
         return response
 
-    def logout(self, ctx: Ctx) -> Response:
+    def logout(self, ctx: RequestContext) -> Response:
         with ctx.store.transaction():
             ctx.store.audit("review.logout", {}, actor=ctx.operator)
         self.sessions.drop(ctx.session.token)
@@ -288,19 +289,19 @@ class ReviewApp:
         response.set_cookie(SESSION_COOKIE, "", max_age=0)
         return response
 
-    def switch_language(self, ctx: Ctx) -> Response:
+    def switch_language(self, ctx: RequestContext) -> Response:
         response = Response.redirect(_safe_next(ctx.req.arg("next") or "/"))
         response.set_cookie(LANG_COOKIE, texts.language(ctx.req.arg("to")), max_age=365 * 86400)
         return response
 
-    def static(self, ctx: Ctx, name: str) -> Response:
+    def static(self, ctx: RequestContext, name: str) -> Response:
         if name not in STATIC:
             raise HttpError(404)
         return Response.data((HERE / "static" / name).read_bytes(), STATIC[name], cache="no-cache")
 
     # ------------------------------------------------------------------ overview
 
-    def overview(self, ctx: Ctx) -> Response:
+    def overview(self, ctx: RequestContext) -> Response:
         transcripts.sync(ctx.store)
         entries = queue.question_queue(ctx.store, self.order)
         pages = queue.page_queue(ctx.store)
@@ -325,12 +326,12 @@ class ReviewApp:
             },
         )
 
-    def message(self, ctx: Ctx) -> str:
+    def message(self, ctx: RequestContext) -> str:
         """The notice named in the ``msg`` argument, if it is one of :data:`MESSAGES`."""
         m = ctx.req.arg("msg")
         return m if m in MESSAGES else ""
 
-    def next_item(self, ctx: Ctx) -> Response:
+    def next_item(self, ctx: RequestContext) -> Response:
         first = queue.first_open(queue.question_queue(ctx.store, self.order))
         if first is None:
             return Response.redirect("/?msg=all_done")
@@ -338,7 +339,9 @@ class ReviewApp:
 
     # ------------------------------------------------------------------ question items
 
-    def show_item(self, ctx: Ctx, item_id: int, error: str = "", status: int = 200) -> Response:
+    def show_item(
+        self, ctx: RequestContext, item_id: int, error: str = "", status: int = 200
+    ) -> Response:
         item = self._item(ctx, item_id, page=False)
         entries = queue.question_queue(ctx.store, self.order)
         pos = queue.position(entries, item_id)
@@ -386,13 +389,13 @@ class ReviewApp:
             status,
         )
 
-    def _value_text(self, ctx: Ctx, value: Any, labels: dict[str, str]) -> str:
+    def _value_text(self, ctx: RequestContext, value: Any, labels: dict[str, str]) -> str:
         if not _codes(value):
             return texts.translator(ctx.lang)("value_none")
         codes = value if isinstance(value, tuple) else (value,)
         return ", ".join(f"{c} {labels.get(c, '')}".strip() for c in codes)
 
-    def decide_item(self, ctx: Ctx, item_id: int) -> Response:
+    def decide_item(self, ctx: RequestContext, item_id: int) -> Response:
         item = self._item(ctx, item_id, page=False)
         action = ctx.req.field("action") or "set"
         seen = ctx.req.field("seen") if "seen" in ctx.req.form else None
@@ -423,7 +426,7 @@ class ReviewApp:
             return Response.redirect("/?msg=all_done")
         return Response.redirect(f"/items/{pos.next_open}?msg=saved")
 
-    def item_image(self, ctx: Ctx, item_id: int) -> Response:
+    def item_image(self, ctx: RequestContext, item_id: int) -> Response:
         item = load_item(ctx.store, item_id, self.config.root)
         if item is None:
             raise HttpError(404)
@@ -442,7 +445,7 @@ class ReviewApp:
 
     # ------------------------------------------------------------------ page items
 
-    def pages(self, ctx: Ctx) -> Response:
+    def pages(self, ctx: RequestContext) -> Response:
         rows = []
         for e in queue.page_queue(ctx.store):
             item = load_item(ctx.store, e.id, self.config.root)
@@ -451,7 +454,12 @@ class ReviewApp:
         return self.render(ctx, "pages.html", {"items": rows, "message": self.message(ctx)})
 
     def show_page(
-        self, ctx: Ctx, item_id: int, error: str = "", status: int = 200, form: Any = None
+        self,
+        ctx: RequestContext,
+        item_id: int,
+        error: str = "",
+        status: int = 200,
+        form: Any = None,
     ) -> Response:
         item = self._item(ctx, item_id, page=True)
         pos = queue.position(queue.page_queue(ctx.store), item_id)
@@ -476,7 +484,7 @@ class ReviewApp:
             status,
         )
 
-    def decide_page(self, ctx: Ctx, item_id: int) -> Response:
+    def decide_page(self, ctx: RequestContext, item_id: int) -> Response:
         self._item(ctx, item_id, page=True)
         action = ctx.req.field("action")
         form = {"pseudonym": ctx.req.field("pseudonym"), "page_no": ctx.req.field("page_no")}
@@ -514,7 +522,7 @@ class ReviewApp:
         target = f"/pages/{pos.next_open}" if pos.next_open is not None else "/pages"
         return Response.redirect(f"{target}?msg=page_decided&opened={d.opened}")
 
-    def undo_page(self, ctx: Ctx, item_id: int) -> Response:
+    def undo_page(self, ctx: RequestContext, item_id: int) -> Response:
         item = self._item(ctx, item_id, page=True)
         confirm = ctx.req.field("confirm")
         try:

@@ -81,8 +81,8 @@ class Decision:
 class PageMaps(Protocol):
     """The form maps of a round whose respondents were printed different questionnaires.
 
-    The review command implements it over the printed form maps and the scan
-    files (``papersurvey.commands.review``); without it, every page is taken
+    The re-reader implements it over the printed form maps and the scan
+    files (:class:`ingest.rereader.Rereader`); without it, every page is taken
     to be laid out as the one form map the app knows.
     """
 

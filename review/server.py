@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from review.app import ReviewApp, ReviewConfig
+from survey.errors import ConflictError
 
 log = logging.getLogger("papersurvey.review.server")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -69,3 +74,46 @@ class BackgroundServer:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(timeout=5)
+
+
+def serve(
+    config: ReviewConfig,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    ready: Callable[[str], None] = lambda url: None,
+) -> None:
+    """Serve the review app for ``config`` until Ctrl-C.
+
+    Args:
+        config: the round (:func:`review.roundconfig.review_config`).
+        host: the address to listen on; anything but this computer is warned about.
+        port: the port (0: any free port).
+        ready: called with the URL once the server listens.
+
+    Raises:
+        ConflictError: the address cannot be listened on (the port is taken).
+    """
+    app = ReviewApp(config)
+    try:
+        server = create_server(app, host, port)
+    except OSError as exc:
+        app.close()
+        raise ConflictError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}). "
+            "Another program may use the port: choose another with --port."
+        ) from exc
+    if host not in LOOPBACK:
+        log.warning(
+            "listening on %s without TLS: anyone on the network can reach the login page. "
+            "Prefer --host 127.0.0.1 behind an SSH tunnel or a TLS proxy.",
+            host,
+        )
+    ready(f"http://{address(server)}/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.close()  # stop the background OCR of drafts

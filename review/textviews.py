@@ -27,7 +27,7 @@ from review.transcripts import TextItem, load_text, text_queue
 from survey.errors import ReviewError
 
 if TYPE_CHECKING:
-    from review.app import Ctx, ReviewApp
+    from review.app import RequestContext, ReviewApp
 
 ACTIONS = ("save", "illegible", "empty")
 
@@ -50,13 +50,13 @@ class TextViews:
         r.add("POST", "/texts/<int:item_id>", self.decide_text)
         r.add("GET", "/texts/<int:item_id>/image", self.text_image)
 
-    def _item(self, ctx: Ctx, item_id: int) -> TextItem:
+    def _item(self, ctx: RequestContext, item_id: int) -> TextItem:
         item = load_text(ctx.store, item_id, self.app.config.root)
         if item is None:
             raise HttpError(404, texts.translator(ctx.lang)("not_found"))
         return item
 
-    def next_text(self, ctx: Ctx) -> Response:
+    def next_text(self, ctx: RequestContext) -> Response:
         transcripts.sync(ctx.store)
         entries = text_queue(ctx.store, self.app.order)
         first = next((e.id for e in entries if e.is_open), None)
@@ -66,7 +66,7 @@ class TextViews:
 
     def show_text(
         self,
-        ctx: Ctx,
+        ctx: RequestContext,
         item_id: int,
         error: str = "",
         status: int = 200,
@@ -111,7 +111,7 @@ class TextViews:
             status,
         )
 
-    def decide_text(self, ctx: Ctx, item_id: int) -> Response:
+    def decide_text(self, ctx: RequestContext, item_id: int) -> Response:
         self._item(ctx, item_id)
         action = ctx.req.field("action") or "save"
         if action not in ACTIONS:
@@ -135,7 +135,7 @@ class TextViews:
             return Response.redirect("/?msg=texts_done")
         return Response.redirect(f"/texts/{pos.next_open}?msg=saved")
 
-    def text_image(self, ctx: Ctx, item_id: int) -> Response:
+    def text_image(self, ctx: RequestContext, item_id: int) -> Response:
         item = self._item(ctx, item_id)
         if not item.clip:
             raise HttpError(404)

@@ -154,3 +154,8 @@ class ReviewError(PaperSurveyError):
     a password that is too short)."""
 
     exit_code = ExitCode.INPUT_INVALID
+
+
+class ExecutorError(PaperSurveyError):
+    """Tasks cannot run where they were sent: the Dask scheduler is unreachable, or a worker
+    process died on a task and left no error to pass on."""

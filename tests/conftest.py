@@ -5,6 +5,7 @@
 * ``people``: 40 invented people (``papersurvey.demo.addresses``), with and
   without e-mail; ``address_csv``: them as a municipality delivers them.
 * ``write_csv``: write rows as CSV bytes with a chosen delimiter and encoding.
+* ``dask_cluster``: one small local Dask cluster for the session (executors, scan).
 """
 
 from __future__ import annotations
@@ -68,3 +69,14 @@ def write_csv(tmp_path: Path) -> WriteCsv:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """One small local Dask cluster (two worker processes) for the whole session."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    yield cluster
+    cluster.close()

@@ -12,7 +12,6 @@ one seed share pseudonyms and answers but not pens, marks or scans.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +25,7 @@ from papersurvey.simulate.damage import check_profile
 from papersurvey.simulate.evaluate import summarize
 from papersurvey.simulate.forms import default_layout
 from papersurvey.simulate.sheets import SheetTruth, simulate_respondent
+from survey.executors import make_executor
 from survey.pageresult import PageResult
 from survey.pseudonym import ALPHABET, check_character
 
@@ -93,6 +93,19 @@ def measure_respondent(
     return out
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every respondent of a run shares (the executor's context)."""
+
+    seed: int
+    ocr: bool
+    profile: str
+
+
+def _measure_task(run: _Run, index: int) -> list[tuple[SheetTruth, PageMeasurement, float]]:
+    return measure_respondent(run.seed, index, run.ocr, run.profile)
+
+
 def run_roundtrip(
     pages: int, seed: int, *, workers: int = 1, ocr: bool = True, profile: str = "moderate"
 ) -> RoundTrip:
@@ -101,7 +114,7 @@ def run_roundtrip(
     Args:
         pages: how many pages.
         seed: the run's seed; respondent ``i`` draws from ``default_rng([seed, i])``.
-        workers: processes (1 = in this process).
+        workers: processes (1 or fewer: in this process).
         ocr: use tesseract for the printed code when both QR codes fail.
         profile: the damage profile, ``moderate`` (the default) or ``hard``.
     """
@@ -109,26 +122,17 @@ def run_roundtrip(
     layout = default_layout(SURVEY)
     per = len(layout.form_map.pages)
     respondents = (pages + per - 1) // per
+    chunks: dict[int, list[tuple[SheetTruth, PageMeasurement, float]]] = {}
+    with make_executor(max(1, workers), preload=(__name__,)) as executor:
+        for outcome in executor.map_unordered(
+            _measure_task, _Run(seed, ocr, profile), range(respondents)
+        ):
+            chunks[outcome.task] = outcome.get()
     measured: list[tuple[SheetTruth, PageMeasurement]] = []
     seconds = 0.0
-    if workers <= 1:
-        chunks: Any = (measure_respondent(seed, i, ocr, profile) for i in range(respondents))
-    else:
-        pool = ProcessPoolExecutor(workers)
-        chunks = pool.map(
-            measure_respondent,
-            [seed] * respondents,
-            range(respondents),
-            [ocr] * respondents,
-            [profile] * respondents,
-        )
-    try:
-        for chunk in chunks:
-            measured += [(t, m) for t, m, _ in chunk]
-            seconds += sum(s for *_, s in chunk)
-    finally:
-        if workers > 1:
-            pool.shutdown()
+    for i in range(respondents):  # respondent order, however the workers finished
+        measured += [(t, m) for t, m, _ in chunks[i]]
+        seconds += sum(s for *_, s in chunks[i])
     measured = measured[:pages]
     form_map = layout.form_map
     pairs, calibrations = [], []

@@ -13,9 +13,9 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.executors import SerialExecutor
 from ingest.pipeline import ScanOptions, scan
 from ingest.scanwriter import write_scanner_pdf
+from survey.executors import SerialExecutor
 
 
 def synthetic_page(seed: int, dpi: float = 100.0) -> np.ndarray:
@@ -40,17 +40,6 @@ def synthetic_page(seed: int, dpi: float = 100.0) -> np.ndarray:
         if rng.random() < 0.5:
             cv2.line(img, (x, y), (x + s, y + s), 20, max(1, int(2 * scale)))
     return img
-
-
-@pytest.fixture(scope="session")
-def dask_cluster():
-    """One small local Dask cluster (two worker processes) for the whole session."""
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    yield cluster
-    cluster.close()
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from ingest.executors import ProcessExecutor, SerialExecutor
 from ingest.pipeline import ScanOptions, scan
 from papersurvey.cli import main
+from survey.executors import ProcessExecutor, SerialExecutor
 from tests.ingest.conftest import BATCH, store_snapshot, write_pdf
 
 pytest.importorskip("distributed")

@@ -19,12 +19,12 @@ import pikepdf
 import pytest
 
 from ingest.codec import result_from_json
-from ingest.executors import SerialExecutor
 from ingest.pipeline import ScanOptions, scan
 from ingest.scanwriter import encode_jpeg, write_tiff
 from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS
 from survey.errors import CorruptInputError, ProjectError, ValidationError
+from survey.executors import SerialExecutor
 from survey.formmap import FormMap
 from survey.pageresult import ReviewReason
 from survey.project import Project
@@ -396,14 +396,14 @@ def test_pages_a_worker_fails_to_classify_are_classified_in_the_parent(
     clean, round_dir, round_template, caplog
 ) -> None:
     from ingest.classifytask import classify_task
-    from ingest.executors import TaskOutcome
+    from survey.executors import TaskOutcome
 
     class FailingClassify(SerialExecutor):
-        def map_unordered(self, fn, context, tasks):
+        def map_unordered(self, fn, context, tasks, *, init=None):
             if fn is classify_task:
                 yield from (TaskOutcome(t, None, "the worker died") for t in tasks)
             else:
-                yield from super().map_unordered(fn, context, tasks)
+                yield from super().map_unordered(fn, context, tasks, init=init)
 
     pdf = write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)
     options = ScanOptions(round_dir, (pdf,), round_template.form_maps, workers=1, batch="b1")

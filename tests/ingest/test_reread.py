@@ -1,7 +1,7 @@
 """Assigning an unidentified page in review reads it with the respondent's form map.
 
-(``ingest/reread.py`` and the review command's :class:`RoundPageMaps`, through
-the review app.) The round is ``two_versions``: the questionnaire was edited
+(``ingest/reread.py`` and :class:`ingest.rereader.Rereader`, through the review
+app.) The round is ``two_versions``: the questionnaire was edited
 after the invitations and printed again for reminders, and the respondent
 ``late``, sent only the first version, returned page 1 without a readable
 code. The scan read that sheet with the round's default map, version 2,
@@ -22,13 +22,13 @@ from ingest.reread import needs_reread
 from ingest.worker import WorkContext
 from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS
-from papersurvey.commands.review import review_config
 from papersurvey.simulate.evaluate import score_sheet
 from review import undo
 from review.app import ReviewApp
 from review.auth import add_operator
 from review.decisions import page_questions
 from review.items import NO_READING
+from review.roundconfig import review_config
 from survey.pageresult import PageStatus
 from survey.pseudonym import new_pseudonym
 from survey.store import Store

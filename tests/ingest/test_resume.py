@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.executors import ProcessExecutor, SerialExecutor
 from ingest.pipeline import ScanOptions, scan
+from survey.executors import ProcessExecutor, SerialExecutor
 from survey.store import Store
 from tests.ingest.conftest import BATCH, assert_same_store, store_snapshot, write_pdf
 

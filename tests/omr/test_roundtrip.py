@@ -45,3 +45,12 @@ def test_hard_scans_no_avoidable_silent_error_and_qr_readable_pages_kept() -> No
     assert total["page_misidentified"] == 0
     assert total["doubles_flagged"] == total["doubles"]
     assert total["pages_refused_qr_readable"] <= 1, total["refused_examples"]
+
+
+def test_the_round_trip_reads_alike_in_worker_processes() -> None:
+    """Respondents measured on the process pool come back in respondent order, read alike."""
+    serial = run_roundtrip(8, seed=9, workers=1, ocr=False)  # two respondents, the last cut
+    pooled = run_roundtrip(8, seed=9, workers=2, ocr=False)
+    assert [t for _, t in pooled.pairs] == [t for _, t in serial.pairs]
+    assert [r for r, _ in pooled.pairs] == [r for r, _ in serial.pairs]
+    assert pooled.report() == serial.report()

@@ -15,10 +15,10 @@ from print_batches.formmaps import (
 )
 from print_batches.invitations import PrintOptions, print_invitations
 from print_batches.manifest import read_manifest
-from print_batches.parallel import SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
 from print_batches.variants import PrintChannel
 from survey.errors import ConflictError
+from survey.executors import SerialExecutor
 from survey.formmap import FormMap
 from survey.formmaps_store import all_run_maps, run_maps, schema_problems
 from tests.print_batches.conftest import MakeProject, edit_questionnaire

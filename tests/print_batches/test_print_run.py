@@ -22,12 +22,12 @@ import zxingcpp
 from print_batches.invitations import PrintOptions, print_invitations
 from print_batches.manifest import ManifestRow, read_manifest
 from print_batches.painters import QuestionnairePainter
-from print_batches.parallel import SerialExecutor
 from print_batches.run import RunReport
 from print_batches.sorting import postal_key
 from print_batches.variants import PrintChannel
 from survey import pseudonym as pseudonyms
 from survey.codes import CodeStatus, decode_page_code
+from survey.executors import SerialExecutor
 from survey.intake import read_addresses
 from survey.project import Project
 from survey.units import A4_HEIGHT_PT, A4_WIDTH_PT

@@ -10,10 +10,10 @@ import pytest
 
 from print_batches.invitations import PrintOptions, print_invitations
 from print_batches.manifest import read_manifest
-from print_batches.parallel import ProcessExecutor, SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
 from print_batches.variants import PrintChannel
 from survey.errors import ConflictError, ProjectError, ValidationError
+from survey.executors import ProcessExecutor, SerialExecutor
 from survey.store import utc_now
 from tests.print_batches.conftest import MakeProject
 

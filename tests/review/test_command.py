@@ -1,4 +1,4 @@
-"""``papersurvey review``: operator accounts from the command line, configuration, clips."""
+"""``papersurvey review``: operator accounts from the command line, starting and stopping the server."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import socket
 import pytest
 
 from papersurvey import cli
-from papersurvey.commands import review as command
 from review.auth import authenticate, operators
-from review.items import load_item
-from review.queue import question_queue
 from survey.errors import ExitCode
 from survey.store import Store
 from tests.review.conftest import OPERATOR
@@ -87,32 +84,3 @@ def test_the_server_runs_until_interrupted(monkeypatch, review_dir, capsys):
     out = capsys.readouterr()
     assert host == "127.0.0.1" and f"review UI on http://127.0.0.1:{port}/" in out.out
     assert "review UI stopped" in out.err
-
-
-def test_the_configuration_follows_the_project(review_dir):
-    config = command.review_config(review_dir)
-    assert config.root == review_dir.absolute() and config.language == "nl"
-    assert len(config.form_map.pages) == 7
-    assert config.questionnaire.form_id == "kbo_werk_inkomen"
-    assert command.review_config(review_dir, "en").language == "en"
-
-
-def test_clips_of_newly_opened_items_are_cut_from_the_scan(review_dir):
-    """The app calls the cutter after a decision opened items (here: one whose clip is gone)."""
-    config = command.review_config(review_dir)
-    with Store.open(review_dir / "store.sqlite") as store:
-        item = load_item(store, question_queue(store, {})[0].id, review_dir)
-        assert item.clip
-        clip = review_dir / item.clip
-        original = clip.read_bytes()
-        clip.unlink()
-        store.execute(
-            "DELETE FROM clips WHERE page_sha256 = ? AND question = ?",
-            (item.page_sha256, item.question),
-        )
-        assert load_item(store, item.id, review_dir).clip == ""
-        assert config.on_items_opened is not None
-        config.on_items_opened(store)
-        again = load_item(store, item.id, review_dir)
-    assert again.clip == item.clip
-    assert clip.read_bytes() == original  # cut again from the scan file, as the scan run did

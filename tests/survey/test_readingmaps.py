@@ -11,9 +11,9 @@ import pytest
 from layout.roundoptions import questionnaire_form_maps
 from print_batches.formmaps import save_run_maps
 from print_batches.invitations import PrintOptions, print_invitations
-from print_batches.parallel import SerialExecutor
 from print_batches.reminders import ReminderOptions, print_reminders
 from survey.errors import ProjectError
+from survey.executors import SerialExecutor
 from survey.formmap import FormMap
 from survey.formmaps_store import META_PREFIX, record_run_maps, run_maps, version_map_id
 from survey.project import Project
