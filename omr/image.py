@@ -24,11 +24,14 @@ class Levels:
         paper: the typical paper value (a high percentile of the page).
         black: the value of solid print (a low percentile of the inked pixels).
         dark_share: share of pixels clearly darker than the paper.
+        bilevel: the page holds two gray values only: a 1-bit (black and
+            white) scan, whose threshold may have dropped light pen strokes.
     """
 
     paper: float
     black: float
     dark_share: float
+    bilevel: bool = False
 
     @property
     def contrast(self) -> float:
@@ -114,7 +117,12 @@ def page_levels(gray: np.ndarray, dpi: float) -> Levels:
     dark = cdf[int(dark_cut)] if dark_cut >= 1 else 0.0
     dark_share = float(dark / total)
     black = float(np.searchsorted(cdf, 0.1 * dark)) if dark > 0 else 0.0
-    return Levels(paper=paper, black=min(black, paper - 1.0), dark_share=dark_share)
+    return Levels(
+        paper=paper,
+        black=min(black, paper - 1.0),
+        dark_share=dark_share,
+        bilevel=int(np.count_nonzero(hist)) <= 2,
+    )
 
 
 def is_blank(levels: Levels, max_ink: float) -> bool:

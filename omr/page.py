@@ -275,6 +275,7 @@ def _quality(m: PageMeasurement) -> Quality:
         paper_level=0.0 if lev is None else round(lev.paper, 1),
         refine_pt=round(float(np.median(np.abs(m.boxes.shift))) if len(m.boxes) else 0.0, 3),
         registration=reg.method,
+        bilevel=lev is not None and lev.bilevel,
     )
 
 
@@ -311,7 +312,10 @@ def finish_page(
         return PageResult(**base)
     tables = prepare_form(form_map).page(m.page)
     classes = classify(m.boxes, calibration, params)
-    raw = resolve_questions(tables.questions, classes, clips=m.clips, params=params)
+    bilevel = m.levels is not None and m.levels.bilevel
+    raw = resolve_questions(
+        tables.questions, classes, clips=m.clips, params=params, bilevel=bilevel
+    )
     # Stored confidences are probabilities of being right (see omr.reliability).
     chance = question_probability(np.array([q.confidence for q in raw]))
     questions = tuple(

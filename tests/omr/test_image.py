@@ -56,3 +56,12 @@ def test_levels_and_blank_pages() -> None:
     assert not is_blank(levels, 0.002)
     assert levels.black < 60
     assert levels.contrast > 150
+
+
+def test_a_1bit_scan_is_recognised_as_bilevel() -> None:
+    rng = np.random.default_rng(5)
+    gray = np.where(rng.random((400, 300)) < 0.05, 0, 255).astype(np.uint8)
+    assert page_levels(gray, 150).bilevel
+    assert page_levels(to_gray(gray > 0), 150).bilevel
+    gray[::7, ::5] = 128  # one gray value more: a gray scan
+    assert not page_levels(gray, 150).bilevel

@@ -24,13 +24,13 @@ def test_fifty_pages_no_silent_error_and_every_double_mark_flagged() -> None:
     assert total["box_errors_unflagged"] == 0
 
 
-def test_hard_scans_no_avoidable_silent_error_and_qr_readable_pages_kept() -> None:
+def test_hard_scans_no_silent_error_and_qr_readable_pages_kept() -> None:
     """The hard profile's acceptance test (seed 2: 14 1-bit, 23 200-dpi and 8 cut-mark pages).
 
-    Every mark a reader could see is read right or sent to review; marks
-    whose ink the scan lost (light pens on 1-bit scans, thin strokes blurred
-    away) are counted apart (``silent_errors_ink_lost``): no reader can see
-    them. Pages with a readable QR code are identified, not quarantined.
+    Every mark is read right or sent to review, also where a light pen's ink
+    fell under a 1-bit scan's threshold (the scan lost it; unanswered
+    questions on 1-bit pages go to review as ``ink_may_be_lost``). Pages
+    with a readable QR code are identified, not quarantined.
     """
     report = run_roundtrip(40, seed=2, profile="hard").report()
     total, by_condition = report["total"], report["by_condition"]
@@ -40,8 +40,7 @@ def test_hard_scans_no_avoidable_silent_error_and_qr_readable_pages_kept() -> No
         assert by_condition[condition]["pages"] >= 3, condition
     assert report["by_style"]["thin_tick"]["questions"] >= 20
     assert total["doubles"] >= 3
-    avoidable = total["silent_errors"] - total["silent_errors_ink_lost"]
-    assert avoidable == 0, [e for e in total["silent_examples"] if "(ink lost)" not in e]
+    assert total["silent_errors"] == 0, total["silent_examples"]
     assert total["page_misidentified"] == 0
     assert total["doubles_flagged"] == total["doubles"]
     assert total["pages_refused_qr_readable"] <= 1, total["refused_examples"]
