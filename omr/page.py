@@ -25,6 +25,7 @@ from omr.classify import classify
 from omr.form import PreparedForm, prepare_form
 from omr.image import Levels, dpi_guess, is_blank, page_levels, to_gray
 from omr.marks import find_marks
+from omr.noise import ink_may_be_lost
 from omr.ocr_code import TextOcr
 from omr.opentext import read_text_areas
 from omr.pagecode import CodeReading, read_code
@@ -36,7 +37,7 @@ from omr.reliability import box_probability, question_probability
 from omr.resolve import resolve_questions
 from survey.codes import CodeStatus
 from survey.formmap import FormMap
-from survey.pageresult import PageResult, PageStatus, Quality, TextResult
+from survey.pageresult import BoxState, PageResult, PageStatus, Quality, TextResult
 from survey.units import page_to_image, rect_corners
 
 
@@ -312,9 +313,13 @@ def finish_page(
         return PageResult(**base)
     tables = prepare_form(form_map).page(m.page)
     classes = classify(m.boxes, calibration, params)
-    bilevel = m.levels is not None and m.levels.bilevel
+    lost = (
+        m.levels is not None
+        and m.levels.bilevel
+        and ink_may_be_lost(m.boxes, classes.states == BoxState.MARKED, reg.dpi, params)
+    )
     raw = resolve_questions(
-        tables.questions, classes, clips=m.clips, params=params, bilevel=bilevel
+        tables.questions, classes, clips=m.clips, params=params, ink_may_be_lost=lost
     )
     # Stored confidences are probabilities of being right (see omr.reliability).
     chance = question_probability(np.array([q.confidence for q in raw]))

@@ -99,6 +99,13 @@ class OmrParams:
         noise_min_spread: the smallest spread of ``line`` and ``speck`` the
             noise model uses (a 1-bit page has no noise at all), 0-1 of the
             paper-to-black range.
+        bilevel_min_marks: on a 1-bit scan, unanswered questions go to review
+            (``ink_may_be_lost``) when fewer marks than this survived the
+            scanner's threshold on the page, ...
+        bilevel_solid_line: ... or the weakest surviving mark's ``line`` is
+            below this (its strokes broke up: the pen is near the threshold), ...
+        bilevel_min_dpi: ... or the scan's resolution is below this (a thin
+            stroke blurs away before the threshold). See :func:`omr.noise.ink_may_be_lost`.
         filled_means_cancelled: the printed convention: a filled box is a
             cancelled choice. When ``False`` a filled box counts as marked.
         review_filled_only: a question with filled boxes but no cross goes to
@@ -167,6 +174,9 @@ class OmrParams:
     noise_sigmas: float = 5.0
     outside_sigmas: float = 6.0
     noise_min_spread: tuple[float, float] = (0.01, 0.015)
+    bilevel_min_marks: int = 2
+    bilevel_solid_line: float = 0.97
+    bilevel_min_dpi: float = 250.0
     # rules
     filled_means_cancelled: bool = True
     review_filled_only: bool = True

@@ -50,7 +50,7 @@ def resolve_questions(
     *,
     clips: np.ndarray | None = None,
     params: OmrParams = DEFAULT_PARAMS,
-    bilevel: bool = False,
+    ink_may_be_lost: bool = False,
 ) -> tuple[QuestionResult, ...]:
     """Question values and review reasons from the classified boxes of a page.
 
@@ -60,12 +60,11 @@ def resolve_questions(
         clips: optional pixel bounds per box ``(n, 4)`` as ``(x0, y0, x1, y1)``;
             each question's clip is their union.
         params: the resolution rules.
-        bilevel: the page is a 1-bit scan. A question without any mark then
-            goes to review (``ink_may_be_lost``): a scanner's black-and-white
-            threshold drops a light pen's strokes entirely, leaving boxes as
-            clean as the empty ones. On the round trip's 1-bit pages, half of
-            the questions read as unanswered had been answered
-            (``docs/omr.md``); no measure of the image can tell which.
+        ink_may_be_lost: the page is a 1-bit scan whose threshold may have
+            dropped marks entirely (:func:`omr.noise.ink_may_be_lost`). A
+            question without any mark then goes to review
+            (``ink_may_be_lost``): its boxes are as clean as empty ones, and
+            no measure of the image can tell.
 
     Returns:
         One :class:`QuestionResult` per question, in page order.
@@ -104,7 +103,7 @@ def resolve_questions(
         if filled_only[k]:
             reasons.append(ReviewReason.FILLED_WITHOUT_CROSS)
         mine = tuple(picked.get(k, ()))
-        if bilevel and not mine and not reasons:
+        if ink_may_be_lost and not mine and not reasons:
             reasons.append(ReviewReason.INK_MAY_BE_LOST)
         value: str | tuple[str, ...] | None
         value = mine if questions.multiple[k] else mine[0] if len(mine) == 1 else None

@@ -116,3 +116,18 @@ def test_a_box_far_above_its_page_noise_is_never_a_confident_blank(
     line[box] = model.levels[0] + P.noise_sigmas * model.spreads[0] * 1.5 + extra
     c = classify(measures(40, line=line, speck=m.speck, line_out=m.line_out))
     assert c.states[box] != BoxState.EMPTY or c.doubts[box] or c.confidence[box] < P.review_below
+
+
+def test_a_1bit_page_tells_when_its_threshold_may_have_dropped_marks() -> None:
+    """Fewer than two surviving marks, a broken-up weakest mark, or a coarse scan."""
+    from omr.noise import ink_may_be_lost
+    from tests.omr.measures import measures
+
+    solid = measures(4, line=np.array([1.0, 1.0, 0.99, 0.0]))
+    marked = np.array([True, True, True, False])
+    assert not ink_may_be_lost(solid, marked, 300.0)
+    assert ink_may_be_lost(solid, np.array([True, False, False, False]), 300.0)
+    assert ink_may_be_lost(solid, np.zeros(4, bool), 300.0)
+    assert ink_may_be_lost(solid, marked, 200.0)
+    broken = measures(4, line=np.array([1.0, 0.6, 1.0, 0.0]))
+    assert ink_may_be_lost(broken, marked, 300.0)

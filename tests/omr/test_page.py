@@ -45,13 +45,7 @@ def _check_answers(result: Any, *, bilevel: bool = False) -> None:
     assert q09.value is None and ReviewReason.MULTIPLE_MARKS in q09.review
     assert all(v is None for k, v in values.items() if k >= "q10")
     queue = [q.name for q in result.review_queue()]
-    if bilevel:  # unanswered on a 1-bit scan: light ink may be lost, a person checks the paper
-        blank = [q.name for q in result.questions if not q.value and q.name != queue[0]]
-        assert queue[0] == "q09_reach_client_manager" and queue[1:] == blank and blank
-        assert all(result.question(n).review == (ReviewReason.INK_MAY_BE_LOST,) for n in blank)
-        assert result.quality.bilevel
-    else:
-        assert queue == ["q09_reach_client_manager"] and not result.quality.bilevel
+    assert queue == ["q09_reach_client_manager"] and result.quality.bilevel == bilevel
     assert result.box_states[24] == BoxState.FILLED
 
 
@@ -118,6 +112,24 @@ def test_a_page_of_text_that_is_not_a_questionnaire(form_map: FormMap, read_args
     result = read_page(page, form_map, **read_args)
     assert result.status is PageStatus.UNREGISTRABLE
     assert "registration marks" in result.reason
+
+
+def test_unanswered_questions_of_a_coarse_1bit_scan_go_to_review(
+    page_image: Callable[..., np.ndarray],
+    mark: Callable[..., None],
+    form_map: FormMap,
+    read_args: dict[str, Any],
+) -> None:
+    """At 200 dpi a thin stroke can blur away before the threshold: "no answer" is not sure."""
+    gray = _marked(page_image, mark, dpi=200)
+    result = read_page(gray >= 170, form_map, **read_args)
+    assert result.quality.bilevel
+    assert result.values()["q06_reach_phone"] == "4"
+    blank = [q for q in result.questions if not q.value and q.name != "q09_reach_client_manager"]
+    assert blank and all(q.review == (ReviewReason.INK_MAY_BE_LOST,) for q in blank)
+    # the same page in gray: the unanswered questions are confident blanks
+    gray_result = read_page(gray, form_map, **read_args)
+    assert [q.name for q in gray_result.review_queue()] == ["q09_reach_client_manager"]
 
 
 def test_missing_marks(

@@ -25,7 +25,7 @@ def _resolve(
     states: list[int],
     doubts: dict[int, ReviewReason] | None = None,
     params: OmrParams = DEFAULT_PARAMS,
-    bilevel: bool = False,
+    ink_may_be_lost: bool = False,
 ):
     bits = np.zeros(6, np.uint8)
     for i, reason in (doubts or {}).items():
@@ -33,7 +33,9 @@ def _resolve(
     conf = np.where(bits > 0, 0.3, 0.9).astype(np.float32)
     clips = np.array([[10 * i, 5, 10 * i + 8, 13] for i in range(6)])
     classes = BoxClasses(np.array(states, np.int8), conf, bits)
-    return resolve_questions(QUESTIONS, classes, clips=clips, params=params, bilevel=bilevel)
+    return resolve_questions(
+        QUESTIONS, classes, clips=clips, params=params, ink_may_be_lost=ink_may_be_lost
+    )
 
 
 def test_single_and_multiple_choice_values() -> None:
@@ -50,15 +52,15 @@ def test_no_answer_is_none_and_an_empty_tuple() -> None:
     assert not q1.review and not q2.review
 
 
-def test_no_answer_on_a_1bit_scan_is_never_confident() -> None:
-    """A light pen under the scanner's threshold leaves clean boxes: the paper must tell."""
-    q1, q2 = _resolve([E] * 6, bilevel=True)
+def test_no_answer_where_ink_may_be_lost_is_never_confident() -> None:
+    """A light pen under a 1-bit scanner's threshold leaves clean boxes: the paper must tell."""
+    q1, q2 = _resolve([E] * 6, ink_may_be_lost=True)
     assert q1.review == q2.review == (ReviewReason.INK_MAY_BE_LOST,)
     assert q1.confidence < DEFAULT_PARAMS.review_below
-    answered, ticked = _resolve([E, M, E, E, E, M], bilevel=True)
+    answered, ticked = _resolve([E, M, E, E, E, M], ink_may_be_lost=True)
     assert answered.review == () and ticked.review == ()
     # a question already doubted keeps its own reason only
-    faint, _ = _resolve([E] * 6, doubts={1: ReviewReason.FAINT_MARK}, bilevel=True)
+    faint, _ = _resolve([E] * 6, doubts={1: ReviewReason.FAINT_MARK}, ink_may_be_lost=True)
     assert faint.review == (ReviewReason.FAINT_MARK,)
 
 
