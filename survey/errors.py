@@ -154,3 +154,9 @@ class ReviewError(PaperSurveyError):
     a password that is too short)."""
 
     exit_code = ExitCode.INPUT_INVALID
+
+
+class OnlineServerError(PaperSurveyError):
+    """The LimeSurvey server could not be reached, refused the login, or answered with an error."""
+
+    exit_code = ExitCode.OTHER
