@@ -94,9 +94,19 @@ def _part_ok(part: str, text: str) -> bool:
     return part.endswith("..") and len(part) > 2 and text.startswith(part[:-2])
 
 
+_FIELDNAME_SUFFIX = re.compile(r"^(?P<heading>.+) \([A-Za-z0-9_]+\)$")
+
+
 def text_matches(heading: str, f: Field) -> bool:
-    """Whether a full or abbreviated heading is the heading of ``f`` (in any language)."""
+    """Whether a full or abbreviated heading is the heading of ``f`` (in any language).
+
+    The JSON export makes repeated headings unique with `` (fieldname)`` after
+    them (``JsonWriter::outputRecord``); such a heading matches without it.
+    """
     candidates = {_norm(heading), _norm(heading.replace("_", " "))}
+    m = _FIELDNAME_SUFFIX.match(heading)
+    if m:
+        candidates.add(_norm(m["heading"]))
     for h in candidates:
         for _, question, sub in f.parts:
             q, s = _norm(question), _norm(sub)
