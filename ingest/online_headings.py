@@ -136,9 +136,9 @@ def map_headings(
 ) -> HeadingMap:
     """Map every heading (see the module docstring)."""
     by_code: dict[str, Field] = {}
-    for f in fields:
-        by_code[f.code.casefold()] = f
-        by_code[f.em_code.casefold()] = f
+    for one in fields:
+        by_code[one.code.casefold()] = one
+        by_code[one.em_code.casefold()] = one
     codes_longest = sorted(by_code, key=len, reverse=True)
     ignore_keys = {_norm(i) for i in ignore}
     index_of = {id(f): i for i, f in enumerate(fields)}
@@ -156,7 +156,7 @@ def map_headings(
         if _skipped(heading) or _norm(heading) in ignore_keys or _SPECIAL_SUB.match(heading):
             ignored.append(heading)
             continue
-        f = by_code.get(heading.casefold())
+        f: Field | None = by_code.get(heading.casefold())
         style = "code"
         if f is None:
             for code in codes_longest:

@@ -69,7 +69,7 @@ def stub() -> Iterator[tuple[Stub, str]]:
     state = Stub()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             body = json.dumps(
                 {
@@ -113,9 +113,11 @@ def test_export_and_participants_through_remotecontrol(stub: tuple[Stub, str]) -
 
 def test_a_wrong_login_or_survey_is_a_plain_error(stub: tuple[Stub, str]) -> None:
     _, url = stub
-    with pytest.raises(OnlineServerError, match="refused the login.*Invalid user name or password"):
+    with pytest.raises(
+        OnlineServerError, match=r"refused the login.*Invalid user name or password"
+    ):
         export_responses(url, 123456, Credentials("operator", "fout"))
-    with pytest.raises(OnlineServerError, match="Invalid survey ID.*online.limesurvey_sid"):
+    with pytest.raises(OnlineServerError, match=r"Invalid survey ID.*online\.limesurvey_sid"):
         export_responses(url, 999999, LOGIN)
     with pytest.raises(OnlineServerError, match="Cannot reach LimeSurvey"):
         export_responses("http://127.0.0.1:9/index.php/admin/remotecontrol", 1, LOGIN)
@@ -142,12 +144,11 @@ def test_cli_pulls_from_limesurvey(
     state, url = stub
     q = default_questionnaire()
     tokens = new_pseudonyms(2)
-    with Project.open(project_dir) as project:
-        with project.store.transaction():
-            for p in tokens:
-                project.store.insert(
-                    "respondents", {"pseudonym": p, "channel": "email", "imported_at": utc_now()}
-                )
+    with Project.open(project_dir) as project, project.store.transaction():
+        for p in tokens:
+            project.store.insert(
+                "respondents", {"pseudonym": p, "channel": "email", "imported_at": utc_now()}
+            )
     settings = project_dir / "survey.toml"
     settings.write_text(
         settings.read_text().replace('limesurvey_sid = ""', 'limesurvey_sid = "123456"')

@@ -103,7 +103,7 @@ def test_structure_order_decides_between_headings_with_the_same_text(
 
 def test_an_unknown_text_heading_is_a_problem(questionnaire: Questionnaire) -> None:
     data = ls_export(questionnaire, _responses(questionnaire, 1), headings="full")
-    data = data.replace("Hoe oud bent u?".encode(), b"Wat is uw lievelingskleur?")
+    data = data.replace(b"Hoe oud bent u?", b"Wat is uw lievelingskleur?")
     problems = map_export("a.csv", data, questionnaire).problems
     assert [(p.row, p.column) for p in problems] == [(1, "Wat is uw lievelingskleur?")]
 

@@ -74,7 +74,7 @@ def test_a_row_with_too_few_fields_or_no_line_end_is_refused(
 ) -> None:
     rs = [SimulatedResponse(t, _answers(), "2027-03-01 10:00:00", 10) for t in tokens]
     lines = ls_export(questionnaire, rs).split(b"\r\n")
-    short = b"\r\n".join(lines[:3] + [lines[3].rsplit(b",", 5)[0]] + lines[4:])
+    short = b"\r\n".join([*lines[:3], lines[3].rsplit(b",", 5)[0], *lines[4:]])
     before = _snapshot(project.store)
     with pytest.raises(CorruptInputError, match=r"row 4: \d+ fields, fewer than the \d+ headings"):
         import_online(
