@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from survey.csvtext import sniff_delimiter
 from survey.errors import AddressFileError, Problem
 from survey.progress import NullProgressBar, ProgressFactory
 
@@ -179,17 +180,15 @@ def _decode(name: str, data: bytes) -> str:
 
 
 def _sniff_delimiter(name: str, text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: len(next(csv.reader([first], delimiter=d))) for d in DELIMITER_NAMES}
-    best = max(counts, key=lambda d: counts[d])  # ties: the first, so ; before ,
-    if counts[best] > 1 and best not in EXPECTED_DELIMITERS:
+    best = sniff_delimiter(text, tuple(DELIMITER_NAMES), default=";")  # ties: ; before ,
+    if best not in EXPECTED_DELIMITERS:
         raise _fail(
             name,
             f"the columns are separated by {DELIMITER_NAMES[best]}; "
             "expected semicolons (;) or commas (,)",
             "In Excel choose Save As 'CSV (gescheiden door lijstscheidingsteken)', or use .xlsx.",
         )
-    return best if counts[best] > 1 else ";"
+    return best
 
 
 def _read_csv(name: str, data: bytes) -> list[list[str]]:

@@ -159,3 +159,9 @@ class ReviewError(PaperSurveyError):
 class ExecutorError(PaperSurveyError):
     """Tasks cannot run where they were sent: the Dask scheduler is unreachable, or a worker
     process died on a task and left no error to pass on."""
+
+
+class OnlineServerError(PaperSurveyError):
+    """The LimeSurvey server could not be reached, refused the login, or answered with an error."""
+
+    exit_code = ExitCode.OTHER

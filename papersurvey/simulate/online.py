@@ -6,7 +6,7 @@ or group whose ``relevant`` does not hold is skipped), leaves a few questions
 open, and draws grades around a 7 and agree answers leaning to "mee eens".
 :func:`write_limesurvey_csv` writes responses exactly as LimeSurvey's
 *Export responses* does (UTF-8 BOM, every field quoted, question codes as
-headings, grids as ``ARRAY[SUBQUESTION]``, multiple choice as ``Q[choice]``
+headings (the codes of :mod:`survey.limesurvey`), grids as ``ARRAY[SUBQUESTION]``, multiple choice as ``Q[choice]``
 with ``Y``), and :func:`simulate_online_export` does both for the online
 respondents of a project folder.
 """
@@ -17,13 +17,14 @@ import csv
 import datetime as dt
 import io
 import random
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.scales import Kind, Scale, scales
-from survey.model import Group, Item, Question, Questionnaire, QuestionType
+from survey.limesurvey import derive_codes
+from survey.limesurvey_structure import fields, structure
+from survey.model import LANGUAGES, Group, Item, Question, Questionnaire
 from survey.project import Project
 from survey.routing import evaluate
 from survey.store import Channel
@@ -36,11 +37,6 @@ _OPEN_TEXTS = (
     "De brieven zijn moeilijk te begrijpen.",
     "Goed geholpen bij het zoeken naar werk.",
 )
-
-
-def limesurvey_code(name: str) -> str:
-    """The LimeSurvey question code for a questionnaire name (letters and digits only)."""
-    return re.sub(r"[^A-Za-z0-9]", "", name)
 
 
 @dataclass(frozen=True)
@@ -135,27 +131,10 @@ class SimulatedResponse:
 
 
 def _columns(questionnaire: Questionnaire) -> list[tuple[str, Question, str]]:
-    """(heading, question, choice) per export column, in questionnaire order."""
-    out: list[tuple[str, Question, str]] = []
-
-    def walk(items: Iterable[Item], grid: Group | None) -> None:
-        for item in items:
-            if isinstance(item, Group):
-                walk(item.items, item if item.is_grid else None)
-            elif not item.is_answerable:
-                continue
-            elif item.type is QuestionType.SELECT_MULTIPLE and item.choices:
-                code = limesurvey_code(item.name)
-                out.extend((f"{code}[{c}]", item, c) for c in item.choices.names())
-            elif grid is not None:
-                out.append(
-                    (f"{limesurvey_code(grid.name)}[{limesurvey_code(item.name)}]", item, "")
-                )
-            else:
-                out.append((limesurvey_code(item.name), item, ""))
-
-    walk(questionnaire.items, None)
-    return out
+    """(heading, question, choice) per export column, in LimeSurvey's order, by the round's codes."""
+    codes = derive_codes(questionnaire)
+    cols = fields(structure(questionnaire, codes), LANGUAGES)
+    return [(f.code, questionnaire.question(f.question), f.choice) for f in cols if f.question]
 
 
 def write_limesurvey_csv(

@@ -14,6 +14,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from survey.csvtext import sniff_delimiter
 from survey.errors import CorruptInputError, Problem
 from survey.xlsform.cells import cell_text
 from survey.xlsform.messages import msg
@@ -87,8 +88,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, Sheet], list[Problem]]:
         except UnicodeDecodeError:
             problems.append(Problem(name, 0, "", *msg("not_utf8", file=file.name)))
             continue
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if ";" in first_line and "," not in first_line else ","
+        delimiter = sniff_delimiter(text, (",", ";"))
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         sheets[name] = Sheet.from_cells(name, rows[0] if rows else [], rows[1:])
     return sheets, problems

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.online_import import OnlineImportOptions, import_online
+from ingest.online_store import OnlineImportOptions, import_online
 from papersurvey.simulate.online import SimulatedResponse, Simulator, write_limesurvey_csv
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms

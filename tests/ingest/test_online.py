@@ -12,13 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.online import read_export
-from ingest.online_import import OnlineImportOptions, import_online
+from ingest.online_reader import read_export
+from ingest.online_store import OnlineImportOptions, import_online
 from papersurvey.cli import main
 from papersurvey.simulate.online import (
     SimulatedResponse,
     Simulator,
-    limesurvey_code,
     write_limesurvey_csv,
 )
 from survey.errors import CorruptInputError, ExitCode, OnlineExportError
@@ -213,7 +212,7 @@ def test_every_problem_is_listed_with_row_and_column(
 def test_not_csv_and_no_token_column(tmp_path: Path, questionnaire: Questionnaire) -> None:
     zipped = tmp_path / "export.xlsx"
     zipped.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    with pytest.raises(CorruptInputError, match="not a CSV file"):
+    with pytest.raises(CorruptInputError, match="not a CSV or JSON file"):
         read_export(zipped, questionnaire)
     path = _rewrite(tmp_path / "no-token.csv", [["id", "q01gradeoverall"], ["1", "7"]])
     problems = read_export(path, questionnaire).problems
@@ -307,7 +306,7 @@ def test_cli_import_online(
     assert main(["import-online", str(project_dir), str(path)]) == 0
     assert "Nothing changed" in capsys.readouterr().out
     rows = _rows(path, ",")
-    rows[0][rows[0].index(limesurvey_code("q01_grade_overall"))] = "q99"
+    rows[0][rows[0].index("q01gradeoverall")] = "q99"
     bad = _rewrite(tmp_path / "bad.csv", rows)
     assert main(["import-online", str(project_dir), str(bad)]) == ExitCode.INPUT_INVALID
     assert "q99" in capsys.readouterr().err
