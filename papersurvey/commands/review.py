@@ -87,7 +87,7 @@ def read_password(stdin: TextIO, *, from_stdin: bool) -> str:
 
 def clip_cutter(project: Project, maps: dict[str, Any]) -> Callable[[Store], None]:
     """Cut the clips of newly opened review items from their scan files (as ``scan`` does)."""
-    from ingest.finalise import record_clip, settle_clips
+    from ingest.clipstore import record_clip, settle_clips
     from ingest.pipeline import omr_params
     from ingest.worker import WorkContext, cut_clips
 

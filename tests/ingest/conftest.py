@@ -15,7 +15,7 @@ import pytest
 
 from ingest.executors import SerialExecutor
 from ingest.pipeline import ScanOptions, scan
-from ingest.scanwriter import write_scanner_pdf
+from papersurvey.simulate.scanfiles import write_scanner_pdf
 
 
 def synthetic_page(seed: int, dpi: float = 100.0) -> np.ndarray:
@@ -123,8 +123,8 @@ def add_respondents(root: Path, pseudonyms) -> None:
 
 @pytest.fixture(scope="session")
 def round_template(tmp_path_factory) -> RoundTemplate:
-    from ingest.scanwriter import encode_jpeg
     from papersurvey.commands.scan import form_maps
+    from papersurvey.simulate.scanfiles import encode_jpeg
     from survey.project import NewProjectOptions, create_project
     from survey.pseudonym import new_pseudonyms
 

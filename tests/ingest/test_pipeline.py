@@ -22,11 +22,11 @@ from ingest.codec import result_from_json
 from ingest.executors import SerialExecutor
 from ingest.mapchoice import MapChoice, choose_map
 from ingest.pipeline import ScanOptions, respondent_map_ids, scan
-from ingest.scanwriter import encode_jpeg, write_tiff
 from ingest.worker import WorkContext
 from omr.form import prepare_form
 from omr.page import measure_page
 from omr.params import DEFAULT_PARAMS
+from papersurvey.simulate.scanfiles import encode_jpeg, write_tiff
 from survey.errors import CorruptInputError, ProjectError, ValidationError
 from survey.formmap import FormMap
 from survey.pageresult import ReviewReason
