@@ -27,7 +27,9 @@ from survey.errors import ExitCode, PaperSurveyError
 
 COMMANDS = [
     "new",
+    "keys",
     "import_addresses",
+    "participants",
     "proof",
     "print_cmd",
     "reminders",

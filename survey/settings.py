@@ -225,7 +225,43 @@ class PrivacySection:
     retention_days: int = field(
         default=90,
         metadata=_doc(
-            "Days after the close date until papersurvey purge removes pii/.", _at_least(0)
+            "Days after the close date until papersurvey purge removes pii/ and free text.",
+            _at_least(0),
+        ),
+    )
+    public_key: str = field(
+        default="",
+        metadata=_doc(
+            "The round's age public key (age1...): pii/ is encrypted to it, and the "
+            "municipality encrypts the address file with it. Made by papersurvey new or "
+            "papersurvey keys; not secret.",
+            lambda v: None if not v or v.startswith("age1") else "must start with age1",
+        ),
+    )
+    private_key: str = field(
+        default="secret/age.key",
+        metadata=_doc(
+            "File with the round's age private key, relative to this file or absolute "
+            "(another volume). Only print, reminders, import-addresses and participants read it."
+        ),
+    )
+    private_key_env: str = field(
+        default="",
+        metadata=_doc(
+            "Name of an environment variable that holds the private key instead "
+            "(AGE-SECRET-KEY-1...); empty: read private_key.",
+            lambda v: (
+                None
+                if not v or re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", v)
+                else "must be an environment variable name (letters, digits, _)"
+            ),
+        ),
+    )
+    encrypted_intake: bool = field(
+        default=False,
+        metadata=_doc(
+            "Refuse an address file that is not age-encrypted with public_key "
+            "(recommended once the municipality can encrypt)."
         ),
     )
 
@@ -466,3 +502,34 @@ def render_settings(settings: Settings) -> str:
                 table.add(f.name, _toml_value(getattr(obj, f.name)))
         doc.add(section.name, table)
     return tomlkit.dumps(doc)
+
+
+def set_setting(path: Path, table: str, key: str, value: str | bool | int) -> Settings:
+    """Change one key of ``survey.toml`` in place, keeping the operator's comments and layout.
+
+    This is why the file is handled with tomlkit: a command that sets one
+    value (``papersurvey keys`` writes ``privacy.public_key``) leaves every
+    other line as the operator left it.
+
+    Returns:
+        The settings as read back, checked.
+
+    Raises:
+        ProjectError: the file is not valid TOML, or the new value is wrong.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ProjectError(
+            f"{path} is not valid TOML: {exc}. Correct the file and try again."
+        ) from exc
+    section = doc.get(table)
+    if section is None:
+        section = tomlkit.table()
+        doc.add(table, section)
+    section[key] = value
+    new = tomlkit.dumps(doc)
+    settings = settings_from_mapping(tomllib.loads(new), where=str(path))
+    path.write_text(new, encoding="utf-8")
+    return settings
