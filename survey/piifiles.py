@@ -47,26 +47,22 @@ def read_encrypted(path: Path, identity: Identity) -> bytes | None:
     """The decrypted content of ``path``; ``None`` when it does not exist.
 
     Raises:
-        PrivateKeyError: the plaintext version of the file is there (an older
-            papersurvey), so ``papersurvey keys`` must encrypt it first.
+        PrivateKeyError: a file in the same folder is not encrypted (left by an
+            older papersurvey, or put there by hand), so ``papersurvey keys``
+            must encrypt it first.
         EncryptedFileError: the file is damaged or encrypted for another key.
     """
-    plain = plaintext_twin(path)
-    if plain.exists():
+    plain = plaintext_files(path.parent)
+    if plain:
         raise PrivateKeyError(
-            f"{plain} is not encrypted (written by an older papersurvey). "
-            f"Encrypt pii/ first: papersurvey keys {path.parent.parent}"
+            f"{plain[0]} is not encrypted, and pii/ may hold personal data only encrypted. "
+            f"Encrypt it first: papersurvey keys {path.parent.parent}"
         )
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
     return decrypt(data, identity, str(path))
-
-
-def plaintext_twin(path: Path) -> Path:
-    """``pii/key.csv`` for ``pii/key.csv.age``."""
-    return path.with_name(path.name.removesuffix(SUFFIX))
 
 
 def plaintext_files(pii: Path) -> list[Path]:

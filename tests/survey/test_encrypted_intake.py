@@ -111,7 +111,9 @@ def test_the_private_key_may_live_in_an_environment_variable(
         s, privacy=dataclasses.replace(s.privacy, private_key_env="PS_TEST_AGE_KEY")
     )
     monkeypatch.delenv("PS_TEST_AGE_KEY", raising=False)
-    with pytest.raises(PrivateKeyError, match=r"PS_TEST_AGE_KEY \(privacy.private_key_env\) is not set"):
+    with pytest.raises(
+        PrivateKeyError, match=r"PS_TEST_AGE_KEY \(privacy.private_key_env\) is not set"
+    ):
         read_addresses(project)
     monkeypatch.setenv("PS_TEST_AGE_KEY", text)
     assert read_addresses(project)

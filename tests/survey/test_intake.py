@@ -31,7 +31,6 @@ def snapshot(project: Project) -> dict[str, object]:
     return {"files": files, "tables": tables}
 
 
-
 def participants(project: Project) -> list[dict[str, str]]:
     """The LimeSurvey participant list as ``papersurvey participants`` writes it."""
     data = participant_list(project).data.decode("utf-8")
@@ -65,7 +64,10 @@ def test_first_import(project: Project, address_csv: Path, people: list[FakePers
         expected = Channel.EMAIL if person.email else Channel.PAPER
         assert respondents[p].channel is expected
         assert respondents[p].subgroup == person.municipality
-    assert sorted(f.name for f in project.paths.pii.iterdir()) == ["addresses.csv.age", "key.csv.age"]
+    assert sorted(f.name for f in project.paths.pii.iterdir()) == [
+        "addresses.csv.age",
+        "key.csv.age",
+    ]
     for f in project.paths.pii.iterdir():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
         assert f.read_bytes().startswith(b"age-encryption.org/v1\n")
