@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
@@ -39,7 +38,7 @@ def test_an_encrypted_address_file_is_read_in_memory(
     report = import_addresses(project, ImportOptions(sealed))
     assert report.file == "adressen.csv" and report.people == len(people)
     addresses = read_addresses(project)
-    assert {c for c in addresses} == {p.client_number for p in people}
+    assert set(addresses) == {p.client_number for p in people}
     for f in project.paths.pii.iterdir():  # nothing but age files, no plaintext left anywhere
         assert f.read_bytes().startswith(b"age-encryption.org/v1\n"), f
     assert not [f for f in project.paths.root.rglob("*.csv") if "questionnaire" not in f.parts]
@@ -121,6 +120,6 @@ def test_the_private_key_may_live_in_an_environment_variable(
 
 def test_the_private_key_file_is_owner_only_and_apart_from_pii(project: Project) -> None:
     key = project.paths.secret / "age.key"
-    assert os.stat(key).st_mode & 0o077 == 0
+    assert key.stat().st_mode & 0o077 == 0
     assert project.settings.privacy.public_key in key.read_text()  # the '# public key' line
     assert not list(project.paths.pii.iterdir())

@@ -16,7 +16,7 @@ from papersurvey.cli import main
 from survey.agecrypt import new_key_pair
 from survey.errors import ExitCode
 from survey.project import Project
-from tests.print_batches.conftest import MakeProject, make_project  # noqa: F401 (fixture)
+from tests.print_batches.conftest import MakeProject
 
 Capture = pytest.CaptureFixture[str]
 
