@@ -137,7 +137,7 @@ def _free_text_left(root: Path) -> list[str]:
 def test_purge_removes_free_text_from_the_store_and_the_exports(
     copy: Path, people: list[FakePerson], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, text = _write_free_text(copy, people[0])
+    _write_free_text(copy, people[0])
     assert find_personal_data(copy, people)  # the store and the exports hold the name now
     assert "06-12345678" in (copy / "out" / "export" / "open_answers.csv").read_text("utf-8-sig")
     capsys.readouterr()
