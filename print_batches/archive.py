@@ -67,11 +67,11 @@ def seal_run(folder: Path, public_keys: tuple[str, ...]) -> Path:
         f.flush()
         os.fsync(f.fileno())
     tmp.replace(archive)
-    for f in sorted(folder.rglob("*"), reverse=True):
-        if f == archive or (f.name == KEEP and f.parent == folder):
+    for entry in sorted(folder.rglob("*"), reverse=True):
+        if entry == archive or (entry.name == KEEP and entry.parent == folder):
             continue
-        if f.is_dir():
-            f.rmdir()
+        if entry.is_dir():
+            entry.rmdir()
         else:
-            f.unlink()
+            entry.unlink()
     return archive
