@@ -128,9 +128,9 @@ def _simulate(job: tuple[str, list[str], int, str]) -> list[str]:
     """Worker: the pages of some respondents as JPEG files; returns their names."""
     import numpy as np
 
-    from ingest.scanwriter import encode_jpeg
     from layout.questionnaire import QuestionnaireLayout
     from papersurvey.simulate.damage import draw_damage
+    from papersurvey.simulate.scanfiles import encode_jpeg
     from papersurvey.simulate.sheets import simulate_respondent
     from print_batches.painters import layout_options
     from survey.project import Project
@@ -262,7 +262,7 @@ def run_decode_only(pdfs: list[Path], workers: int) -> dict[str, float]:
 
 
 def write_pdfs(pages: list[Path], folder: Path) -> list[Path]:
-    from ingest.scanwriter import write_scanner_pdf
+    from papersurvey.simulate.scanfiles import write_scanner_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -23,14 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.assembly import Assembly, Duplicate, DuplicateKind, PageEntry, Returned, assemble
-from ingest.classifytask import (
-    Classified,
-    ClassifyTask,
-    classify_measured,
-    classify_task,
-    page_form_map,
-)
-from ingest.clipstore import record_clip, settle_clips  # also reached through here
+from ingest.classifytask import Classified, ClassifyTask, classify_measured, classify_task
 from ingest.codec import arrays_from_bytes, result_from_json
 from ingest.quarantine import PAGE_STATUSES, QuarantineReason, quarantine_page
 from ingest.worker_process import start_worker
@@ -58,9 +51,6 @@ __all__ = [
     "classify_pending",
     "encode_value",
     "finalise",
-    "page_form_map",
-    "record_clip",
-    "settle_clips",
 ]
 
 
@@ -371,7 +361,7 @@ def finalise(
         store: the round's store.
         root: the project folder.
         form_maps: the form maps by map id, default language first (as the
-            pages were measured with, see :func:`page_form_map`).
+            pages were measured with, see :func:`ingest.classifytask.page_form_map`).
         params: OMR settings.
         calibrate: fit a calibration per batch (else the default thresholds).
         executor: classify the pages there (the scan's workers), with

@@ -8,21 +8,19 @@ Writes, for the round's questionnaire:
 * ``out/limesurvey/limesurvey_survey_SID.lss``: the survey structure to import
   in LimeSurvey 6 (*Create survey > Import*), see :mod:`layout.limesurvey_lss`.
 
-The participant list is ``pii/limesurvey_participants.csv``, written by
-``import-addresses``; with ``--push-participants`` it is sent to LimeSurvey's
-participant table instead of uploaded by hand.
+The participant list is personal data and is not kept in the project: it is
+made on demand from ``pii/`` (:mod:`survey.participants`), by ``papersurvey
+participants DIR --out FILE`` for an upload by hand, or sent straight to
+LimeSurvey's participant table with ``--push-participants``.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from layout.limesurvey_lss import lss_document, write_lss
-from survey.errors import ProjectError
 from survey.limesurvey import FILE_NAME, load_codes, render_codes
 from survey.limesurvey_structure import structure
 from survey.project import Project
@@ -37,7 +35,6 @@ class OnlineSurveyReport:
         codes: the code mapping file; ``codes_changed``: whether it was written anew.
         sid: the survey id in the structure; ``sid_set``: whether it came from ``survey.toml``.
         groups: question groups; ``questions``: LimeSurvey questions.
-        participants: the participant list, or ``None`` before ``import-addresses``.
     """
 
     structure: Path
@@ -47,7 +44,6 @@ class OnlineSurveyReport:
     sid_set: bool
     groups: int
     questions: int
-    participants: Path | None
 
 
 def codes_path(project: Project) -> Path:
@@ -82,7 +78,6 @@ def write_online_survey(project: Project, out: Path | None = None) -> OnlineSurv
     target = out or project.paths.out / "limesurvey" / f"limesurvey_survey_{sid}.lss"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_lss(target, lss_document(questionnaire, groups, sid=sid, languages=languages))
-    participants = project.paths.limesurvey_participants
     return OnlineSurveyReport(
         structure=target,
         codes=path,
@@ -91,21 +86,4 @@ def write_online_survey(project: Project, out: Path | None = None) -> OnlineSurv
         sid_set=sid_set,
         groups=len(groups),
         questions=sum(len(g.questions) for g in groups),
-        participants=participants if participants.is_file() else None,
     )
-
-
-def participant_rows(project: Project) -> list[dict[str, str]]:
-    """The participant list as LimeSurvey's ``add_participants`` takes it.
-
-    Raises:
-        ProjectError: there is no list yet.
-    """
-    path = project.paths.limesurvey_participants
-    if not path.is_file():
-        raise ProjectError(
-            f"{path} does not exist yet. Run 'papersurvey import-addresses' first; it writes "
-            "the participant list."
-        )
-    text = path.read_text(encoding="utf-8-sig")
-    return [dict(row) for row in csv.DictReader(io.StringIO(text))]

@@ -27,8 +27,10 @@ from survey.errors import ExitCode, PaperSurveyError
 
 COMMANDS = [
     "new",
+    "keys",
     "import_addresses",
     "limesurvey",
+    "participants",
     "proof",
     "print_cmd",
     "reminders",
@@ -118,9 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (already printed)
         return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
-    from papersurvey import progress  # tqdm: only once a command runs
+    from papersurvey.tqdm_progress import for_stream  # tqdm: only once a command runs
 
-    args.progress = progress.for_stream(sys.stderr)
+    args.progress = for_stream(sys.stderr)
     restore_logging = _configure_logging(args.verbose, args.debug)
     try:
         return int(args.func(args))

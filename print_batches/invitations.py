@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from print_batches.archive import check_keys
 from print_batches.batches import INVITATION_RUN
 from print_batches.recipients import select_invitations
-from print_batches.run import RunReport, produce_run
+from print_batches.run import RunReport, produce_run, seal_report
 from print_batches.variants import PrintChannel
 from survey.executors import Executor
 from survey.progress import NullProgressBar, ProgressFactory
@@ -26,12 +27,15 @@ class PrintOptions:
         batch_size: sets per batch PDF; ``None`` takes ``print.batch_size`` from survey.toml.
         force: replace an earlier invitation run (pseudonyms stay the same).
         workers: rendering processes; ``None`` for all cores, 1 to render in this process.
+        encrypt_to: age public keys of the print shop: deliver the run as one
+            encrypted archive (:mod:`print_batches.archive`); empty: plain files.
     """
 
     channel: PrintChannel = PrintChannel.AUTO
     batch_size: int | None = None
     force: bool = False
     workers: int | None = None
+    encrypt_to: tuple[str, ...] = ()
 
 
 def print_invitations(
@@ -48,8 +52,9 @@ def print_invitations(
         ProjectError: nobody to print for, or addresses and store disagree.
     """
     batch_size = options.batch_size or project.settings.print.batch_size
+    check_keys(options.encrypt_to)
     selection = select_invitations(project, options.channel)
-    return produce_run(
+    report = produce_run(
         project,
         INVITATION_RUN,
         selection.recipients,
@@ -61,3 +66,4 @@ def print_invitations(
         options={"channel": options.channel.value, "batch_size": batch_size},
         not_printed=selection.left_out,
     )
+    return seal_report(project, report, options.encrypt_to)

@@ -52,8 +52,12 @@ class Selection:
 
 
 def addresses_by_pseudonym(project: Project) -> dict[str, AddressRecord]:
-    """Pseudonym -> address record of every current respondent (from ``pii/``)."""
-    return dict(read_addresses(project.paths.addresses).values())
+    """Pseudonym -> address record of every current respondent (``pii/``, decrypted in memory).
+
+    Raises:
+        PrivateKeyError: the round's private key is missing or wrong.
+    """
+    return dict(read_addresses(project).values())
 
 
 def recipient(pseudonym: str, variant: Variant, address: AddressRecord, language: str) -> Recipient:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from print_batches.archive import check_keys
 from print_batches.batches import INVITATION_RUN, reminder_run
 from print_batches.recipients import (
     NOT_MAILED,
@@ -26,7 +27,7 @@ from print_batches.recipients import (
     build_selection,
 )
 from print_batches.records import mailed, responded
-from print_batches.run import RunReport, produce_run
+from print_batches.run import RunReport, produce_run, seal_report
 from survey.errors import ProjectError
 from survey.executors import Executor
 from survey.mailings import Variant
@@ -45,6 +46,8 @@ class ReminderOptions:
         batch_size: sets per batch PDF; ``None`` takes ``print.batch_size`` from survey.toml.
         force: replace an earlier run of the same reminder round.
         workers: rendering processes; ``None`` for all cores, 1 to render in this process.
+        encrypt_to: age public keys of the print shop: deliver the run as one
+            encrypted archive (:mod:`print_batches.archive`); empty: plain files.
     """
 
     with_questionnaire: bool = False
@@ -52,6 +55,7 @@ class ReminderOptions:
     batch_size: int | None = None
     force: bool = False
     workers: int | None = None
+    encrypt_to: tuple[str, ...] = ()
 
 
 def select_reminders(project: Project, with_questionnaire: bool) -> Selection:
@@ -98,8 +102,9 @@ def print_reminders(
     """
     run = reminder_run(options.round)
     batch_size = options.batch_size or project.settings.print.batch_size
+    check_keys(options.encrypt_to)
     selection = select_reminders(project, options.with_questionnaire)
-    return produce_run(
+    report = produce_run(
         project,
         run,
         selection.recipients,
@@ -116,3 +121,4 @@ def print_reminders(
         not_printed=selection.left_out,
         conflict_hint=f"To send another reminder, use --round {options.round + 1}.",
     )
+    return seal_report(project, report, options.encrypt_to)

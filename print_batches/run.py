@@ -20,6 +20,7 @@ Staged as inspect -> validate -> process -> report:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import shutil
 import time
@@ -30,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from print_batches.archive import seal_run
 from print_batches.assemble import (
     BatchResult,
     RenderSpec,
@@ -71,6 +73,7 @@ class RunReport:
         replaced: whether an earlier run was replaced (``--force``).
         form_maps: the saved form map file of every language printed with a
             questionnaire (relative to the project folder).
+        archive: the encrypted archive that replaced the run's files, if asked for.
     """
 
     run: str
@@ -85,6 +88,7 @@ class RunReport:
     seconds: float = 0.0
     replaced: bool = False
     form_maps: dict[str, str] = field(default_factory=dict)
+    archive: Path | None = None
 
     @property
     def pages_per_second(self) -> float:
@@ -251,6 +255,21 @@ def produce_run(
         replaced=replaced,
         form_maps={m.language: m.file for m in printed},
     )
+
+
+def seal_report(project: Project, report: RunReport, public_keys: tuple[str, ...]) -> RunReport:
+    """Seal the run's files into one encrypted archive when ``public_keys`` are given.
+
+    The archive is also encrypted to the round's own public key, so the
+    bureau can open it again (:mod:`print_batches.archive`).
+    """
+    if not public_keys:
+        return report
+    keys = (*public_keys, project.public_key)
+    archive = seal_run(report.folder, keys)
+    with project.store.transaction() as store:
+        store.audit("print.encrypt", {"run": report.run, "recipients": len(keys)})
+    return dataclasses.replace(report, archive=archive)
 
 
 def _swap_in(partial: Path, folder: Path) -> None:

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 from review import texts, transcripts
 from review.http import HttpError, Response, Router
-from review.privacy import Flag, flags
 from review.queue import position
 from review.transcripts import TextItem, load_text, text_queue
 from survey.errors import ReviewError
+from survey.privacy_flags import Flag, flags
 
 if TYPE_CHECKING:
     from review.app import RequestContext, ReviewApp

@@ -33,10 +33,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from review.privacy import Flag, flags
 from review.queue import Entry
 from survey import opentexts
 from survey.errors import ReviewError
+from survey.privacy_flags import Flag, flags
 from survey.store import Store, utc_now
 
 ILLEGIBLE = "[onleesbaar]"

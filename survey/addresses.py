@@ -143,14 +143,14 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
     import openpyxl  # only needed for workbooks
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:  # from memory: a decrypted workbook never touches the disk
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise _fail(path.name, NOT_CSV_OR_EXCEL, NOT_CSV_FIX) from exc
+        raise _fail(name, NOT_CSV_OR_EXCEL, NOT_CSV_FIX) from exc
     try:
         ws = wb.worksheets[0]
         return [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
@@ -202,6 +202,23 @@ def _read_csv(name: str, data: bytes) -> list[list[str]]:
         raise _fail(name, NOT_CSV_OR_EXCEL, NOT_CSV_FIX) from exc
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an address file.
+
+    Raises:
+        AddressFileError: the file is missing or is a folder.
+    """
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise _fail(
+            path.name, f"the file {path} does not exist", "Check the file name and folder."
+        ) from exc
+    except IsADirectoryError as exc:
+        raise _fail(path.name, f"{path} is a folder", "Give the address file itself.") from exc
+
+
 def read_table(path: Path) -> AddressTable:
     """Read the cells of an address file (CSV or .xlsx), without checking them.
 
@@ -209,16 +226,15 @@ def read_table(path: Path) -> AddressTable:
         AddressFileError: the file is missing, empty, binary, an old .xls, or
             separated by something other than commas or semicolons.
     """
-    path = Path(path)
-    name = path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise _fail(
-            name, f"the file {path} does not exist", "Check the file name and folder."
-        ) from exc
-    except IsADirectoryError as exc:
-        raise _fail(name, f"{path} is a folder", "Give the address file itself.") from exc
+    return table_from_bytes(Path(path).name, read_bytes(path))
+
+
+def table_from_bytes(name: str, data: bytes) -> AddressTable:
+    """The cells of an address file already in memory (for example just decrypted).
+
+    Raises:
+        AddressFileError: as :func:`read_table`.
+    """
     if not data.strip():
         raise _fail(name, "the file is empty", "Export the address list again.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -227,7 +243,7 @@ def read_table(path: Path) -> AddressTable:
             "this is an old Excel file (.xls) or an Excel file with a password",
             "Open it in Excel, remove any password, and save it as .xlsx or as CSV.",
         )
-    rows = _read_xlsx(path) if data.startswith(b"PK\x03\x04") else _read_csv(name, data)
+    rows = _read_xlsx(name, data) if data.startswith(b"PK\x03\x04") else _read_csv(name, data)
     numbered = [(i, row) for i, row in enumerate(rows, start=1) if any(c for c in row)]
     if not numbered:
         raise _fail(name, "the file is empty", "Export the address list again.")
@@ -467,6 +483,20 @@ def read_address_file(
     Raises:
         AddressFileError: listing every problem found; nothing was written.
     """
-    table = read_table(path)
+    return check_table(read_table(path), mapping=mapping, languages=languages, progress=progress)
+
+
+def check_table(
+    table: AddressTable,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    languages: Sequence[str] = ("nl", "en"),
+    progress: ProgressFactory = NullProgressBar,
+) -> list[AddressRecord]:
+    """Check and normalise the cells of an address file: every person, in file order.
+
+    Raises:
+        AddressFileError: listing every problem found; nothing was written.
+    """
     columns = match_columns(table, mapping)
     return check_rows(table, columns, languages=languages, progress=progress)

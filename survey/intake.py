@@ -1,16 +1,20 @@
 """Address intake: put the people of an address file into a project.
 
-Stages: read and check the whole file (:mod:`survey.addresses`), compare it
-with what was imported before, then write. Personal data goes only to
-``pii/``:
+Stages: decrypt the municipality's file in memory when it is age-encrypted
+(required when ``privacy.encrypted_intake`` is set), read and check the whole
+file (:mod:`survey.addresses`), compare it with what was imported before,
+then write. Personal data goes only to ``pii/``, encrypted to the round's
+public key (:mod:`survey.piifiles`):
 
-* ``pii/key.csv``: client number <-> pseudonym for everyone ever imported.
+* ``pii/key.csv.age``: client number <-> pseudonym for everyone ever imported.
   Rows are only ever added, so a pseudonym is never reissued or changed.
-* ``pii/addresses.csv``: name and address of the current respondents, with
-  their pseudonym. People removed from the municipality's file are removed
-  here too (their pseudonym stays in the key and the store, as withdrawn).
-* ``pii/limesurvey_participants.csv``: the participant list for LimeSurvey
-  (first and last name, e-mail, token = pseudonym): personal data as well.
+* ``pii/addresses.csv.age``: name and address of the current respondents,
+  with their pseudonym. People removed from the municipality's file are
+  removed here too (their pseudonym stays in the key and the store, as
+  withdrawn).
+
+The LimeSurvey participant list is made from these on demand
+(:mod:`survey.participants`), so it is not kept.
 
 The store gets only ``(pseudonym, channel, subgroup, language, status)``. It
 is brought in line with ``pii/`` on every import, so an import interrupted
@@ -20,30 +24,32 @@ between the two is completed by running it again.
 from __future__ import annotations
 
 import csv
+import io
 import logging
-import os
-import secrets
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from survey.addresses import FIELDS, AddressRecord, read_address_file
-from survey.errors import ConflictError, ProjectError
+from survey.addresses import FIELDS, AddressRecord, check_table, read_bytes, table_from_bytes
+from survey.agecrypt import AgeProblem, EncryptedFileError, decrypt, is_encrypted
+from survey.errors import AddressFileError, ConflictError, Problem, ProjectError
+from survey.piifiles import SUFFIX, read_encrypted, write_encrypted
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.pseudonym import new_pseudonyms
 from survey.settings import ChannelsSection
 from survey.store import Channel, RespondentStatus, Store, utc_now
 
 if TYPE_CHECKING:
+    from pyrage.x25519 import Identity
+
     from survey.project import Project
 
 log = logging.getLogger("papersurvey.intake")
 
 KEY_HEADER = ("client_number", "pseudonym", "issued_at")
 ADDRESS_HEADER = ("pseudonym", *FIELDS)
-LIMESURVEY_HEADER = ("firstname", "lastname", "email", "token", "language", "attribute_1")
 PII_DELIMITER = ";"  # Dutch Excel opens these files directly
 
 
@@ -52,7 +58,8 @@ class ImportOptions:
     """What ``papersurvey import-addresses`` needs.
 
     Attributes:
-        file: the municipality's address file (.csv or .xlsx).
+        file: the municipality's address file (.csv or .xlsx), or that file
+            age-encrypted to the round's public key (``.age``).
         mapping: ``(heading, field)`` pairs for headings papersurvey does not know.
         force: apply the differences with an earlier import.
     """
@@ -92,7 +99,8 @@ class AddressDiff:
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did. ``nothing_changed`` is true for a re-import of the same file."""
+    """What an import did. ``nothing_changed`` is true for a re-import of the same file;
+    ``encrypted`` says whether the file came age-encrypted."""
 
     file: str
     people: int
@@ -100,6 +108,7 @@ class ImportReport:
     store_changes: int
     by_channel: dict[str, int]
     nothing_changed: bool
+    encrypted: bool = False
 
 
 def choose_channel(record: AddressRecord, rule: ChannelsSection) -> Channel:
@@ -131,63 +140,101 @@ def diff_addresses(
 # ---------------------------------------------------------------- pii files
 
 
-def _read_pii_csv(path: Path, header: Sequence[str]) -> list[dict[str, str]]:
-    if not path.exists():
+def _parse_pii_csv(data: bytes | None, path: Path, header: Sequence[str]) -> list[dict[str, str]]:
+    if data is None:
         return []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f, delimiter=PII_DELIMITER)
-        if tuple(reader.fieldnames or ()) != tuple(header):
-            raise ProjectError(
-                f"{path} has unexpected columns; it was edited by hand. "
-                "Restore it from a backup before importing again."
-            )
-        return list(reader)
+    reader = csv.DictReader(
+        io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=PII_DELIMITER
+    )
+    if tuple(reader.fieldnames or ()) != tuple(header):
+        raise ProjectError(
+            f"{path} has unexpected columns; it was changed outside papersurvey. "
+            "Restore it from a backup before importing again."
+        )
+    return list(reader)
 
 
-def read_key(path: Path) -> dict[str, str]:
-    """Client number -> pseudonym from ``pii/key.csv``."""
-    return {r["client_number"]: r["pseudonym"] for r in _read_pii_csv(path, KEY_HEADER)}
+def _key_rows(project: Project, identity: Identity) -> list[dict[str, str]]:
+    path = project.paths.key_file
+    return _parse_pii_csv(read_encrypted(path, identity), path, KEY_HEADER)
 
 
-def read_addresses(path: Path) -> dict[str, tuple[str, AddressRecord]]:
-    """Client number -> (pseudonym, record) from ``pii/addresses.csv``."""
+def _address_rows(project: Project, identity: Identity) -> dict[str, tuple[str, AddressRecord]]:
+    path = project.paths.addresses
     out = {}
-    for r in _read_pii_csv(path, ADDRESS_HEADER):
+    for r in _parse_pii_csv(read_encrypted(path, identity), path, ADDRESS_HEADER):
         pseudonym = r.pop("pseudonym")
         out[r["client_number"]] = (pseudonym, AddressRecord(**r))
     return out
 
 
-def _csv_rows(path: Path, delimiter: str) -> list[list[str]] | None:
-    """The data rows of a CSV file written by :func:`_write_private_csv`; ``None`` if absent."""
-    if not path.exists():
-        return None
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.reader(f, delimiter=delimiter))[1:]
+def read_key(project: Project) -> dict[str, str]:
+    """Client number -> pseudonym from ``pii/key.csv.age`` (decrypted in memory).
 
-
-def _write_private_csv(
-    path: Path, header: Sequence[str], rows: Iterable[Sequence[str]], delimiter: str
-) -> None:
-    """Write a CSV readable by its owner only, replacing ``path`` in one step.
-
-    Semicolon files get a BOM so that Dutch Excel opens them; the comma file is
-    for LimeSurvey, which wants plain UTF-8.
+    Raises:
+        PrivateKeyError: the round's private key is missing or wrong.
     """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    encoding = "utf-8-sig" if delimiter == PII_DELIMITER else "utf-8"
+    return {r["client_number"]: r["pseudonym"] for r in _key_rows(project, project.identity())}
+
+
+def read_addresses(project: Project) -> dict[str, tuple[str, AddressRecord]]:
+    """Client number -> (pseudonym, record) from ``pii/addresses.csv.age`` (decrypted in memory).
+
+    Raises:
+        PrivateKeyError: the round's private key is missing or wrong.
+    """
+    return _address_rows(project, project.identity())
+
+
+def _csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A semicolon CSV with a BOM, which Dutch Excel opens once decrypted."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=PII_DELIMITER)
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _intake_bytes(project: Project, file: Path, identity: Identity) -> tuple[str, bytes]:
+    """The address file's name and plaintext, decrypted in memory when it is encrypted.
+
+    Raises:
+        AddressFileError: it cannot be decrypted with the round's key, or it is
+            plaintext while ``privacy.encrypted_intake`` requires encryption.
+    """
+    data = read_bytes(file)
+    name = Path(file).name
+    public = project.public_key
+    if not is_encrypted(data):
+        if project.settings.privacy.encrypted_intake:
+            raise AddressFileError(
+                f"{name} is not encrypted; nothing was imported.",
+                [
+                    Problem(
+                        name,
+                        0,
+                        "",
+                        "survey.toml requires an encrypted address file "
+                        "(privacy.encrypted_intake = true), and this file is plaintext.",
+                        f"Ask the municipality to encrypt it with age to the round's public "
+                        f"key: age -r {public} -o {name}{SUFFIX} {name}",
+                    )
+                ],
+            )
+        return name, data
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            w = csv.writer(f, delimiter=delimiter)
-            w.writerow(header)
-            w.writerows(rows)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        plain = decrypt(data, identity, name)
+    except EncryptedFileError as exc:
+        fix = {
+            AgeProblem.OTHER_KEY: f"Ask the municipality to encrypt it to the round's public key "
+            f"{public} (papersurvey keys DIR prints it).",
+            AgeProblem.DAMAGED: "The file is cut short or damaged: ask for it again.",
+        }.get(exc.problem, "")
+        raise AddressFileError(
+            f"{name} cannot be decrypted; nothing was imported.",
+            [Problem(name, 0, "", exc.message, fix)],
+        ) from exc
+    return name.removesuffix(SUFFIX), plain
 
 
 # ---------------------------------------------------------------- store
@@ -258,16 +305,18 @@ def import_addresses(
         ConflictError: the file differs from the previous import and ``force`` is off.
     """
     paths, settings = project.paths, project.settings
-    records = read_address_file(
-        options.file,
+    identity = project.identity()  # before any work: without the key nothing can be written
+    name, data = _intake_bytes(project, options.file, identity)
+    encrypted = name != Path(options.file).name
+    records = check_table(
+        table_from_bytes(name, data),
         mapping=dict(options.mapping),
         languages=settings.survey.languages,
         progress=progress,
     )
-    name = Path(options.file).name
-    key_rows = [[r[h] for h in KEY_HEADER] for r in _read_pii_csv(paths.key_file, KEY_HEADER)]
+    key_rows = [[r[h] for h in KEY_HEADER] for r in _key_rows(project, identity)]
     key = {client: p for client, p, _ in key_rows}
-    current = read_addresses(paths.addresses)
+    current = _address_rows(project, identity)
     new = {r.client_number: r for r in records}
     diff = diff_addresses({c: rec for c, (_, rec) in current.items()}, new)
     if diff and current and not options.force:
@@ -287,23 +336,16 @@ def import_addresses(
     key |= {c: p for c, p, _ in added_rows}
     people = [(key[c], rec) for c, rec in new.items()]
     channels = {p: choose_channel(rec, settings.channels) for p, rec in people}
-    participants = [
-        [rec.first_name, rec.full_last_name, rec.email, p, rec.language, rec.subgroup]
-        for p, rec in people
-        if channels[p] is not Channel.NONE
-    ]
 
     written = []
+    public = project.public_key
     if added_rows:
-        _write_private_csv(paths.key_file, KEY_HEADER, key_rows + added_rows, PII_DELIMITER)
+        write_encrypted(paths.key_file, _csv_bytes(KEY_HEADER, key_rows + added_rows), public)
         written.append(paths.key_file.name)
     if diff or not paths.addresses.exists():
         rows = [[p, *(getattr(rec, f) for f in FIELDS)] for p, rec in people]
-        _write_private_csv(paths.addresses, ADDRESS_HEADER, rows, PII_DELIMITER)
+        write_encrypted(paths.addresses, _csv_bytes(ADDRESS_HEADER, rows), public)
         written.append(paths.addresses.name)
-    if _csv_rows(paths.limesurvey_participants, ",") != participants:
-        _write_private_csv(paths.limesurvey_participants, LIMESURVEY_HEADER, participants, ",")
-        written.append(paths.limesurvey_participants.name)
     wanted = {p: (channels[p], rec.subgroup, rec.language) for p, rec in people}
     store_changes = _sync_store(store, key, wanted)
     nothing = not (written or store_changes)
@@ -326,4 +368,5 @@ def import_addresses(
         store_changes=store_changes,
         by_channel=dict(sorted(Counter(c.value for c in channels.values()).items())),
         nothing_changed=nothing,
+        encrypted=encrypted,
     )

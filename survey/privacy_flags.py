@@ -8,7 +8,7 @@ address, so a user can be warned; it never changes the text, because only a
 person can tell a phone number from, say, a case number.
 
 It lives in ``survey/`` because two parts use it: the review UI warns
-transcribers (:mod:`review.privacy` re-exports it), and the analysis flags
+transcribers, and the analysis flags
 open answers in ``open_answers.csv`` and refuses flagged quotes in the report.
 
 Names are not flagged: no pattern tells a name from an ordinary word.

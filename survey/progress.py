@@ -3,7 +3,7 @@
 Library code that loops over many items (address rows, scan pages) takes a
 :class:`ProgressFactory` and reports through the bar it makes. The library
 never decides whether a bar is shown: the CLI passes a terminal bar when
-stderr is a terminal (``papersurvey.progress``) and everyone else gets
+stderr is a terminal (``papersurvey.tqdm_progress``) and everyone else gets
 :class:`NullProgressBar`, which does nothing.
 
 Usage::

@@ -6,8 +6,9 @@
       survey.toml        settings (survey.settings)
       questionnaire/     the questionnaire definition, copied in at creation
       letters/           letter templates, logo, signature
-      pii/               personal data only (mode 0700): addresses, pseudonym key
+      pii/               personal data only (mode 0700), age-encrypted: addresses, pseudonym key
       secret/round.key   the round's secret key for page codes (dir 0700, file 0600)
+      secret/age.key     the round's age private key for pii/ (privacy.private_key)
       store.sqlite       everything else, by pseudonym (survey.store)
       formmaps/          the form maps the questionnaires were printed with (survey.formmaps_store)
       print/ scans/ clips/ out/
@@ -30,10 +31,13 @@ from typing import TYPE_CHECKING
 from survey.codes import KEY_BYTES, new_round_key
 from survey.errors import ConflictError, ProjectError
 from survey.questionnaire import DEFAULT_QUESTIONNAIRE, load_questionnaire
+from survey.roundkeys import create_key_pair, load_identity, round_public_key
 from survey.settings import Settings, default_settings, load_settings, render_settings
 from survey.store import Store
 
 if TYPE_CHECKING:
+    from pyrage.x25519 import Identity
+
     from survey.model import Questionnaire
 
 log = logging.getLogger("papersurvey.project")
@@ -65,17 +69,13 @@ class ProjectPaths:
 
     @property
     def addresses(self) -> Path:
-        """Names and addresses of the current respondents, with their pseudonyms."""
-        return self.pii / "addresses.csv"
+        """Names and addresses of the current respondents, with their pseudonyms (encrypted)."""
+        return self.pii / "addresses.csv.age"
 
     @property
     def key_file(self) -> Path:
-        """Client number <-> pseudonym, for everyone ever imported."""
-        return self.pii / "key.csv"
-
-    @property
-    def limesurvey_participants(self) -> Path:
-        return self.pii / "limesurvey_participants.csv"
+        """Client number <-> pseudonym, for everyone ever imported (encrypted)."""
+        return self.pii / "key.csv.age"
 
     @property
     def secret(self) -> Path:
@@ -164,6 +164,8 @@ def _populate(root: Path, options: NewProjectOptions, source: Path, survey_id: s
     _mkdir_private(paths.pii)
     _mkdir_private(paths.secret)
     _write_private(paths.round_key, new_round_key().hex().encode() + b"\n")
+    public_key = create_key_pair(root, settings)
+    settings = replace(settings, privacy=replace(settings.privacy, public_key=public_key))
     paths.settings_file.write_text(render_settings(settings), encoding="utf-8")
     with Store.open(paths.store, create=True) as store:
         store.audit("new", {"survey_id": survey_id, "questionnaire": qpath})
@@ -272,6 +274,23 @@ class Project:
     @property
     def questionnaire_path(self) -> Path:
         return self.paths.root / self.settings.questionnaire.path
+
+    @property
+    def public_key(self) -> str:
+        """The round's age public key: what ``pii/`` is encrypted to.
+
+        Raises:
+            PrivateKeyError: the round has no key pair yet (``papersurvey keys``).
+        """
+        return round_public_key(self.settings)
+
+    def identity(self) -> Identity:
+        """The round's age private key, for the commands that read names and addresses.
+
+        Raises:
+            PrivateKeyError: the key is missing or is not the round's.
+        """
+        return load_identity(self.paths.root, self.settings)
 
     def load_questionnaire(self) -> Questionnaire:
         """The round's questionnaire.

@@ -10,21 +10,36 @@ date plus ``privacy.retention_days`` (survey.toml), purge removes:
   which may hold personal details a respondent wrote down (``--keep-scans``
   keeps them, for a bureau whose contract says so).
 
-What stays: the store (pseudonymous answers), ``out/`` (exports and reports)
-and the settings. Afterwards nobody can link an answer to a person. Every
-purge is written to the audit log with counts (never file contents).
+It also strips the **free text** from the store (:func:`strip_free_text`):
+the answers to open (``text``) questions, paper and online, the
+transcriptions and their drafts, and the journal snapshots of page decisions
+that copy them (page decisions can no longer be undone afterwards). Open
+answers may name people or hold phone numbers; after purge only the quotes
+an analyst approved and anonymised for the report may stay, in place of the
+answer they came from (``kept``), when the purge is asked to keep them.
+Exports holding free text (``out/export/``) are made again from the stripped
+store by the command (``papersurvey.purging``).
+
+What stays: the pseudonymous closed answers, the aggregates, the reports and
+the settings. Afterwards nobody can link an answer to a person. Every purge
+is written to the audit log with counts (never contents).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from survey.errors import ConflictError
+from survey.model import QuestionType
 from survey.project import Project
+from survey.store import Store
 
 log = logging.getLogger("papersurvey.purge")
 
@@ -38,12 +53,31 @@ class PurgeOptions:
         force: purge before the retention period has ended.
         dry_run: only say what would be removed.
         keep_scans: keep ``scans/`` and ``clips/``.
+        kept: ``(pseudonym, question) -> quote``: approved quotes that replace
+            the open answer they were taken from; every other open answer is
+            removed.
     """
 
     today: dt.date
     force: bool = False
     dry_run: bool = False
     keep_scans: bool = False
+    kept: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FreeTextCounts:
+    """What :func:`strip_free_text` removed (or would remove), by place."""
+
+    answers: int = 0
+    online_answers: int = 0
+    transcriptions: int = 0
+    journal_entries: int = 0
+    kept_quotes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.answers + self.online_answers + self.transcriptions + self.journal_entries
 
 
 @dataclass(frozen=True)
@@ -54,6 +88,7 @@ class PurgePlan:
     files: tuple[Path, ...]
     folders: tuple[Path, ...]
     bytes: int
+    free_text: FreeTextCounts = field(default_factory=FreeTextCounts)
 
 
 def retention_end(project: Project) -> dt.date | None:
@@ -73,6 +108,79 @@ def plan_purge(project: Project, *, keep_scans: bool = False) -> PurgePlan:
     )
     size = sum(f.stat().st_size for f in files)
     return PurgePlan(retention_end(project), files, tuple(folders), size)
+
+
+def text_questions(project: Project) -> set[str]:
+    """The names of the round's open (``text``) questions."""
+    q = project.load_questionnaire()
+    return {x.name for x in q.answerable() if x.type is QuestionType.TEXT}
+
+
+def strip_free_text(
+    store: Store,
+    questions: set[str],
+    kept: Mapping[tuple[str, str], str],
+    *,
+    dry_run: bool = False,
+) -> FreeTextCounts:
+    """Remove every open answer from the store, except approved quotes in ``kept``.
+
+    Call inside a transaction. With ``dry_run`` only count.
+    """
+    marks = ",".join("?" * len(questions))
+    names = sorted(questions)
+    rows = store.query(
+        f"SELECT pseudonym, question, source FROM answers WHERE question IN ({marks}) "
+        "AND value IS NOT NULL",
+        names,
+    )
+    quotes = 0
+    for r in rows:
+        quote = kept.get((r["pseudonym"], r["question"]))
+        quotes += quote is not None
+        if not dry_run:
+            store.execute(
+                "UPDATE answers SET value = ? WHERE pseudonym = ? AND question = ? AND source = ?",
+                (quote, r["pseudonym"], r["question"], r["source"]),
+            )
+    online = 0
+    for r in store.query("SELECT pseudonym, submitted_at, raw FROM online_responses"):
+        raw = json.loads(r["raw"])
+        answers = raw.get("answers", {})
+        hit = [q for q in answers if q in questions and answers[q] not in (None, "")]
+        if not hit:
+            continue
+        online += len(hit)
+        for q in hit:
+            quote = kept.get((r["pseudonym"], q))
+            quotes += quote is not None
+            if quote is None:
+                del answers[q]
+            else:
+                answers[q] = quote
+        if not dry_run:
+            store.execute(
+                "UPDATE online_responses SET raw = ? WHERE pseudonym = ? AND submitted_at = ?",
+                (
+                    json.dumps(raw, sort_keys=True, ensure_ascii=False),
+                    r["pseudonym"],
+                    r["submitted_at"],
+                ),
+            )
+    transcriptions = int(
+        store.scalar(
+            "SELECT count(*) FROM transcriptions WHERE value IS NOT NULL OR draft IS NOT NULL"
+        )
+    )
+    journal = int(store.scalar("SELECT count(*) FROM page_decisions WHERE before != '{}'"))
+    if not dry_run:
+        store.execute("UPDATE transcriptions SET value = NULL, draft = NULL")
+        store.execute(
+            "UPDATE page_decisions SET before = '{}', after = '{}', "
+            "undone_by = coalesce(undone_by, 'purge'), undone_at = coalesce(undone_at, 'purged') "
+            "WHERE before != '{}'"
+        )
+    return FreeTextCounts(len(rows), online, transcriptions, journal, quotes)
 
 
 def purge(project: Project, options: PurgeOptions) -> PurgePlan:
@@ -95,8 +203,11 @@ def purge(project: Project, options: PurgeOptions) -> PurgePlan:
                 f"privacy.retention_days); personal data is kept until then. "
                 "Run purge with --force to remove it now."
             )
+    questions = text_questions(project)
     if options.dry_run:
-        return plan
+        with project.store.transaction() as store:
+            counts = strip_free_text(store, questions, options.kept, dry_run=True)
+        return dataclasses.replace(plan, free_text=counts)
     for folder in plan.folders:
         if not folder.exists():
             continue
@@ -106,6 +217,7 @@ def purge(project: Project, options: PurgeOptions) -> PurgePlan:
             else:
                 child.unlink()
     with project.store.transaction() as store:
+        counts = strip_free_text(store, questions, options.kept)
         store.audit(
             "purge",
             {
@@ -113,7 +225,14 @@ def purge(project: Project, options: PurgeOptions) -> PurgePlan:
                 "folders": [f.name for f in plan.folders],
                 "forced": options.force,
                 "today": options.today.isoformat(),
+                "free_text": dataclasses.asdict(counts),
             },
         )
-    log.info("purged %d files from %s", len(plan.files), ", ".join(f.name for f in plan.folders))
-    return plan
+    log.info(
+        "purged %d files from %s and %d free texts (%d approved quotes kept)",
+        len(plan.files),
+        ", ".join(f.name for f in plan.folders),
+        counts.total,
+        counts.kept_quotes,
+    )
+    return dataclasses.replace(plan, free_text=counts)

@@ -12,8 +12,9 @@ so an author can fix them all in one go.
 
 This module is the entry point; the work is done in :mod:`survey.xlsform`:
 ``files`` finds the sheets, ``build`` and ``survey_sheet`` turn them into the
-model, ``writer`` writes a workbook back. The rules and the wording of the
-messages are re-exported by :mod:`survey.validation`.
+model, ``writer`` writes a workbook back. The rules are in
+:mod:`survey.xlsform.checks`, the wording of the messages in
+:mod:`survey.xlsform.messages`.
 """
 
 from __future__ import annotations

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import tomlkit
+from tomlkit.items import Table
+
 from survey.codes import survey_code
 from survey.errors import ProjectError
 from survey.model import LANGUAGES
@@ -222,7 +225,43 @@ class PrivacySection:
     retention_days: int = field(
         default=90,
         metadata=_doc(
-            "Days after the close date until papersurvey purge removes pii/.", _at_least(0)
+            "Days after the close date until papersurvey purge removes pii/ and free text.",
+            _at_least(0),
+        ),
+    )
+    public_key: str = field(
+        default="",
+        metadata=_doc(
+            "The round's age public key (age1...): pii/ is encrypted to it, and the "
+            "municipality encrypts the address file with it. Made by papersurvey new or "
+            "papersurvey keys; not secret.",
+            lambda v: None if not v or v.startswith("age1") else "must start with age1",
+        ),
+    )
+    private_key: str = field(
+        default="secret/age.key",
+        metadata=_doc(
+            "File with the round's age private key, relative to this file or absolute "
+            "(another volume). Only print, reminders, import-addresses and participants read it."
+        ),
+    )
+    private_key_env: str = field(
+        default="",
+        metadata=_doc(
+            "Name of an environment variable that holds the private key instead "
+            "(AGE-SECRET-KEY-1...); empty: read private_key.",
+            lambda v: (
+                None
+                if not v or re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", v)
+                else "must be an environment variable name (letters, digits, _)"
+            ),
+        ),
+    )
+    encrypted_intake: bool = field(
+        default=False,
+        metadata=_doc(
+            "Refuse an address file that is not age-encrypted with public_key "
+            "(recommended once the municipality can encrypt)."
         ),
     )
 
@@ -417,50 +456,80 @@ def load_settings(path: Path) -> Settings:
 
 
 # ---------------------------------------------------------------- writing
+#
+# Written with tomlkit, not tomli-w: survey.toml is a file people edit (the
+# operator fills in dates, helpdesk and sender), so every key carries its
+# comment, and tomlkit writes comments as part of the document (tomli-w writes
+# none). tomlkit also escapes strings and writes dates as TOML dates, which a
+# hand-written writer had to get right by itself.
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
+def _toml_value(value: Any) -> Any:
+    """A settings value as tomlkit writes it: unset dates as ``""``, tuples as arrays."""
     if value is None:
-        return '""'
+        return ""
     if isinstance(value, tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return _toml_string(str(value))
+        return [_toml_value(v) for v in value]
+    return value
 
 
-def _toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped."""
-    out = []
-    for c in text:
-        if c in ('"', "\\"):
-            out.append("\\" + c)
-        elif ord(c) < 0x20 or ord(c) == 0x7F:
-            out.append(f"\\u{ord(c):04X}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
+def _comments(container: tomlkit.TOMLDocument | Table, text: str) -> None:
+    for line in text.splitlines():
+        container.add(tomlkit.comment(line.removeprefix("# ")))
 
 
 def render_settings(settings: Settings) -> str:
     """``survey.toml`` text for these settings, every key with its comment."""
-    out = [
-        "# papersurvey: settings of one survey round.",
-        "# Every key is explained in docs/project-folder.md. Texts respondents see are Dutch.",
-        "",
-        f"format = {FORMAT}",
-    ]
+    doc = tomlkit.document()
+    _comments(
+        doc,
+        "papersurvey: settings of one survey round.\n"
+        "Every key is explained in docs/project-folder.md. Texts respondents see are Dutch.",
+    )
+    doc.add(tomlkit.nl())
+    doc.add("format", FORMAT)
     for section in dataclasses.fields(Settings):
         obj = getattr(settings, section.name)
-        out += ["", f"# {type(obj).DOC}", f"[{section.name}]"]
+        table = tomlkit.table()
+        _comments(table, type(obj).DOC)
+        table.add(tomlkit.nl())
         if isinstance(obj, OmrSection):
-            out += [f"{k} = {_toml_value(v)}" for k, v in obj.overrides]
-            continue
-        for f in dataclasses.fields(obj):
-            out.append(f"# {f.metadata['doc']}")
-            out.append(f"{f.name} = {_toml_value(getattr(obj, f.name))}")
-    return "\n".join(out) + "\n"
+            for k, v in obj.overrides:
+                table.add(k, v)
+        else:
+            for f in dataclasses.fields(obj):
+                _comments(table, f.metadata["doc"])
+                table.add(f.name, _toml_value(getattr(obj, f.name)))
+        doc.add(section.name, table)
+    return tomlkit.dumps(doc)
+
+
+def set_setting(path: Path, table: str, key: str, value: str | bool | int) -> Settings:
+    """Change one key of ``survey.toml`` in place, keeping the operator's comments and layout.
+
+    This is why the file is handled with tomlkit: a command that sets one
+    value (``papersurvey keys`` writes ``privacy.public_key``) leaves every
+    other line as the operator left it.
+
+    Returns:
+        The settings as read back, checked.
+
+    Raises:
+        ProjectError: the file is not valid TOML, or the new value is wrong.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ProjectError(
+            f"{path} is not valid TOML: {exc}. Correct the file and try again."
+        ) from exc
+    section = doc.get(table)
+    if section is None:
+        section = tomlkit.table()
+        doc.add(table, section)
+    section[key] = value
+    new = tomlkit.dumps(doc)
+    settings = settings_from_mapping(tomllib.loads(new), where=str(path))
+    path.write_text(new, encoding="utf-8")
+    return settings

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from survey.auditlog import ChainCheck
 from survey.errors import PaperSurveyError
+from survey.piifiles import plaintext_files
 from survey.project import Project
 from survey.store import StoreCounts
 
@@ -36,6 +38,9 @@ class RoundStatus:
     questionnaire: QuestionnaireInfo
     counts: StoreCounts
     schema_version: int
+    audit: ChainCheck = field(default_factory=lambda: ChainCheck(0, ""))
+    pii_files: int = 0
+    pii_plaintext: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; keys are only ever added, never renamed."""
@@ -71,6 +76,14 @@ class RoundStatus:
             },
             "review": {"open": c.review_open, "texts_open": c.texts_open},
             "store": {"schema_version": self.schema_version},
+            "audit_log": {
+                "entries": self.audit.entries,
+                "chain_ok": self.audit.ok,
+                "head": self.audit.head,
+                "broken_at": self.audit.broken_at,
+                "reason": self.audit.reason,
+            },
+            "pii": {"files": self.pii_files, "plaintext": list(self.pii_plaintext)},
         }
 
 
@@ -88,6 +101,7 @@ def round_status(project: Project) -> RoundStatus:
     """The round's figures so far, read from the settings, questionnaire and store."""
     s = project.settings
     d = s.dates
+    pii = project.paths.pii
     return RoundStatus(
         project=str(project.paths.root),
         survey_id=s.survey.id,
@@ -100,4 +114,7 @@ def round_status(project: Project) -> RoundStatus:
         questionnaire=questionnaire_info(project),
         counts=project.store.counts(),
         schema_version=project.store.schema_version,
+        audit=project.store.verify_audit_log(),
+        pii_files=sum(1 for f in pii.rglob("*") if f.is_file()) if pii.is_dir() else 0,
+        pii_plaintext=tuple(f.name for f in plaintext_files(pii)),
     )

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from survey import opentexts
+from survey.auditlog import ChainCheck, entry_hash, last_hash, verify_chain
 from survey.errors import ProjectError
 from survey.migrations import MIGRATIONS
 
@@ -168,12 +169,15 @@ class Store:
             finally:
                 dest.close()
             log.info("backed up the store to %s before migrating", backup)
+        done = []
         for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
             log.info("migrating store to schema version %d: %s", version, migration.name)
             try:
-                self._conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-                )
+                self._conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}")
+                if migration.then is not None:
+                    migration.then(self._conn)
+                self._conn.execute(f"PRAGMA user_version = {version}")
+                self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
@@ -182,7 +186,9 @@ class Store:
                     f"failed: {exc}. The store is unchanged at version {version - 1}; "
                     "report this as a bug."
                 ) from exc
-            self.audit("migrate", {"version": version, "name": migration.name})
+            done.append({"version": version, "name": migration.name})
+        for detail in done:  # once the audit log has its latest columns
+            self.audit("migrate", detail)
 
     # ------------------------------------------------------------ transactions
 
@@ -284,15 +290,36 @@ class Store:
         )
 
     def audit(self, action: str, detail: Mapping[str, Any], actor: str = "papersurvey") -> None:
-        """Append to the audit log. ``detail`` must hold no names or addresses."""
-        self.insert(
-            "audit_log",
-            {
-                "at": utc_now(),
-                "actor": actor,
-                "action": action,
-                "detail": json.dumps(detail, sort_keys=True, ensure_ascii=False),
-            },
+        """Append to the audit log, chained to the entry before (:mod:`survey.auditlog`).
+
+        ``detail`` must hold no names, addresses or free text. The entry is
+        written under the write lock, so two writers never chain to the same
+        entry.
+        """
+        with self.transaction():
+            prev = last_hash(self._conn)
+            at = utc_now()
+            text = json.dumps(detail, sort_keys=True, ensure_ascii=False)
+            entry_id = int(self.scalar("SELECT coalesce(max(id), 0) + 1 FROM audit_log"))
+            self.insert(
+                "audit_log",
+                {
+                    "id": entry_id,
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "detail": text,
+                    "prev_hash": prev,
+                    "hash": entry_hash(prev, entry_id, at, actor, action, text),
+                },
+            )
+
+    def verify_audit_log(self) -> ChainCheck:
+        """Check the audit log's hash chain (see :func:`survey.auditlog.verify_chain`)."""
+        return verify_chain(
+            self.query(
+                "SELECT id, at, actor, action, detail, prev_hash, hash FROM audit_log ORDER BY id"
+            )
         )
 
     # ------------------------------------------------------------ respondents

@@ -23,13 +23,16 @@ def register(subparsers: Any) -> None:
         "import-addresses",
         help="read the address file and assign pseudonyms",
         description=(
-            "Read the municipality's address file (CSV or .xlsx), check every row, give each "
-            "person a random pseudonym and write names and addresses to pii/ only. Importing "
+            "Read the municipality's address file (CSV or .xlsx, or either age-encrypted to the "
+            "round's public key: papersurvey keys), check every row, give each person a random "
+            "pseudonym and write names and addresses to pii/ only, encrypted. Importing "
             "the same file again changes nothing; a changed file is refused unless --force."
         ),
     )
     p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
-    p.add_argument("file", metavar="FILE", type=Path, help="the address file (.csv or .xlsx)")
+    p.add_argument(
+        "file", metavar="FILE", type=Path, help="the address file (.csv, .xlsx, or .age)"
+    )
     p.add_argument(
         "--mapping",
         metavar="COL=field",
@@ -55,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.directory) as project:
         report = import_addresses(project, options, progress=args.progress)
         pii = project.paths.pii
+        public_key = project.public_key
     if report.nothing_changed:
         print(f"Nothing changed: {report.file} holds the same {report.people} people as before.")
         return 0
@@ -64,6 +68,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {line}")
     if not report.diff and report.store_changes:
         print(f"  {report.store_changes} respondents updated in the store.")
-    print(f"Names and addresses are in {pii} only; the store holds pseudonyms.")
-    print(f"Upload {pii / 'limesurvey_participants.csv'} to LimeSurvey as the participant list.")
+    print(f"Names and addresses are in {pii} only, encrypted; the store holds pseudonyms.")
+    print(
+        f"For LimeSurvey: papersurvey participants {args.directory} --out FILE "
+        "writes the participant list."
+    )
+    if not report.encrypted:
+        print(
+            f"Note: {report.file} was not encrypted. Ask the municipality to encrypt the next "
+            f"one with age to the round's public key: age -r {public_key} -o "
+            f"{report.file}.age {report.file}"
+        )
     return 0

@@ -30,8 +30,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from layout.limesurvey_survey import participant_rows, write_online_survey
+    from layout.limesurvey_survey import write_online_survey
     from papersurvey.commands.online_login import ask_login
+    from survey.participants import participant_rows
     from survey.project import Project
 
     with Project.open(args.directory) as project:
@@ -44,10 +45,11 @@ def run(args: argparse.Namespace) -> int:
             f"  survey id {report.sid} is a proposal: after importing, put the id LimeSurvey "
             "shows into survey.toml (online.limesurvey_sid)."
         )
-    if report.participants:
-        print(f"  participants: {report.participants}")
-    else:
-        print("  participants: run 'papersurvey import-addresses' to write the participant list.")
+    if not args.push_participants:
+        print(
+            f"  participants: papersurvey participants {args.directory} --out FILE (outside "
+            "the project folder), or --push-participants URL to send them to LimeSurvey."
+        )
     if args.push_participants:
         from ingest.limesurvey_rpc import add_participants
 

@@ -39,6 +39,16 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="rendering processes (default: all cores; 1 renders in this process)",
     )
+    p.add_argument(
+        "--encrypt-to",
+        metavar="AGE_PUBLIC_KEY",
+        action="append",
+        default=[],
+        help=(
+            "deliver the run as one age-encrypted archive for the print shop's public key "
+            "(age1...; repeat for more readers) instead of plain PDFs"
+        ),
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -90,7 +100,16 @@ def format_report(report: RunReport) -> str:
     if report.form_maps:
         maps = ", ".join(f"{f} ({lang})" for lang, f in report.form_maps.items())
         lines.append(f"  form maps: {maps} (scans are read with these; keep them)")
-    lines.append("  send the folder to the print shop; jobticket.json lists every file's SHA-256")
+    if report.archive is not None:
+        lines.append(
+            f"  encrypted archive: {report.archive} (the print shop opens it with "
+            f"age -d -i THEIR_KEY {report.archive.name} | tar x); jobticket.json lists every "
+            "file's SHA-256"
+        )
+    else:
+        lines.append(
+            "  send the folder to the print shop; jobticket.json lists every file's SHA-256"
+        )
     return "\n".join(lines)
 
 
@@ -103,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         force=args.force,
         workers=args.workers,
+        encrypt_to=tuple(args.encrypt_to),
     )
     with Project.open(args.directory) as project:
         report = print_invitations(project, options, progress=args.progress)

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         force=args.force,
         workers=args.workers,
+        encrypt_to=tuple(args.encrypt_to),
     )
     with Project.open(args.directory) as project:
         report = print_reminders(project, options, progress=args.progress)

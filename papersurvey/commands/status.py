@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from survey.errors import ExitCode
+
 if TYPE_CHECKING:
     from survey.project import Project
     from survey.status import RoundStatus
@@ -57,8 +59,25 @@ def format_status(st: RoundStatus) -> str:
             if c.texts_open
             else ""
         ),
+        f"Personal data: {st.pii_files} file{'' if st.pii_files == 1 else 's'} in pii/, "
+        + (
+            f"NOT ENCRYPTED: {', '.join(st.pii_plaintext)} (run papersurvey keys DIR)"
+            if st.pii_plaintext
+            else "all age-encrypted"
+        ),
+        _audit_line(st),
     ]
     return "\n".join(lines)
+
+
+def _audit_line(st: RoundStatus) -> str:
+    a = st.audit
+    if a.ok:
+        return f"Audit log:     {a.entries} entries, hash chain intact (head {a.head[:16]})"
+    return (
+        f"Audit log:     TAMPERED: entry {a.broken_at} does not fit the hash chain ({a.reason}); "
+        "restore the store from a backup and report it (docs/privacy.md)"
+    )
 
 
 def round_status(project: Project) -> RoundStatus:
@@ -78,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({**st.to_dict(), **scan}, indent=2, ensure_ascii=False))
     else:
         print(format_status(st))
-    return 0
+    return 0 if st.audit.ok else int(ExitCode.CORRUPT_INPUT)
 
 
 # --- scan batches (ingest, issue 6) ------------------------------------------------------

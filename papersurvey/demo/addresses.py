@@ -8,6 +8,7 @@ checked against the real register. Generation is deterministic for a seed.
 from __future__ import annotations
 
 import csv
+import io
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,10 +173,16 @@ def fake_people(count: int, *, seed: int = 2027, email_share: float = 0.6) -> li
     return people
 
 
+def address_csv_bytes(people: list[FakePerson], *, delimiter: str = ";") -> bytes:
+    """People as a municipality would deliver them (Dutch Excel: semicolons, UTF-8 BOM)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=delimiter)
+    w.writerow(HEADER)
+    w.writerows(p.row() for p in people)
+    return buf.getvalue().encode("utf-8-sig")
+
+
 def write_address_csv(path: Path, people: list[FakePerson], *, delimiter: str = ";") -> Path:
-    """Write people as a municipality would deliver them (Dutch Excel: semicolons, UTF-8 BOM)."""
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, delimiter=delimiter)
-        w.writerow(HEADER)
-        w.writerows(p.row() for p in people)
+    """Write :func:`address_csv_bytes` to ``path``."""
+    path.write_bytes(address_csv_bytes(people, delimiter=delimiter))
     return path

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papersurvey.demo.addresses import fake_people, write_address_csv
+from papersurvey.demo.addresses import FakePerson, address_csv_bytes, fake_people
 from survey.errors import ConflictError, PaperSurveyError
 
 log = logging.getLogger("papersurvey.demo")
@@ -77,6 +77,7 @@ def _fill_in_settings(directory: Path) -> None:
         dates=replace(s.dates, send=dt.date(2027, 3, 1), close=dt.date(2027, 3, 22)),
         online=replace(s.online, base_url="https://enquete.example.nl", limesurvey_sid="482913"),
         helpdesk=replace(s.helpdesk, phone="070 123 45 67", email="kbo@meerwaarde.example.nl"),
+        privacy=replace(s.privacy, encrypted_intake=True),
         sender=replace(
             s.sender,
             name="drs. M. de Vries",
@@ -85,6 +86,19 @@ def _fill_in_settings(directory: Path) -> None:
         ),
     )
     path.write_text(render_settings(s), encoding="utf-8")
+
+
+def _encrypted_delivery(directory: Path, people: list[FakePerson]) -> Path:
+    """The address file as the municipality delivers it: age-encrypted to the round's public key."""
+    from survey.agecrypt import encrypt
+    from survey.project import Project
+
+    with Project.open(directory) as project:
+        public_key = project.public_key
+    path = directory / "pii" / "gemeente-adressen.csv.age"
+    path.write_bytes(encrypt(address_csv_bytes(people), [public_key]))
+    path.chmod(0o600)
+    return path
 
 
 def run_demo(
@@ -127,7 +141,7 @@ def run_demo(
     _fill_in_settings(d)
 
     people = fake_people(options.respondents, seed=options.seed)
-    address_file = write_address_csv(d / "pii" / "gemeente-adressen.csv", people)
+    address_file = _encrypted_delivery(d, people)
     run(
         "address intake",
         "import_addresses",

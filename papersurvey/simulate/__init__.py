@@ -2,7 +2,8 @@
 
 The scan simulator fills in real questionnaires like people do
 (:mod:`.answers`), marks the rendered pages with pens (:mod:`.pens`), damages
-them like mail does (:mod:`.damage`), scans them (:mod:`.scanner`) and keeps
+them like mail does (:mod:`.damage`), scans them (:mod:`.scanner`; files as
+scanners write them: :mod:`.scanfiles`) and keeps
 the truth of every sheet (:mod:`.sheets`), all from a seed. A damage profile
 (:data:`PROFILES`) sets how hard it gets: ``moderate`` (the default) or
 ``hard`` (tight, careless scans that cut registration marks off; light and

@@ -11,6 +11,6 @@ One job per module, in the order a workbook is read:
 * :mod:`~survey.xlsform.messages`: the words of every problem;
 * :mod:`~survey.xlsform.writer`: a questionnaire back to a workbook.
 
-The public entry points stay :mod:`survey.questionnaire` (``load_questionnaire``)
-and :mod:`survey.validation`.
+The public entry point is :mod:`survey.questionnaire` (``load_questionnaire``);
+the rules and messages are imported from the module that holds them.
 """

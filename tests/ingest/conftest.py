@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import ScanOptions, scan
-from ingest.scanwriter import write_scanner_pdf
+from papersurvey.simulate.scanfiles import write_scanner_pdf
 from survey.executors import SerialExecutor
 
 
@@ -113,7 +113,7 @@ def add_respondents(root: Path, pseudonyms) -> None:
 @pytest.fixture(scope="session")
 def round_template(tmp_path_factory) -> RoundTemplate:
     from ingest.pipeline import round_maps
-    from ingest.scanwriter import encode_jpeg
+    from papersurvey.simulate.scanfiles import encode_jpeg
     from survey.project import NewProjectOptions, create_project
     from survey.pseudonym import new_pseudonyms
 

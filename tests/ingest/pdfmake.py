@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 
-from ingest.scanwriter import encode_jpeg
+from papersurvey.simulate.scanfiles import encode_jpeg
 
 A4 = (595.0, 842.0)
 

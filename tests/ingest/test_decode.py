@@ -9,8 +9,8 @@ import pikepdf
 import pytest
 
 from ingest.decode import load_page
-from ingest.scanwriter import encode_jpeg, write_scanner_pdf, write_tiff
 from ingest.sources import inspect_file, page_refs
+from papersurvey.simulate.scanfiles import encode_jpeg, write_scanner_pdf, write_tiff
 from survey.errors import CorruptInputError
 from tests.ingest.pdfmake import add_image_page, add_text_page, save
 

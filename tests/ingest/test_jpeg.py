@@ -10,8 +10,8 @@ from PIL import Image
 
 from ingest.decode import load_page
 from ingest.jpeg import decode_gray, is_jpeg
-from ingest.scanwriter import encode_jpeg
 from ingest.sources import inspect_file, page_refs
+from papersurvey.simulate.scanfiles import encode_jpeg
 
 
 def test_decode_gives_exactly_opencvs_pixels(page_images):

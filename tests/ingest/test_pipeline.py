@@ -20,9 +20,9 @@ import pytest
 
 from ingest.codec import result_from_json
 from ingest.pipeline import ScanOptions, scan
-from ingest.scanwriter import encode_jpeg, write_tiff
 from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS
+from papersurvey.simulate.scanfiles import encode_jpeg, write_tiff
 from survey.errors import CorruptInputError, ProjectError, ValidationError
 from survey.executors import SerialExecutor
 from survey.formmap import FormMap

@@ -24,11 +24,11 @@ import numpy as np
 import pytest
 
 from ingest.codec import result_from_json
-from ingest.scanwriter import encode_jpeg
 from layout.roundoptions import questionnaire_form_maps
 from omr.page import read_page
 from papersurvey.cli import main
 from papersurvey.simulate.evaluate import score_sheet
+from papersurvey.simulate.scanfiles import encode_jpeg
 from papersurvey.simulate.sheets import SheetTruth, SimulatedSheet
 from print_batches.formmaps import save_run_maps
 from survey.errors import ExitCode

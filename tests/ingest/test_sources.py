@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.scanwriter import encode_jpeg, write_scanner_pdf, write_tiff
 from ingest.sources import Kind, expand_paths, inspect_file, inspect_paths, page_refs, sniff
+from papersurvey.simulate.scanfiles import encode_jpeg, write_scanner_pdf, write_tiff
 from survey.errors import ValidationError
 from tests.ingest.conftest import synthetic_page
 from tests.ingest.pdfmake import add_text_page, save

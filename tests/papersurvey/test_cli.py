@@ -69,7 +69,8 @@ def test_new_import_status(
         f"Imported {len(people)} people from adressen.csv "
         f"({with_email} email, {len(people) - with_email} paper)."
     )
-    assert f"Upload {project / 'pii' / 'limesurvey_participants.csv'} to LimeSurvey" in out
+    assert f"papersurvey participants {project} --out FILE" in out
+    assert "Note: adressen.csv was not encrypted" in out and "age -r age1" in out
 
     code, out, _ = run(capsys, "import-addresses", project, address_csv)
     assert (code, out) == (
@@ -78,6 +79,7 @@ def test_new_import_status(
     )
 
     code, out, _ = run(capsys, "status", project)
+    out_text = out
     assert code == 0
     assert "Municipality:  Leidschendam-Voorburg; bureau (not set)" in out
     assert f"Respondents:   {len(people)} ({len(people)} active); active by channel: " in out
@@ -89,7 +91,12 @@ def test_new_import_status(
     assert set(data) == {
         "project", "survey", "questionnaire", "respondents", "mailings", "scans", "responses", "review", "store",
         "scan",  # ingest: batch reports (issue 6)
+        "audit_log", "pii",  # privacy (issue 12)
     }  # fmt: skip
+    assert data["audit_log"]["chain_ok"] and data["audit_log"]["entries"] >= 2
+    assert data["pii"] == {"files": 2, "plaintext": []}
+    assert "Personal data: 2 files in pii/, all age-encrypted" in out_text
+    assert "hash chain intact" in out_text
     assert data["survey"] == {
         "id": "kbo-2027-lv", "code": "KBO-2027-LV", "title": "Klantbelevingsonderzoek Werk en Inkomen",
         "municipality": "Leidschendam-Voorburg", "bureau": "", "send": "", "close": "",
@@ -142,7 +149,8 @@ def test_mapping_option(capsys: Capture, project_dir: Path, write_csv) -> None: 
         "nr=house_number",
     )
     assert code == 0, err
-    assert list(read_key(project_dir / "pii" / "key.csv")) == ["K1"]
+    with Project.open(project_dir) as project:
+        assert list(read_key(project)) == ["K1"]
 
 
 def test_broken_file_exit_code_message_and_nothing_written(

@@ -122,7 +122,7 @@ def test_postal_order_across_batches(
     run: tuple[Project, RunReport], manifests: dict[int, list[ManifestRow]]
 ) -> None:
     project, _ = run
-    address = dict(read_addresses(project.paths.addresses).values())
+    address = dict(read_addresses(project).values())
     order = [r.pseudonym for rows in manifests.values() for r in rows]
     assert len(set(order)) == N
     keys = [

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ingest.scanwriter import encode_jpeg
+from papersurvey.simulate.scanfiles import encode_jpeg
 from review.app import ReviewApp, ReviewConfig
 from review.auth import add_operator
 from survey.pseudonym import new_pseudonym

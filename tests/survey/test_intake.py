@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import stat
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from papersurvey.demo.addresses import FakePerson, fake_people, write_address_cs
 from survey import pseudonym
 from survey.errors import AddressFileError, ConflictError
 from survey.intake import AddressDiff, ImportOptions, import_addresses, read_addresses, read_key
+from survey.participants import participant_list
 from survey.project import Project
 from survey.settings import ChannelsSection
 from survey.store import Channel, RespondentStatus
@@ -29,9 +31,10 @@ def snapshot(project: Project) -> dict[str, object]:
     return {"files": files, "tables": tables}
 
 
-def read_csv(path: Path, delimiter: str = ";") -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f, delimiter=delimiter))
+def participants(project: Project) -> list[dict[str, str]]:
+    """The LimeSurvey participant list as ``papersurvey participants`` writes it."""
+    data = participant_list(project).data.decode("utf-8")
+    return list(csv.DictReader(io.StringIO(data, newline="")))
 
 
 def with_settings(project: Project, **channels: object) -> Project:
@@ -50,10 +53,10 @@ def test_first_import(project: Project, address_csv: Path, people: list[FakePers
     respondents = {r.pseudonym: r for r in project.store.respondents()}
     assert len(respondents) == n
     assert all(pseudonym.is_valid(p) for p in respondents)
-    key = read_key(project.paths.key_file)
+    key = read_key(project)
     assert set(key) == {p.client_number for p in people}
     assert set(key.values()) == set(respondents)
-    addresses = read_addresses(project.paths.addresses)
+    addresses = read_addresses(project)
     for person in people:
         p, record = addresses[person.client_number]
         assert p == key[person.client_number]
@@ -61,8 +64,13 @@ def test_first_import(project: Project, address_csv: Path, people: list[FakePers
         expected = Channel.EMAIL if person.email else Channel.PAPER
         assert respondents[p].channel is expected
         assert respondents[p].subgroup == person.municipality
-    for f in ("addresses.csv", "key.csv", "limesurvey_participants.csv"):
-        assert stat.S_IMODE((project.paths.pii / f).stat().st_mode) == 0o600
+    assert sorted(f.name for f in project.paths.pii.iterdir()) == [
+        "addresses.csv.age",
+        "key.csv.age",
+    ]
+    for f in project.paths.pii.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600
+        assert f.read_bytes().startswith(b"age-encryption.org/v1\n")
     assert sorted(p.name for p in project.paths.out.iterdir()) == []
 
 
@@ -70,8 +78,8 @@ def test_limesurvey_participants(
     project: Project, address_csv: Path, people: list[FakePerson]
 ) -> None:
     import_addresses(project, ImportOptions(address_csv))
-    rows = read_csv(project.paths.limesurvey_participants, delimiter=",")
-    key = read_key(project.paths.key_file)
+    rows = participants(project)
+    key = read_key(project)
     assert list(rows[0]) == ["firstname", "lastname", "email", "token", "language", "attribute_1"]
     by_token = {r["token"]: r for r in rows}
     assert len(by_token) == len(people)  # paper people log in with the token too
@@ -103,10 +111,10 @@ def test_channel_rules(project: Project, address_csv: Path, people: list[FakePer
     report = import_addresses(project, ImportOptions(address_csv))
     without = sum(1 for p in people if not p.email)
     assert report.by_channel == {"email": len(people) - without, "none": without}
-    tokens = {r["token"] for r in read_csv(project.paths.limesurvey_participants, ",")}
+    tokens = {r["token"] for r in participants(project)}
     assert len(tokens) == len(people) - without  # people who are not invited are not listed
 
-    record = read_addresses(project.paths.addresses)[people[0].client_number][1]
+    record = read_addresses(project)[people[0].client_number][1]
     assert intake.choose_channel(record, ChannelsSection(default="paper")) is Channel.PAPER
     no_mail = dataclasses.replace(record, email="")
     assert intake.choose_channel(no_mail, ChannelsSection(paper_if_no_email=True)) is Channel.PAPER
@@ -132,7 +140,7 @@ def test_a_new_channel_rule_applies_on_reimport(
     assert not report.nothing_changed and not report.diff
     assert report.store_changes == without
     assert project.store.counts().respondents_by_channel["none"] == without
-    rows = read_csv(project.paths.limesurvey_participants, ",")
+    rows = participants(project)
     assert len(rows) == len(people) - without
     assert project.paths.addresses.read_bytes() == addresses_before
 
@@ -187,28 +195,28 @@ def test_force_applies_changes_without_reissuing(
     project: Project, address_csv: Path, people: list[FakePerson], tmp_path: Path
 ) -> None:
     import_addresses(project, ImportOptions(address_csv))
-    key_before = read_key(project.paths.key_file)
+    key_before = read_key(project)
     new_people = changed_people(people)
     changed = write_address_csv(tmp_path / "adressen-2.csv", new_people)
     report = import_addresses(project, ImportOptions(changed, force=True))
     assert (len(report.diff.added), len(report.diff.removed), len(report.diff.changed)) == (3, 2, 1)
 
-    key = read_key(project.paths.key_file)
+    key = read_key(project)
     assert {c: key[c] for c in key_before} == key_before  # nobody's pseudonym changed
     assert len(set(key.values())) == len(people) + 3
     status = {r.pseudonym: r.status for r in project.store.respondents()}
     assert len(status) == len(people) + 3
     for gone in people[:2]:
         assert status[key[gone.client_number]] is RespondentStatus.WITHDRAWN
-    addresses = read_addresses(project.paths.addresses)
+    addresses = read_addresses(project)
     assert set(addresses) == {p.client_number for p in new_people}  # the removed are gone from pii
     assert addresses[people[2].client_number][1].street == "Nieuwe Gracht"
-    tokens = {r["token"] for r in read_csv(project.paths.limesurvey_participants, ",")}
+    tokens = {r["token"] for r in participants(project)}
     assert tokens == {key[p.client_number] for p in new_people}
 
     # The first file again: the removed come back with their old pseudonym.
     report = import_addresses(project, ImportOptions(address_csv, force=True))
-    assert read_key(project.paths.key_file) == key
+    assert read_key(project) == key
     status = {r.pseudonym: r.status for r in project.store.respondents()}
     assert status[key[people[0].client_number]] is RespondentStatus.ACTIVE
     assert status[key[new_people[-1].client_number]] is RespondentStatus.WITHDRAWN
@@ -224,12 +232,12 @@ def test_an_interrupted_import_completes_on_the_next_run(
     with pytest.raises(KeyboardInterrupt):
         import_addresses(project, ImportOptions(address_csv))
     assert project.store.pseudonyms() == set()
-    key = read_key(project.paths.key_file)
+    key = read_key(project)
     monkeypatch.undo()
     report = import_addresses(project, ImportOptions(address_csv))
     assert report.store_changes == len(key) and not report.nothing_changed
     assert project.store.pseudonyms() == set(key.values())
-    assert read_key(project.paths.key_file) == key
+    assert read_key(project) == key
 
 
 def test_new_pseudonyms_avoid_those_in_the_store(
@@ -246,7 +254,7 @@ def test_new_pseudonyms_avoid_those_in_the_store(
     script = iter(taken + pseudonym.new_pseudonyms(100, existing=taken))
     monkeypatch.setattr(pseudonym, "new_pseudonym", lambda: next(script))
     import_addresses(project, ImportOptions(address_csv))
-    assert not set(read_key(project.paths.key_file).values()) & set(taken)
+    assert not set(read_key(project).values()) & set(taken)
 
 
 BROKEN_FILES = {

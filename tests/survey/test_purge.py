@@ -49,7 +49,7 @@ def test_refuses_before_the_retention_period_ends_and_keeps_everything(imported:
         with pytest.raises(ConflictError, match=f"ends on {end.isoformat()}"):
             purge(p, PurgeOptions(today=end - dt.timedelta(days=1)))
         assert plan_purge(p).files == before
-        assert (imported / "pii" / "key.csv").exists()
+        assert (imported / "pii" / "key.csv.age").exists()
 
 
 def test_purge_removes_personal_data_and_keeps_answers(imported: Path) -> None:
@@ -72,7 +72,7 @@ def test_dry_run_and_keep_scans(imported: Path) -> None:
         assert all(f.exists() for f in plan.files)
         purge(p, PurgeOptions(today=dt.date(2099, 1, 1), keep_scans=True))
         assert (imported / "scans" / "batch1.pdf").exists()
-        assert not (imported / "pii" / "key.csv").exists()
+        assert not (imported / "pii" / "key.csv.age").exists()
 
 
 def test_without_close_date_only_force_purges(project_dir: Path) -> None:
@@ -85,6 +85,6 @@ def test_without_close_date_only_force_purges(project_dir: Path) -> None:
 def test_cli_purge(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["purge", str(imported), "--dry-run", "--force"]) == 0
     assert "would remove" in capsys.readouterr().out
-    assert (imported / "pii" / "key.csv").exists()
+    assert (imported / "pii" / "key.csv.age").exists()
     assert main(["purge", str(imported), "--force"]) == 0
-    assert not (imported / "pii" / "key.csv").exists()
+    assert not (imported / "pii" / "key.csv.age").exists()

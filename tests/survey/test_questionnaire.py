@@ -26,7 +26,7 @@ from survey.questionnaire import (
     questionnaire_to_workbook,
 )
 from survey.routing import parse
-from survey.validation import MESSAGES, msg
+from survey.xlsform.messages import MESSAGES, msg
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 DOCS = Path(__file__).parents[2] / "docs" / "questionnaire.md"

@@ -27,7 +27,7 @@ TABLES = {
         "decided_value", "decided_by", "decided_at", "created_at",
     ],
     "online_responses": ["pseudonym", "submitted_at", "raw"],
-    "audit_log": ["id", "at", "actor", "action", "detail"],
+    "audit_log": ["id", "at", "actor", "action", "detail", "prev_hash", "hash"],
     "meta": ["key", "value"],
 }  # fmt: skip
 
@@ -254,3 +254,43 @@ def test_a_failing_migration_leaves_the_store_unchanged(
         assert s.schema_version == len(MIGRATIONS)
         assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'extra'") == 0
         assert s.pseudonyms() == {"A"}
+
+
+def test_the_audit_log_is_a_hash_chain_that_shows_any_change(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with Store.open(path, create=True) as s:
+        for i in range(4):
+            s.audit("step", {"n": i})
+        check = s.verify_audit_log()
+        assert check.ok and check.entries == len(MIGRATIONS) + 4
+        assert check.head == s.scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        ids = [r[0] for r in s.query("SELECT id FROM audit_log ORDER BY id")]
+        third = ids[len(MIGRATIONS) + 1]
+        s.execute("UPDATE audit_log SET detail = '{\"n\": 9}' WHERE id = ?", (third,))
+        bad = s.verify_audit_log()
+        assert (bad.ok, bad.broken_at) == (False, third)
+        assert "changed" in bad.reason
+    with Store.open(path) as s:  # a removed entry breaks the link of the next one
+        s.execute("UPDATE audit_log SET detail = '{\"n\": 1}' WHERE id = ?", (third,))
+        assert s.verify_audit_log().ok
+        s.execute("DELETE FROM audit_log WHERE id = ?", (third,))
+        gone = s.verify_audit_log()
+        assert gone.broken_at == third + 1 and "removed or inserted" in gone.reason
+
+
+def test_migration_5_chains_the_entries_written_before(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with sqlite3.connect(path) as conn:
+        for version, m in enumerate(MIGRATIONS[:4], start=1):
+            conn.executescript(m.sql)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.executemany(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'x', ?, '{}')",
+            [("2027-01-01T00:00:00Z", "new"), ("2027-01-02T00:00:00Z", "print")],
+        )
+    conn.close()
+    with Store.open(path) as s:
+        check = s.verify_audit_log()
+        assert check.ok and check.entries == 3  # the two old ones and the migration
+        first = s.query_one("SELECT prev_hash, hash FROM audit_log ORDER BY id LIMIT 1")
+        assert first is not None and first["prev_hash"] == "" and len(first["hash"]) == 64

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from papersurvey import progress
+from papersurvey.tqdm_progress import for_stream
 from survey.progress import NullProgressBar
 
 
@@ -14,13 +14,13 @@ class FakeTerminal(io.StringIO):
 
 
 def test_not_a_terminal_gets_the_null_bar() -> None:
-    assert progress.for_stream(io.StringIO()) is NullProgressBar
-    assert progress.for_stream(FakeTerminal(), enabled=False) is NullProgressBar
+    assert for_stream(io.StringIO()) is NullProgressBar
+    assert for_stream(FakeTerminal(), enabled=False) is NullProgressBar
 
 
 def test_a_terminal_gets_a_tqdm_bar_on_that_stream() -> None:
     stream = FakeTerminal()
-    make = progress.for_stream(stream)
+    make = for_stream(stream)
     with make(total=3, desc="checking addresses", unit="row") as bar:
         for _ in range(3):
             bar.update()

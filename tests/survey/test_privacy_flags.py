@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from review.privacy import Flag, flags, looks_like_email, looks_like_phone
+from survey.privacy_flags import Flag, flags, looks_like_email, looks_like_phone
 
 WORDS = st.sampled_from(
     ["de", "wachttijd", "was", "te", "lang", "bel", "mij", "op", "of", "mail", "naar", "graag"]

@@ -8,18 +8,10 @@ from hypothesis import strategies as st
 
 from survey.errors import Problem
 from survey.model import Text
-from survey.validation import (
-    Column,
-    Sheet,
-    choice_name_problem,
-    language_code,
-    msg,
-    name_problem,
-    parse_flag,
-    parse_lines,
-    sort_problems,
-    suggest_name,
-)
+from survey.xlsform.cells import language_code, parse_flag, parse_lines
+from survey.xlsform.checks import choice_name_problem, name_problem, sort_problems, suggest_name
+from survey.xlsform.messages import msg
+from survey.xlsform.sheets import Column, Sheet
 
 
 @pytest.mark.parametrize(
@@ -135,14 +127,3 @@ def test_problems_sort_by_sheet_then_row() -> None:
     ]
 
     assert [p.message for p in sort_problems(problems)] == ["first", "a1", "a2", "b", "c"]
-
-
-def test_the_old_import_path_names_the_split_modules() -> None:
-    import survey.validation
-    from survey.xlsform import cells, checks, condition_checks, messages, sheets
-
-    modules = (cells, checks, condition_checks, messages, sheets)
-    for name in survey.validation.__all__:
-        value = getattr(survey.validation, name)
-        homes = [m for m in modules if getattr(m, name, None) is value]
-        assert homes, name

@@ -1,8 +1,9 @@
 """Progress bars for the command line: tqdm on a terminal, nothing otherwise.
 
-The protocol and the null bar live in :mod:`survey.progress` so that every
-package can accept an injected bar without importing the shell; they are
-re-exported here.
+The protocol and the null bar live in :mod:`survey.progress`, so that every
+package can accept an injected bar without importing the shell; this module
+holds only what the shell adds: the tqdm bar and the choice of bar for a
+stream.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from tqdm import tqdm
 
 from survey.progress import NullProgressBar, ProgressBar, ProgressFactory
 
-__all__ = ["NullProgressBar", "ProgressBar", "ProgressFactory", "TqdmProgressBar", "for_stream"]
+__all__ = ["TqdmProgressBar", "for_stream"]
 
 
 class TqdmProgressBar:

@@ -2,9 +2,11 @@
 
 Scanners and their drivers store each page as a single embedded image (JPEG
 for gray and colour, CCITT G4 or Flate for 1-bit). This module writes files of
-that shape from numpy arrays or from ready JPEG bytes, for the scan simulator,
-the sample scans, the tests and the benchmark. It is the mirror image of
-:mod:`ingest.pdfpages`, which reads such files without re-rendering them.
+that shape from numpy arrays or from ready JPEG bytes: the last step of the
+simulated scanner (:mod:`.scanner` makes the image, this module the file), for
+the tests and the benchmarks. It is the mirror image of
+:mod:`ingest.pdfpages`, which reads such files without re-rendering them; it
+lives here, not in ``ingest/``, because no production path writes scan files.
 """
 
 from __future__ import annotations
