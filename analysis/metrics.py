@@ -89,7 +89,7 @@ class Distribution:
 
 
 @dataclass(frozen=True)
-class Benchmark:
+class OtherFigure:
     """A figure of the other side of a comparison (previous round, reference group).
 
     Attributes:
@@ -203,7 +203,7 @@ def distribution(values: pd.Series, scale: Scale) -> Distribution:
 # ---------------------------------------------------------------- comparison
 
 
-def compare(current: Mean | Share, other: Benchmark) -> Comparison:
+def compare(current: Mean | Share, other: OtherFigure) -> Comparison:
     """Test ``current`` against ``other`` (see the module docstring for the tests)."""
     diff = current.value - other.value
     if current.n < 2 or math.isnan(current.value) or math.isnan(other.value):
@@ -233,11 +233,11 @@ def compare(current: Mean | Share, other: Benchmark) -> Comparison:
     return Comparison(diff, p, p < ALPHA)
 
 
-def benchmark_of(stat: Mean | Share) -> Benchmark:
+def other_figure_of(stat: Mean | Share) -> OtherFigure:
     """A figure of this round as the benchmark of a later comparison."""
     if isinstance(stat, Mean):
-        return Benchmark(stat.mean, stat.n, stat.sd)
-    return Benchmark(stat.p, stat.n)
+        return OtherFigure(stat.mean, stat.n, stat.sd)
+    return OtherFigure(stat.p, stat.n)
 
 
 # ---------------------------------------------------------------- suppression

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.benchmarks import Benchmarks, load_benchmarks
+from analysis.comparisons import Source, load_source
 from analysis.chapters import ChapterBuilder, ReportContext, is_background
 from analysis.dataset import Dataset, build_dataset
 from analysis.document import Block, Chapter, Document, Heading, Paragraph
@@ -40,7 +40,7 @@ class ReportOptions:
 
     Attributes:
         formats: ``pdf``, ``html`` or both.
-        reference: a reference group file (:mod:`analysis.benchmarks`), or ``None``.
+        reference: a reference group file (:mod:`analysis.comparisons`), or ``None``.
         previous: the previous round's export or figures, or ``None``.
         language: ``nl`` (default) or ``en``.
         out_dir: where to write; ``None`` for the project's ``out/report``.
@@ -155,7 +155,7 @@ def _response_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
             notes,
             bold=(len(rows) - 1,),
         )
-    sides: list[tuple[str, Benchmarks]] = [(t("previous"), x) for x in [b.r.previous] if x] + [
+    sides: list[tuple[str, Source]] = [(t("previous"), x) for x in [b.r.previous] if x] + [
         (t("reference"), x) for x in [b.r.reference] if x
     ]
     if any(s.respondents for _, s in sides):
@@ -452,14 +452,14 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     texts = Texts(options.language)
     questionnaire = project.load_questionnaire()
     previous = (
-        load_benchmarks(
+        load_source(
             options.previous, questionnaire, options.previous_label or texts("previous")
         )
         if options.previous
         else None
     )
     reference = (
-        load_benchmarks(
+        load_source(
             options.reference, questionnaire, options.reference_label or texts("reference")
         )
         if options.reference

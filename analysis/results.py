@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import metrics
-from analysis.benchmarks import Benchmarks
+from analysis.comparisons import Source
 from analysis.dataset import Dataset
 from analysis.scales import Kind, Scale, scales
 
@@ -46,9 +46,9 @@ class Figure:
     group: str
     stat: metrics.Mean | metrics.Share
     hidden: bool
-    previous: metrics.Benchmark | None = None
+    previous: metrics.OtherFigure | None = None
     previous_test: metrics.Comparison | None = None
-    reference: metrics.Benchmark | None = None
+    reference: metrics.OtherFigure | None = None
     reference_test: metrics.Comparison | None = None
 
     @property
@@ -81,8 +81,8 @@ class Results:
     figures: Mapping[tuple[str, str, str], Figure]
     distributions: Mapping[tuple[str, str], metrics.Distribution]
     subgroups: tuple[str, ...]
-    previous: Benchmarks | None = None
-    reference: Benchmarks | None = None
+    previous: Source | None = None
+    reference: Source | None = None
 
     def get(self, question: str, statistic: str, group: str = TOTAL) -> Figure | None:
         return self.figures.get((question, statistic, group))
@@ -135,9 +135,9 @@ def _stat(values: pd.Series, scale: Scale, statistic: str) -> metrics.Mean | met
 
 
 def _attach(
-    figure: Figure, previous: Benchmarks | None, reference: Benchmarks | None, k: int
+    figure: Figure, previous: Source | None, reference: Source | None, k: int
 ) -> Figure:
-    def side(b: Benchmarks | None) -> tuple[metrics.Benchmark | None, metrics.Comparison | None]:
+    def side(b: Source | None) -> tuple[metrics.OtherFigure | None, metrics.Comparison | None]:
         if b is None or figure.hidden:
             return None, None
         other = b.get(figure.question, figure.statistic)
@@ -157,8 +157,8 @@ def compute_results(
     dataset: Dataset,
     min_cell_size: int,
     *,
-    previous: Benchmarks | None = None,
-    reference: Benchmarks | None = None,
+    previous: Source | None = None,
+    reference: Source | None = None,
     by: str = "subgroup",
 ) -> Results:
     """Every figure of ``dataset`` (see the module docstring)."""

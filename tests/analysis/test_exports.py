@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pyreadstat
 import pytest
 
-from analysis.benchmarks import dataset_figures, load_benchmarks
+from analysis.comparisons import dataset_figures, load_source
 from analysis.dataset import build_dataset
 from analysis.exports import export_all
 from analysis.results import compute_results
@@ -67,7 +67,7 @@ def test_an_export_compares_like_for_like_as_previous_round(
     q = project.load_questionnaire()
     current = dataset_figures(build_dataset(project.store, q).data, q)
     for name in ("data.csv", "data.parquet"):
-        previous = load_benchmarks(out / name, q, "Vorige meting")
+        previous = load_source(out / name, q, "Vorige meting")
         assert previous.figures.keys() == current.keys()
         for key, figure in current.items():
             assert previous.figures[key].value == pytest.approx(figure.value, nan_ok=True)

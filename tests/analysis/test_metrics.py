@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.metrics import (
-    Benchmark,
+    OtherFigure,
     agree_share,
     compare,
     distribution,
@@ -69,18 +69,18 @@ def test_wilson_interval_by_hand() -> None:
 
 def test_comparisons_by_hand() -> None:
     m = mean_of([6, 7, 8, 9, 7, 8, 7, 8, 9, 6])  # mean 7.5, sd 1.0801
-    one_sample = compare(m, Benchmark(6.5))
+    one_sample = compare(m, OtherFigure(6.5))
     t = 1.0 / (m.sd / math.sqrt(10))  # 2.928 on 9 df: p = 0.0168
     assert one_sample.difference == pytest.approx(1.0)
     assert one_sample.p_value == pytest.approx(0.016797, abs=1e-4)
     assert one_sample.significant and one_sample.direction == 1 and t > 2.26
-    welch = compare(m, Benchmark(7.0, n=10, sd=1.0801234497346435))
+    welch = compare(m, OtherFigure(7.0, n=10, sd=1.0801234497346435))
     assert welch.p_value == pytest.approx(0.3152, abs=1e-3)  # t = 1.035, df = 18
     assert not welch.significant and welch.direction == 0
     # two proportions 30/50 against 40/100: pooled 70/150, z = 2.3146, p = 0.0206
-    z = compare(proportion(30, 50), Benchmark(0.4, n=100))
+    z = compare(proportion(30, 50), OtherFigure(0.4, n=100))
     assert z.p_value == pytest.approx(0.0206, abs=1e-3) and z.direction == 1
-    assert math.isnan(compare(mean_of([7.0]), Benchmark(6.0)).p_value)
+    assert math.isnan(compare(mean_of([7.0]), OtherFigure(6.0)).p_value)
 
 
 @given(st.lists(st.integers(1, 10), min_size=2, max_size=300))

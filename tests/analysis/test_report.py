@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from analysis import document as d
 from analysis.chapters import ChapterBuilder, ReportContext
 from analysis.dataset import build_dataset
-from analysis.metrics import Benchmark, Comparison, Share
+from analysis.metrics import OtherFigure, Comparison, Share
 from analysis.render_pdf import block_label
 from analysis.report import ReportOptions, build_document, make_report
 from analysis.results import Figure, compute_results
@@ -109,7 +109,7 @@ figures = st.builds(
         lambda n, c: Share(n, min(c, n), 0.5, 0.4, 0.6), st.integers(0, 40), st.integers(0, 40)
     ),
     hidden=st.booleans(),
-    previous=st.just(Benchmark(0.4, 100)),
+    previous=st.just(OtherFigure(0.4, 100)),
     previous_test=st.just(Comparison(0.1, 0.01, True)),
 )
 

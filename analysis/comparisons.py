@@ -40,14 +40,14 @@ from analysis.scales import Kind, scales
 from survey.errors import CorruptInputError, Problem, ValidationError
 from survey.model import Questionnaire
 
-log = logging.getLogger("papersurvey.analysis.benchmarks")
+log = logging.getLogger("papersurvey.analysis.comparisons")
 
 Key = tuple[str, str]
 """(question, statistic): ``mean``, ``agree``, ``fail`` or ``share:CODE``."""
 
 
 @dataclass(frozen=True)
-class Benchmarks:
+class Source:
     """Every figure of one comparison source.
 
     Attributes:
@@ -57,31 +57,31 @@ class Benchmarks:
     """
 
     label: str
-    figures: Mapping[Key, metrics.Benchmark]
+    figures: Mapping[Key, metrics.OtherFigure]
     respondents: int | None = None
 
-    def get(self, question: str, statistic: str) -> metrics.Benchmark | None:
+    def get(self, question: str, statistic: str) -> metrics.OtherFigure | None:
         return self.figures.get((question, statistic))
 
 
 def dataset_figures(
     data: pd.DataFrame, questionnaire: Questionnaire
-) -> dict[Key, metrics.Benchmark]:
+) -> dict[Key, metrics.OtherFigure]:
     """Every benchmark figure of a dataset (one row per respondent, codes as columns)."""
-    out: dict[Key, metrics.Benchmark] = {}
+    out: dict[Key, metrics.OtherFigure] = {}
     for name, scale in scales(questionnaire).items():
         if name not in data.columns:
             continue
         values = data[name].map(_code)
         if scale.kind is Kind.GRADE:
-            out[(name, "mean")] = metrics.benchmark_of(metrics.grade_mean(values, scale))
-            out[(name, "fail")] = metrics.benchmark_of(metrics.fail_share(values, scale))
+            out[(name, "mean")] = metrics.other_figure_of(metrics.grade_mean(values, scale))
+            out[(name, "fail")] = metrics.other_figure_of(metrics.fail_share(values, scale))
         elif scale.kind is Kind.AGREE:
-            out[(name, "agree")] = metrics.benchmark_of(metrics.agree_share(values, scale))
+            out[(name, "agree")] = metrics.other_figure_of(metrics.agree_share(values, scale))
         if scale.kind in (Kind.AGREE, Kind.SINGLE, Kind.MULTIPLE, Kind.GRADE):
             dist = metrics.distribution(values, scale)
             for code in scale.valid:
-                out[(name, f"share:{code}")] = metrics.benchmark_of(dist.share(code))
+                out[(name, f"share:{code}")] = metrics.other_figure_of(dist.share(code))
     return out
 
 
@@ -122,10 +122,10 @@ def _read_table(path: Path) -> list[dict[str, str]]:
 
 def _aggregate(
     path: Path, rows: list[dict[str, str]], questionnaire: Questionnaire
-) -> dict[Key, metrics.Benchmark]:
+) -> dict[Key, metrics.OtherFigure]:
     names = {q.name for q in questionnaire.answerable()}
     problems: list[Problem] = []
-    out: dict[Key, metrics.Benchmark] = {}
+    out: dict[Key, metrics.OtherFigure] = {}
     for i, row in enumerate(rows, start=2):
         q, stat = row.get("question", ""), row.get("statistic", "")
         if q not in names:
@@ -158,7 +158,7 @@ def _aggregate(
             continue
         n = _number(row.get("n", ""))
         sd = _number(row.get("sd", ""))
-        out[(q, stat)] = metrics.Benchmark(value, int(n) if n else None, sd)
+        out[(q, stat)] = metrics.OtherFigure(value, int(n) if n else None, sd)
     if problems:
         raise ValidationError(
             f"{path.name} has {len(problems)} problems; fix them and run again.", problems
@@ -181,7 +181,7 @@ def read_dataset_file(path: Path) -> pd.DataFrame:
         raise CorruptInputError(f"{path} cannot be read as a dataset ({exc}).") from exc
 
 
-def load_benchmarks(path: Path, questionnaire: Questionnaire, label: str) -> Benchmarks:
+def load_source(path: Path, questionnaire: Questionnaire, label: str) -> Source:
     """Read a previous round's dataset or a reference table (see the module docstring).
 
     Raises:
@@ -194,7 +194,7 @@ def load_benchmarks(path: Path, questionnaire: Questionnaire, label: str) -> Ben
     if path.suffix.lower() != ".parquet":
         rows = _read_table(path)
         if rows and {"question", "statistic", "value"} <= set(rows[0]):
-            return Benchmarks(label, _aggregate(path, rows, questionnaire), None)
+            return Source(label, _aggregate(path, rows, questionnaire), None)
     data = read_dataset_file(path)
     figures = dataset_figures(data, questionnaire)
     if not figures:
@@ -202,4 +202,4 @@ def load_benchmarks(path: Path, questionnaire: Questionnaire, label: str) -> Ben
             f"{path.name} holds no question of this questionnaire: it is neither a papersurvey "
             "export nor a table with the columns question, statistic, value."
         )
-    return Benchmarks(label, figures, len(data))
+    return Source(label, figures, len(data))
