@@ -14,9 +14,11 @@ Two kinds of file are accepted for ``--previous`` and ``--reference``:
       q19_intake_rights;agree;81%;2450;
       q37_trajectory;share:1;0,15;6316;
 
-  ``statistic`` is ``mean`` (a grade mean), ``agree`` (% (helemaal) mee
-  eens), ``fail`` (% onvoldoende) or ``share:CODE`` (the share of one answer
-  code). Shares may be written as 0.81, 0,81 or 81%. ``n`` and ``sd`` are
+  ``statistic`` is the key of an indicator (:mod:`analysis.indicators`):
+  ``mean`` (a grade mean), ``agree`` (% (helemaal) mee eens), ``fail`` (%
+  onvoldoende), ``nps``, ``ces``, or ``share:CODE`` / ``top:CODE`` (the share
+  of one answer code; either name is found for both). Shares may be written
+  as 0.81, 0,81 or 81%; an NPS as points (-100 to 100). ``n`` and ``sd`` are
   optional; without them the comparison tests against a fixed value.
 
 A question of the file that is not in the questionnaire is ignored (and
@@ -29,15 +31,16 @@ import csv
 import io
 import logging
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import metrics
-from analysis.scales import Kind, scales
-from survey.errors import CorruptInputError, Problem, ValidationError
+from analysis.indicators import DEFAULT, Config, Display, Registry, display_of
+from analysis.scales import scales
+from survey.errors import CorruptInputError, PaperSurveyError, Problem, ValidationError
 from survey.model import Questionnaire
 
 log = logging.getLogger("papersurvey.analysis.comparisons")
@@ -61,27 +64,35 @@ class Source:
     respondents: int | None = None
 
     def get(self, question: str, statistic: str) -> metrics.OtherFigure | None:
-        return self.figures.get((question, statistic))
+        """The source's figure; a top list's ``top:CODE`` is also found as ``share:CODE``."""
+        found = self.figures.get((question, statistic))
+        if found is None and ":" in statistic:
+            code = statistic.split(":", 1)[1]
+            for prefix in ("share", "top"):
+                found = found or self.figures.get((question, f"{prefix}:{code}"))
+        return found
 
 
 def dataset_figures(
-    data: pd.DataFrame, questionnaire: Questionnaire
+    data: pd.DataFrame,
+    questionnaire: Questionnaire,
+    registry: Registry = DEFAULT,
+    config: Config | None = None,
 ) -> dict[Key, metrics.OtherFigure]:
-    """Every benchmark figure of a dataset (one row per respondent, codes as columns)."""
+    """Every figure of a dataset (one row per respondent, codes as columns), per the registry."""
+    config = replace(config or Config(), population=None)
     out: dict[Key, metrics.OtherFigure] = {}
     for name, scale in scales(questionnaire).items():
         if name not in data.columns:
             continue
+        question = questionnaire.question(name)
         values = data[name].map(_code)
-        if scale.kind is Kind.GRADE:
-            out[(name, "mean")] = metrics.other_figure_of(metrics.grade_mean(values, scale))
-            out[(name, "fail")] = metrics.other_figure_of(metrics.fail_share(values, scale))
-        elif scale.kind is Kind.AGREE:
-            out[(name, "agree")] = metrics.other_figure_of(metrics.agree_share(values, scale))
-        if scale.kind in (Kind.AGREE, Kind.SINGLE, Kind.MULTIPLE, Kind.GRADE):
-            dist = metrics.distribution(values, scale)
-            for code in scale.valid:
-                out[(name, f"share:{code}")] = metrics.other_figure_of(dist.share(code))
+        for indicator in registry.for_question(question, scale, config):
+            for statistic in indicator.statistics(scale, config):
+                stat = indicator.compute(
+                    question, values, scale, config, statistic.partition(":")[2]
+                )
+                out[(name, statistic)] = metrics.other_figure_of(stat)
     return out
 
 
@@ -121,7 +132,11 @@ def _read_table(path: Path) -> list[dict[str, str]]:
 
 
 def _aggregate(
-    path: Path, rows: list[dict[str, str]], questionnaire: Questionnaire
+    path: Path,
+    rows: list[dict[str, str]],
+    questionnaire: Questionnaire,
+    registry: Registry,
+    config: Config,
 ) -> dict[Key, metrics.OtherFigure]:
     names = {q.name for q in questionnaire.answerable()}
     problems: list[Problem] = []
@@ -143,19 +158,24 @@ def _aggregate(
                 )
             )
             continue
-        if stat in ("agree", "fail") or stat.startswith("share:"):
-            value = value / 100.0 if value > 1.0 else value
-        elif stat != "mean":
+        indicator = registry.get(stat)
+        if indicator is None or (":" in stat) != indicator.per_code:
+            known = ", ".join(f"{x.key}:CODE" if x.per_code else x.key for x in registry.indicators)
             problems.append(
                 Problem(
                     path.name,
                     i,
                     "statistic",
                     f"unknown statistic {stat!r}.",
-                    "Use mean, agree, fail or share:CODE.",
+                    f"Use one of {known}.",
                 )
             )
             continue
+        display = display_of(indicator, config)
+        if display is Display.PERCENT:
+            value = value / 100.0 if value > 1.0 else value
+        elif display is Display.POINTS and not row.get("value", "").strip().endswith("%"):
+            value = value / 100.0
         n = _number(row.get("n", ""))
         sd = _number(row.get("sd", ""))
         out[(q, stat)] = metrics.OtherFigure(value, int(n) if n else None, sd)
@@ -181,7 +201,13 @@ def read_dataset_file(path: Path) -> pd.DataFrame:
         raise CorruptInputError(f"{path} cannot be read as a dataset ({exc}).") from exc
 
 
-def load_source(path: Path, questionnaire: Questionnaire, label: str) -> Source:
+def load_source(
+    path: Path,
+    questionnaire: Questionnaire,
+    label: str,
+    registry: Registry = DEFAULT,
+    config: Config | None = None,
+) -> Source:
     """Read a previous round's dataset or a reference table (see the module docstring).
 
     Raises:
@@ -189,17 +215,71 @@ def load_source(path: Path, questionnaire: Questionnaire, label: str) -> Source:
         ValidationError: a table of figures has bad rows (all are listed).
     """
     path = Path(path)
+    config = config or Config()
     if not path.is_file():
         raise CorruptInputError(f"{path} not found. Give the path of the comparison file.")
     if path.suffix.lower() != ".parquet":
         rows = _read_table(path)
         if rows and {"question", "statistic", "value"} <= set(rows[0]):
-            return Source(label, _aggregate(path, rows, questionnaire), None)
+            return Source(label, _aggregate(path, rows, questionnaire, registry, config), None)
     data = read_dataset_file(path)
-    figures = dataset_figures(data, questionnaire)
+    figures = dataset_figures(data, questionnaire, registry, config)
     if not figures:
         raise CorruptInputError(
             f"{path.name} holds no question of this questionnaire: it is neither a papersurvey "
             "export nor a table with the columns question, statistic, value."
         )
     return Source(label, figures, len(data))
+
+
+def round_files(path: Path) -> list[Path]:
+    """The exports of earlier rounds in ``path``: the file itself, or every
+    ``data.parquet`` / ``data.csv`` below a folder (one per round folder, Parquet
+    preferred), in name order."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    found: dict[Path, Path] = {}
+    for name in ("data.csv", "data.parquet"):  # Parquet wins: typed columns
+        for f in sorted(path.rglob(name)):
+            found[f.parent] = f
+    if not found:
+        raise CorruptInputError(
+            f"{path} holds no data.csv or data.parquet: give the folder of earlier "
+            "rounds' exports, or the files themselves."
+        )
+    return [found[k] for k in sorted(found)]
+
+
+def round_label(path: Path) -> str:
+    """A round's name from its file: the folder of a ``data.*`` export, else the file name."""
+    path = Path(path)
+    if path.stem in ("data", "metrics") and path.parent.name:
+        parent = path.parent
+        return parent.parent.name if parent.name in ("export", "out") else parent.name
+    return path.stem
+
+
+def load_rounds(
+    paths: Sequence[Path],
+    questionnaire: Questionnaire,
+    labels: Sequence[str] = (),
+    registry: Registry = DEFAULT,
+    config: Config | None = None,
+) -> list[Source]:
+    """Earlier rounds, oldest first: files or folders of exports (see :func:`round_files`).
+
+    ``labels`` name the rounds in order; a round without one is named after
+    its folder or file (:func:`round_label`).
+    """
+    files = [f for p in paths for f in round_files(p)]
+    if len(labels) > len(files):
+        raise PaperSurveyError(
+            f"{len(labels)} labels for {len(files)} earlier rounds: give one --previous-label "
+            "per round, in the same order as --previous."
+        )
+    names = [*labels, *(round_label(f) for f in files[len(labels) :])]
+    return [
+        load_source(f, questionnaire, name, registry, config)
+        for f, name in zip(files, names, strict=True)
+    ]

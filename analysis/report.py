@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.comparisons import Source, load_source
 from analysis.chapters import ChapterBuilder, ReportContext, is_background
+from analysis.comparisons import Source, load_source
 from analysis.dataset import Dataset, build_dataset
 from analysis.document import Block, Chapter, Document, Heading, Paragraph
 from analysis.metrics import ResponseRow, response_rates, suppress_partition
@@ -452,16 +452,12 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     texts = Texts(options.language)
     questionnaire = project.load_questionnaire()
     previous = (
-        load_source(
-            options.previous, questionnaire, options.previous_label or texts("previous")
-        )
+        load_source(options.previous, questionnaire, options.previous_label or texts("previous"))
         if options.previous
         else None
     )
     reference = (
-        load_source(
-            options.reference, questionnaire, options.reference_label or texts("reference")
-        )
+        load_source(options.reference, questionnaire, options.reference_label or texts("reference"))
         if options.reference
         else None
     )

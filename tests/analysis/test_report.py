@@ -110,7 +110,7 @@ figures = st.builds(
     ),
     hidden=st.booleans(),
     previous=st.just(OtherFigure(0.4, 100)),
-    previous_test=st.just(Comparison(0.1, 0.01, True)),
+    previous_test=st.just(Comparison(0.1, 0.01, "chi2")),
 )
 
 
