@@ -88,10 +88,7 @@ def dataset_figures(
         question = questionnaire.question(name)
         values = data[name].map(_code)
         for indicator in registry.for_question(question, scale, config):
-            for statistic in indicator.statistics(scale, config):
-                stat = indicator.compute(
-                    question, values, scale, config, statistic.partition(":")[2]
-                )
+            for statistic, stat in indicator.figures(question, values, scale, config):
                 out[(name, statistic)] = metrics.other_figure_of(stat)
     return out
 

@@ -69,17 +69,36 @@ class Mean:
 
 @dataclass(frozen=True)
 class Share:
-    """A proportion (0-1) of ``count`` in ``n`` with its Wilson interval."""
+    """A proportion (0-1) of ``count`` in ``n`` with its Wilson interval.
+
+    The interval is computed when first asked for (most shares of a
+    distribution are never printed with one).
+
+    Attributes:
+        population: the population for the finite population correction, if known.
+        confidence: the confidence level of the interval.
+    """
 
     n: int
     count: int
-    p: float
-    low: float
-    high: float
+    population: int | None = None
+    confidence: float = CONFIDENCE
+
+    @property
+    def p(self) -> float:
+        return self.count / self.n if self.n > 0 else math.nan
 
     @property
     def value(self) -> float:
         return self.p
+
+    @property
+    def low(self) -> float:
+        return stats.wilson_interval(self.count, self.n, self.confidence, self.population)[0]
+
+    @property
+    def high(self) -> float:
+        return stats.wilson_interval(self.count, self.n, self.confidence, self.population)[1]
 
     @property
     def margin(self) -> float:
@@ -226,9 +245,8 @@ def proportion(
 ) -> Share:
     """``count`` of ``n`` as a share with its Wilson score interval."""
     if n <= 0:
-        return Share(0, 0, math.nan, math.nan, math.nan)
-    low, high = stats.wilson_interval(count, n, confidence, population)
-    return Share(n, count, count / n, low, high)
+        return Share(0, 0)
+    return Share(n, count, population, confidence)
 
 
 def share(

@@ -264,10 +264,7 @@ def compute_results(
         if scale.valid:
             distributions[(name, TOTAL)] = metrics.distribution(values, scale, config.population)
         for indicator in registry.for_question(question, scale, config):
-            stats = [
-                (s, indicator.compute(question, values, scale, config, s.partition(":")[2]))
-                for s in indicator.statistics(scale, config)
-            ]
+            stats = indicator.figures(question, values, scale, config)
             if indicator.per_code:
                 base = distributions.get((name, TOTAL))
                 base_hidden = base is None or metrics.hidden(base.n, k)

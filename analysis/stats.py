@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scipy import stats as st
 
@@ -58,10 +59,10 @@ NO_TEST = TestResult(math.nan, "")
 def fpc(n: int, population: int | None) -> float:
     """The finite population correction factor for ``n`` responses out of ``population``.
 
-    1 when the population is unknown (``None`` or 0) or not larger than one;
-    0 when every member answered (a census has no sampling error).
+    1 when the population is unknown (``None`` or 0); 0 when every member
+    answered (a census has no sampling error).
     """
-    if not population or population <= 1:
+    if not population:
         return 1.0
     if n >= population:
         return 0.0
@@ -83,6 +84,7 @@ def mean_interval(
     return mean - half, mean + half
 
 
+@lru_cache(maxsize=65536)
 def wilson_interval(
     count: int, n: int, confidence: float, population: int | None = None
 ) -> tuple[float, float]:

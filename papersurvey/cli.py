@@ -28,6 +28,7 @@ from survey.errors import ExitCode, PaperSurveyError
 COMMANDS = [
     "new",
     "import_addresses",
+    "sample_size",
     "proof",
     "print_cmd",
     "reminders",

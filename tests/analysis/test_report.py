@@ -106,7 +106,7 @@ figures = st.builds(
     statistic=st.sampled_from(["mean", "agree"]),
     group=st.just(""),
     stat=st.builds(
-        lambda n, c: Share(n, min(c, n), 0.5, 0.4, 0.6), st.integers(0, 40), st.integers(0, 40)
+        lambda n, c: Share(n, min(c, n)), st.integers(0, 40), st.integers(0, 40)
     ),
     hidden=st.booleans(),
     previous=st.just(OtherFigure(0.4, 100)),
