@@ -40,6 +40,7 @@ import pandas as pd
 from analysis import metrics
 from analysis.scales import Kind, Scale
 from survey.model import Question
+from survey.settings import AnalysisSection
 
 _RECOMMEND = re.compile(r"aanbevel|aanrad|recommend", re.IGNORECASE)
 _EASY = re.compile(r"makkelijk|eenvoudig|easy", re.IGNORECASE)
@@ -87,6 +88,24 @@ class Config:
     def for_population(self, population: int | None) -> Config:
         """The same settings with another population (a subgroup's)."""
         return replace(self, population=population)
+
+
+def config_from(settings: AnalysisSection, invited: int | None) -> Config:
+    """The indicator settings of a round: ``[analysis]`` of survey.toml, with its population.
+
+    Args:
+        invited: the number of people invited, the population when
+            ``analysis.population`` is 0.
+    """
+    return Config(
+        population=settings.population or invited,
+        reliable_n=settings.reliable_n,
+        top_n=settings.top_n,
+        top_questions=settings.top_questions,
+        nps_questions=settings.nps_questions,
+        ces_questions=settings.ces_questions,
+        ces_definition=settings.ces_definition,
+    )
 
 
 Applies = Callable[[Question, Scale, Config], bool]

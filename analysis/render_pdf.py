@@ -335,6 +335,7 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
         Paragraph(_esc(doc.labels.get("report", "")), st["cover_sub"]),
         Spacer(1, 95 * mm),
         Paragraph(_esc(doc.date), st["body"]),
+        *([Paragraph(f"<b>{_esc(doc.notice)}</b>", st["body"])] if doc.notice else []),
         NextPageTemplate("body"),
         PageBreak(),
         Paragraph(_esc(doc.labels.get("contents", "")), st["h1"]),

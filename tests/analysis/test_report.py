@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from analysis import document as d
 from analysis.chapters import ChapterBuilder, ReportContext
 from analysis.dataset import build_dataset
+from analysis.indicators import DEFAULT, Config
 from analysis.metrics import OtherFigure, Comparison, Share
 from analysis.render_pdf import block_label
 from analysis.report import ReportOptions, build_document, make_report
@@ -30,6 +32,7 @@ def test_report_end_to_end(round_project: tuple[Project, Round], tmp_path: Path)
     reference = simulate_reference(q, tmp_path / "referentie.csv", respondents=200, seed=4)
     out = make_report(project, ReportOptions(previous=previous, reference=reference, dpi=40))
     pdf, html = out.files
+    assert out.metrics == project.paths.out / "report" / "metrics.csv"
     assert pdf == project.paths.out / "report" / "rapport.pdf"
     with pikepdf.open(pdf) as doc:
         assert len(doc.pages) > 15
@@ -106,7 +109,7 @@ figures = st.builds(
     statistic=st.sampled_from(["mean", "agree"]),
     group=st.just(""),
     stat=st.builds(
-        lambda n, c: Share(n, min(c, n)), st.integers(0, 40), st.integers(0, 40)
+        lambda n, c: Share(n, min(c, n)), st.integers(1, 40), st.integers(0, 40)
     ),
     hidden=st.booleans(),
     previous=st.just(OtherFigure(0.4, 100)),
@@ -121,6 +124,8 @@ def test_cells_show_a_dash_for_hidden_figures(
 ) -> None:
     builder = ChapterBuilder.__new__(ChapterBuilder)
     builder.t, builder.k, builder.hid_any = Texts(), k, False
+    builder.indicative_any = builder.none_any = False
+    builder.r = SimpleNamespace(registry=DEFAULT, config=Config())  # type: ignore[assignment]
     if figure.hidden:
         assert {
             builder.cell(figure),
