@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -95,7 +94,7 @@ def dataset_figures(
 
 def _code(value: object) -> str | None:
     """A cell of a read-back dataset as a code: 7.0 -> "7", NaN -> None."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -280,3 +279,33 @@ def load_rounds(
         load_source(f, questionnaire, name, registry, config)
         for f, name in zip(files, names, strict=True)
     ]
+
+
+def load_comparisons(
+    questionnaire: Questionnaire,
+    previous: Sequence[Path] = (),
+    previous_labels: Sequence[str] = (),
+    reference: Path | None = None,
+    reference_label: str = "",
+    *,
+    registry: Registry = DEFAULT,
+    config: Config | None = None,
+    names: tuple[str, str] = ("Vorige meting", "Referentiegroep"),
+) -> tuple[list[Source], Source | None]:
+    """The earlier rounds (oldest first) and the reference group, for the report and the export.
+
+    A single earlier round without a label is named ``names[0]``; the
+    reference group without a label ``names[1]``.
+
+    Raises:
+        PaperSurveyError: a file cannot be read, or more labels than rounds.
+    """
+    rounds = load_rounds(previous, questionnaire, previous_labels, registry, config)
+    if len(rounds) == 1 and not previous_labels:
+        rounds = [replace(rounds[0], label=names[0])]
+    ref = (
+        load_source(reference, questionnaire, reference_label or names[1], registry, config)
+        if reference
+        else None
+    )
+    return rounds, ref

@@ -13,14 +13,14 @@ import datetime as dt
 import logging
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.chapters import ChapterBuilder, ReportContext, is_background
-from analysis.comparisons import Source, load_rounds, load_source
+from analysis.comparisons import Source, load_comparisons
 from analysis.dataset import Dataset, build_dataset
 from analysis.document import Block, Chapter, Document, Heading, Paragraph
-from analysis.indicators import Config, config_from
+from analysis.indicators import config_from
 from analysis.metrics import ResponseRow, response_rates, suppress_partition
 from analysis.quotes import Quotes, load_quotes
 from analysis.results import Figure, Results, chapter_of, compute_results
@@ -30,7 +30,7 @@ from analysis.texts import DASH, INDICATIVE, Texts
 from analysis.trend import trend_blocks
 from survey.dates import format_date
 from survey.errors import ConflictError, PaperSurveyError
-from survey.model import Group, Question, Questionnaire
+from survey.model import Group, Question
 
 log = logging.getLogger("papersurvey.analysis.report")
 
@@ -563,36 +563,6 @@ def _date(d: dt.date, t: Texts) -> str:
 # ---------------------------------------------------------------- orchestration
 
 
-def load_comparisons(
-    options: ReportOptions, questionnaire: Questionnaire, texts: Texts, config: Config
-) -> tuple[list[Source], Source | None]:
-    """The earlier rounds (oldest first) and the reference group of ``options``.
-
-    Raises:
-        PaperSurveyError: a file cannot be read, or more labels than rounds.
-    """
-    paths = options.previous
-    if isinstance(paths, Path | str):
-        paths = (Path(paths),)
-    labels = options.previous_label
-    if isinstance(labels, str):
-        labels = (labels,) if labels else ()
-    rounds = load_rounds(list(paths or ()), questionnaire, labels, config=config)
-    if len(rounds) == 1 and not labels:
-        rounds = [replace(rounds[0], label=texts("previous"))]
-    reference = (
-        load_source(
-            options.reference,
-            questionnaire,
-            options.reference_label or texts("reference"),
-            config=config,
-        )
-        if options.reference
-        else None
-    )
-    return rounds, reference
-
-
 def make_report(project: object, options: ReportOptions) -> ReportOutput:
     """Compute the round's figures and write the report files.
 
@@ -625,7 +595,18 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
             "(the cover and the method chapter then say what is open)."
         )
     config = config_from(project.settings.analysis, len(dataset.population) or None)
-    rounds, reference = load_comparisons(options, questionnaire, texts, config)
+    previous = options.previous
+    paths = (Path(previous),) if isinstance(previous, Path | str) else tuple(previous or ())
+    labels = options.previous_label
+    rounds, reference = load_comparisons(
+        questionnaire,
+        paths,
+        (labels,) if isinstance(labels, str) and labels else tuple(labels or ()),
+        options.reference,
+        options.reference_label,
+        config=config,
+        names=(texts("previous"), texts("reference")),
+    )
     k = project.settings.privacy.min_cell_size
     quotes = (
         load_quotes(

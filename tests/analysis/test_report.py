@@ -14,7 +14,7 @@ from analysis import document as d
 from analysis.chapters import ChapterBuilder, ReportContext
 from analysis.dataset import build_dataset
 from analysis.indicators import DEFAULT, Config
-from analysis.metrics import OtherFigure, Comparison, Share
+from analysis.metrics import Comparison, OtherFigure, Share
 from analysis.render_pdf import block_label
 from analysis.report import ReportOptions, build_document, make_report
 from analysis.results import Figure, compute_results
@@ -108,9 +108,7 @@ figures = st.builds(
     question=st.just("q01_grade_overall"),
     statistic=st.sampled_from(["mean", "agree"]),
     group=st.just(""),
-    stat=st.builds(
-        lambda n, c: Share(n, min(c, n)), st.integers(1, 40), st.integers(0, 40)
-    ),
+    stat=st.builds(lambda n, c: Share(n, min(c, n)), st.integers(1, 40), st.integers(0, 40)),
     hidden=st.booleans(),
     previous=st.just(OtherFigure(0.4, 100)),
     previous_test=st.just(Comparison(0.1, 0.01, "chi2")),
