@@ -205,7 +205,7 @@ class ChapterBuilder:
         source = self.source(side)
         if source is None or not source.label or source.label == self.t(side):
             return self.t(f"the_{side}")
-        return f"{self.t(f'the_{side}')} ({source.label})"
+        return source.label
 
     def notes(self, *extra: str, margin: bool = True, sig: bool = True) -> tuple[str, ...]:
         """The footnotes of a table: each symbol it uses, explained once."""

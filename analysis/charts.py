@@ -318,8 +318,12 @@ def trend_chart(
     dpi: int = DPI,
 ) -> Path:
     """One line per item over the rounds (oldest left); ``None`` = no figure that round."""
-    fig = Figure(figsize=(WIDTH_IN, 3.0 + 0.16 * len(lines)))
-    ax = fig.add_axes((0.09, 0.12 + 0.055 * len(lines), 0.88, 0.82 - 0.055 * len(lines)))
+    legend_rows = sum(len(_wrap(label, 80).splitlines()) for label, _ in lines)
+    legend_h = 0.15 * legend_rows + 0.1
+    plot_h, bottom = 2.4, legend_h + 0.45
+    height = bottom + plot_h + 0.15
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes((0.1, bottom / height, 0.82, plot_h / height))
     xs = list(range(len(rounds)))
     for label, values in lines:
         pts = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
@@ -330,7 +334,7 @@ def trend_chart(
             [v for _, v in pts],
             marker="o",
             linewidth=1.4,
-            label=_wrap(label, 60),
+            label=_wrap(label, 80),
         )
         x, v = pts[-1]
         ax.annotate(
@@ -345,8 +349,10 @@ def trend_chart(
     ax.set_xlim(-0.3, len(rounds) - 0.6)
     if percent:
         ax.yaxis.set_major_formatter(lambda v, _: texts.percent(v))
+    else:
+        ax.yaxis.set_major_formatter(lambda v, _: texts.number(v))
     _style(fig)
     ax.xaxis.grid(False)
     ax.yaxis.grid(True, color=GRID, linewidth=0.6)
-    fig.legend(loc="lower center", ncol=1, frameon=False, fontsize=7)
+    fig.legend(loc="lower left", bbox_to_anchor=(0.08, 0.0), ncol=1, frameon=False, fontsize=7)
     return _save(fig, path, dpi)

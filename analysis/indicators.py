@@ -298,10 +298,6 @@ DEFAULT = Registry(
             Display.NUMBER,
             lambda q, s, c: s.kind is Kind.GRADE,
             _mean,
-            description={
-                "nl": "Rapportcijfers: het gemiddelde met een 95%-betrouwbaarheidsinterval volgens de t-verdeling.",
-                "en": "Grades: the mean with a 95% confidence interval from the t distribution.",
-            },
         ),
         Indicator(
             "fail",
@@ -322,10 +318,6 @@ DEFAULT = Registry(
             lambda q, s, c: s.kind is Kind.AGREE and not is_ces(q, s, c),
             _agree,
             higher_is_better=None,
-            description={
-                "nl": "Stellingen: het percentage (helemaal) mee eens, zonder ‘weet niet / n.v.t.’, met een 95%-interval volgens Wilson.",
-                "en": "Statements: the percentage who (strongly) agree, leaving out ‘don't know / not applicable’, with a 95% Wilson interval.",
-            },
         ),
         Indicator(
             "nps",

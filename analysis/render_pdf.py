@@ -233,7 +233,12 @@ class _NumberedCanvas(Canvas):
 
 
 def _widths(block: d.TableBlock, width: float) -> list[float]:
-    """Figure columns as wide as their longest word or cell; the label column gets the rest."""
+    """Figure columns as wide as their widest cell and header word; the label column gets the rest.
+
+    When that is too wide, the headers wrap first: a figure column is never
+    narrower than its widest cell (a number must not break over lines), and
+    the room left is shared out in proportion to the header words.
+    """
     ncols = len(block.header)
     if ncols == 1:
         return [width]
@@ -241,16 +246,18 @@ def _widths(block: d.TableBlock, width: float) -> list[float]:
     def widest(texts: list[str], font: str) -> float:
         return max((pdfmetrics.stringWidth(x, font, 8.3) for x in texts), default=0.0) + 12
 
-    need = [
-        widest([*block.header[j].split(), *(row[j] for row in block.rows)], BOLD)
-        for j in range(1, ncols)
-    ]
+    cells = [widest([row[j] for row in block.rows], FONT) for j in range(1, ncols)]
+    heads = [widest(block.header[j].split(), BOLD) for j in range(1, ncols)]
+    need = [max(c, h) for c, h in zip(cells, heads, strict=True)]
     label = min(widest([r[0] for r in block.rows], FONT), width * 0.5)
-    floor = min(label, width * 0.36)
+    floor = min(label, width * 0.28)
     if width - sum(need) >= floor:
         return [width - sum(need), *need]
-    shrink = (width - floor) / sum(need)
-    return [floor, *[w * shrink for w in need]]
+    spare = max(0.0, width - floor - sum(cells))
+    extra = [n - c for n, c in zip(need, cells, strict=True)]
+    scale = min(1.0, spare / sum(extra)) if sum(extra) else 0.0
+    out = [c + e * scale for c, e in zip(cells, extra, strict=True)]
+    return [width - sum(out), *out]
 
 
 def _table(

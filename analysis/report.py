@@ -278,6 +278,19 @@ def _verdicts(b: ChapterBuilder, f: Figure) -> list[str]:
     return out
 
 
+def _chapter_part(t: Texts, what: str, up: int, down: int, total: int) -> str:
+    """ "op 2 van de 7 onderdelen hoger dan de vorige meting en op 1 lager", or shorter."""
+    if total == 1:
+        key = "verdict_higher" if up else "verdict_lower" if down else "verdict_same"
+        return t(key, what=what)
+    if not up and not down:
+        return t("summary_part_same", total=total, what=what)
+    if up and down:
+        return t("summary_part_both", up=up, down=down, total=total, what=what)
+    key = "summary_part_higher" if up else "summary_part_lower"
+    return t(key, n=up or down, total=total, what=what)
+
+
 def _chapter_verdicts(b: ChapterBuilder) -> list[Block]:
     """Per chapter: on how many of its items this round is higher or lower than each source."""
     r, t = b.r, b.t
@@ -306,14 +319,7 @@ def _chapter_verdicts(b: ChapterBuilder) -> list[Block]:
                 continue
             up = sum(1 for x in tests if x is not None and x.direction > 0)
             down = sum(1 for x in tests if x is not None and x.direction < 0)
-            what = b.side_phrase(side)
-            if not up and not down:
-                parts.append(t("summary_chapter_part_same", total=len(tests), what=what))
-                continue
-            text = t("summary_chapter_part_higher", n=up, total=len(tests), what=what)
-            if down:
-                text += ", " + t("summary_chapter_part_lower", n=down)
-            parts.append(text)
+            parts.append(_chapter_part(t, b.side_phrase(side), up, down, len(tests)))
         if parts:
             out.append(Paragraph(t("summary_chapter", chapter=title, parts="; ".join(parts))))
     if out:
@@ -447,7 +453,8 @@ def _introduction(
     if ref is not None:
         key = "reference_who" if ref.respondents else "reference_who_unknown"
         n = t.integer(ref.respondents) if ref.respondents else ""
-        out.append(Paragraph(t(key, label=b.side_name("reference"), n=n)))
+        named = "" if b.side_name("reference") == t("reference") else "_named"
+        out.append(Paragraph(t(key + named, label=b.side_name("reference"), n=n)))
     out.append(Paragraph(t("intro_reading", k=b.k)))
     return out
 
