@@ -37,7 +37,9 @@ def top_list(b: ChapterBuilder, q: Question, route: str = "") -> Iterator[Block]
         return
     n = b.r.config.top_n
     top = sorted(shown, key=lambda x: (-x[1].value, scale.valid.index(x[0])))[:n]
-    others = [cl.choice(c).label.get(t.language) for c in scale.valid if is_other_choice(q, c)]
+    others = [
+        cl.choice(c).label.get(t.language) for c in scale.valid if cl and is_other_choice(q, c)
+    ]
     against = t("top_against") if b.r.reference else ""
     yield Paragraph(
         f"{t('top_intro', table=b.table_no + 1, n=len(top), against=against)} "

@@ -45,6 +45,8 @@ from survey.settings import AnalysisSection
 _RECOMMEND = re.compile(r"aanbevel|aanrad|recommend", re.IGNORECASE)
 _EASY = re.compile(r"makkelijk|eenvoudig|easy", re.IGNORECASE)
 _HARD = re.compile(r"moeilijk|lastig|moeite|difficult|hard|effort", re.IGNORECASE)
+_NOT_EASY = re.compile(r"\bniet\b|\bnot\b|moeilijk|lastig|difficult", re.IGNORECASE)
+_NOT_HARD = re.compile(r"\bniet\b|\bnot\b|makkelijk|eenvoudig|easy", re.IGNORECASE)
 _OTHER = re.compile(r"^\s*(anders|overig|other)\b", re.IGNORECASE)
 NPS_SCALE = tuple(str(i) for i in range(11))
 
@@ -231,13 +233,16 @@ def easy_codes(question: Question, scale: Scale) -> tuple[tuple[str, ...], tuple
     def labels(code: str) -> list[str]:
         return [text for _, text in cl.choice(code).label.values]
 
+    # "Niet makkelijk, niet moeilijk" says both and neither: it is neutral
     easy = tuple(
         c
         for c in scale.valid
-        if any(_EASY.search(t) and not re.search(r"niet|not|\bmoeilijk", t) for t in labels(c))
+        if any(_EASY.search(t) and not _NOT_EASY.search(t) for t in labels(c))
     )
     hard = tuple(
-        c for c in scale.valid if c not in easy and any(_HARD.search(t) for t in labels(c))
+        c
+        for c in scale.valid
+        if any(_HARD.search(t) and not _NOT_HARD.search(t) for t in labels(c))
     )
     return easy, hard
 

@@ -360,14 +360,7 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
                 )
             out.append(Paragraph(sentence))
         out.append(Heading(t("summary_key")))
-        header = [t("item"), t("n"), t("mean"), t("margin"), *b.side_names()]
-        rows = []
-        for q in headline:
-            f = results.get(q.name, "mean")
-            rows.append(
-                [b.label(q), b.n(f), b.cell(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
-            )
-        out.append(b.table(t("summary_key"), header, rows, b.notes()))
+        out.append(b.indicator_table(t("summary_key"), headline, t("item")))
     out += _chapter_verdicts(b)
     if results.previous:
         changed = [
@@ -505,9 +498,9 @@ def _appendices(b: ChapterBuilder, background: list[Group], open_items: int) -> 
             )
         )
     if results.rounds:
-        blocks = tuple(trend_blocks(b, list(_unit_questions(b.q.items)), _headline(results)))
-        if blocks:
-            out.append(Chapter(t("trend_appendix"), blocks, next(letters), True))
+        trend = tuple(trend_blocks(b, list(_unit_questions(b.q.items)), _headline(results)))
+        if trend:
+            out.append(Chapter(t("trend_appendix"), trend, next(letters), True))
     out.append(
         Chapter(t("method_appendix"), tuple(_method_blocks(b, ds, open_items)), next(letters), True)
     )

@@ -18,7 +18,6 @@ A figure is marked significant when its adjusted p-value is below 5%.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -211,8 +210,10 @@ def _adjust(
         for keys in families.values():
             tests = metrics.adjust([figures[k].side(side)[1] for k in keys])
             for k, test in zip(keys, tests, strict=True):
-                field = "previous_test" if side == "previous" else "reference_test"
-                figures[k] = replace(figures[k], **{field: test})
+                if side == "previous":
+                    figures[k] = replace(figures[k], previous_test=test)
+                else:
+                    figures[k] = replace(figures[k], reference_test=test)
 
 
 def _population_of(dataset: Dataset, config: Config, by: str) -> dict[str, int | None]:
@@ -308,7 +309,3 @@ def compute_results(
         config=config,
     )
 
-
-def headline_value(f: Figure | None) -> float:
-    """The value of a shown figure, ``nan`` for a hidden or missing one."""
-    return math.nan if f is None or f.hidden else f.value

@@ -39,7 +39,7 @@ P_FORMAT = "0.000"
 _HEAD_FILL = PatternFill("solid", fgColor="1B4F72")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
-_WORDS = {
+_WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "data": "Gegevens",
         "codebook": "Codeboek",

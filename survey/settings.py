@@ -232,7 +232,9 @@ CES_DEFINITIONS = ("agree", "mean", "net")
 
 @dataclass(frozen=True)
 class AnalysisSection:
-    DOC: ClassVar[str] = "The report's indicators and how reliable a figure must be (docs/analysis.md)."
+    DOC: ClassVar[str] = (
+        "The report's indicators and how reliable a figure must be (docs/analysis.md)."
+    )
     reliable_n: int = field(
         default=30,
         metadata=_doc(
@@ -275,9 +277,9 @@ class AnalysisSection:
         metadata=_doc(
             'How the CES is computed: "agree" (% who (strongly) agree it was easy), '
             '"mean" (the mean of the answer codes) or "net" (% easy minus % difficult).',
-            lambda v: None
-            if v in CES_DEFINITIONS
-            else f"must be one of {', '.join(CES_DEFINITIONS)}",
+            lambda v: (
+                None if v in CES_DEFINITIONS else f"must be one of {', '.join(CES_DEFINITIONS)}"
+            ),
         ),
     )
 

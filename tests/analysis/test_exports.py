@@ -118,7 +118,7 @@ def test_cli_export(
 
 def test_missing_answers_keep_their_reason(exported: tuple[Project, Round, Path]) -> None:
     """Routing, no answer and 'weet niet' are distinct codes, as the questionnaire routes them."""
-    project, r, out = exported
+    _, r, out = exported
     df, _ = pyreadstat.read_sav(str(out / "data.sav"), user_missing=True)
     by = df.set_index("pseudonym")
     given = {**r.paper, **r.online}

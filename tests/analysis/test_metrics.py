@@ -16,10 +16,12 @@ from analysis.metrics import (
     distribution,
     fail_share,
     grade_mean,
+    hidden_stat,
     mean_of,
     proportion,
     response_rates,
     suppress_partition,
+    suppress_shares,
 )
 from analysis.scales import Kind, Scale, scales
 from survey.questionnaire import default_questionnaire
@@ -125,3 +127,24 @@ def test_response_rates() -> None:
     assert total.rate == 0.5
     by = {r.group: r for r in response_rates(pop, "channel")}
     assert by["paper"].rate == 0.5 and by["email"].responded == 1
+
+
+def test_small_expected_counts_take_fishers_test() -> None:
+    # 1 of 12 against 30 of 100: an expected count below 5, so Fisher's exact test
+    small = compare(proportion(1, 12), OtherFigure(0.3, n=100))
+    assert small.method == "fisher"
+    # by hand: the hypergeometric probabilities of 0..12 of the 31 'yes' among the 12,
+    # summed over the tables no more likely than the one observed (1 yes)
+    prob = [math.comb(31, x) * math.comb(81, 12 - x) / math.comb(112, 12) for x in range(13)]
+    assert small.p_value == pytest.approx(sum(q for q in prob if q <= prob[1] * (1 + 1e-7)))
+    assert compare(proportion(40, 100), OtherFigure(0.3, n=100)).method == "chi2"
+    assert compare(proportion(7, 10), OtherFigure(0.5)).method == "binomial"
+
+
+def test_a_share_of_few_people_is_hidden() -> None:
+    assert hidden_stat(proportion(3, 40), 10)  # 8%, but of 3 people
+    assert not hidden_stat(proportion(0, 40), 10)  # nobody: tells nothing about a person
+    assert not hidden_stat(proportion(12, 40), 10)
+    assert hidden_stat(mean_of([7.0] * 9), 10)
+    assert suppress_shares([0, 3, 12, 25], 10) == [False, True, True, False]
+    assert suppress_shares([0, 12, 25], 10) == [False, False, False]
