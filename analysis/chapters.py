@@ -447,6 +447,7 @@ class ChapterBuilder:
                 self.t,
                 reference=[v or 0.0 for v in ref] if ref else None,
                 previous=[v or 0.0 for v in prev] if prev else None,
+                names=(self.side_name("previous"), self.side_name("reference")),
                 dpi=self.dpi,
             ),
             notes,

@@ -255,13 +255,14 @@ def grade_spread(
     *,
     reference: Sequence[float] | None = None,
     previous: Sequence[float] | None = None,
+    names: tuple[str, str] = ("", ""),
     fail_below: int = 6,
     dpi: int = DPI,
 ) -> Path:
     """Vertical bars: the share of each grade 1-10; fails in orange, passes in blue.
 
     The previous round and the reference group, when given, stand beside each
-    bar. A ``None`` share is suppressed (too few people): a dash instead of a bar.
+    bar; ``names`` are their names in the legend. A ``None`` share is suppressed (too few people): a dash instead of a bar.
     """
     fig = Figure(figsize=(WIDTH_IN, 2.5))
     ax = fig.add_axes((0.09, 0.24, 0.88, 0.68))
@@ -297,14 +298,14 @@ def grade_spread(
     ax.xaxis.grid(False)
     ax.yaxis.grid(True, color=GRID, linewidth=0.6)
     handles = [Patch(color=FAIL), Patch(color=CURRENT)]
-    names = [texts("fail"), texts("pass")]
+    labels = [texts("fail"), texts("pass")]
     if previous:
         handles.append(Patch(color=PREVIOUS))
-        names.append(texts("previous"))
+        labels.append(names[0] or texts("previous"))
     if reference:
         handles.append(Patch(color=REFERENCE))
-        names.append(texts("reference"))
-    fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=7.5)
+        labels.append(names[1] or texts("reference"))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, fontsize=7.5)
     return _save(fig, path, dpi)
 
 

@@ -237,14 +237,14 @@ def _widths(block: d.TableBlock, width: float) -> list[float]:
 
     When that is too wide, the headers wrap first: a figure column is never
     narrower than its widest cell (a number must not break over lines), and
-    the room left is shared out in proportion to the header words.
+    the room left goes to the columns with the shortest header words first.
     """
     ncols = len(block.header)
     if ncols == 1:
         return [width]
 
     def widest(texts: list[str], font: str) -> float:
-        return max((pdfmetrics.stringWidth(x, font, 8.3) for x in texts), default=0.0) + 12
+        return max((pdfmetrics.stringWidth(x, font, 8.3) for x in texts), default=0.0) + 14
 
     cells = [widest([row[j] for row in block.rows], FONT) for j in range(1, ncols)]
     heads = [widest(block.header[j].split(), BOLD) for j in range(1, ncols)]
@@ -254,9 +254,12 @@ def _widths(block: d.TableBlock, width: float) -> list[float]:
     if width - sum(need) >= floor:
         return [width - sum(need), *need]
     spare = max(0.0, width - floor - sum(cells))
-    extra = [n - c for n, c in zip(need, cells, strict=True)]
-    scale = min(1.0, spare / sum(extra)) if sum(extra) else 0.0
-    out = [c + e * scale for c, e in zip(cells, extra, strict=True)]
+    out = list(cells)
+    # the short header words first: a heading like "2025" must not break, a long one may wrap
+    for j in sorted(range(len(need)), key=lambda j: need[j] - cells[j]):
+        grow = min(need[j] - cells[j], spare)
+        out[j] += grow
+        spare -= grow
     return [width - sum(out), *out]
 
 
@@ -389,7 +392,8 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
             if keep:
                 story.append(KeepTogether([*pending, *flow]))
             else:
-                story += [KeepTogether([*pending, *flow[:1]]), *flow[1:]]
+                # a long table may break over pages, but never leaves its caption behind
+                story += [KeepTogether([*pending, *flow[:2]]), *flow[2:]]
             story.append(Spacer(1, 8))
             pending = []
         story += pending

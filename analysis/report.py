@@ -287,6 +287,9 @@ def _chapter_part(t: Texts, what: str, up: int, down: int, total: int) -> str:
         return t("summary_part_same", total=total, what=what)
     if up and down:
         return t("summary_part_both", up=up, down=down, total=total, what=what)
+    if up == total or down == total:
+        key = "summary_part_all_higher" if up else "summary_part_all_lower"
+        return t(key, total=total, what=what)
     key = "summary_part_higher" if up else "summary_part_lower"
     return t(key, n=up or down, total=total, what=what)
 
@@ -375,10 +378,17 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
         out.append(Heading(t("summary_changes")))
         if changed:
             qn = results.dataset.questionnaire
-            header = [t("item"), t("this_round"), b.side_name("previous"), t("difference")]
+            header = [
+                t("item"),
+                t("indicator"),
+                t("this_round"),
+                b.side_name("previous"),
+                t("difference"),
+            ]
             rows = [
                 [
                     b.label(qn.question(f.question)),
+                    ind.name(t.language) if (ind := results.registry.get(f.statistic)) else "",
                     b.cell(f),
                     b.other(f, "previous"),
                     b.difference(f.previous_test.difference, f.statistic)

@@ -308,4 +308,3 @@ def compute_results(
         registry=registry,
         config=config,
     )
-
