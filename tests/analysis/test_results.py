@@ -102,7 +102,7 @@ def test_metrics_csv_holds_the_comparisons(project: Project, tmp_path: Path) -> 
     assert row["reference_test"] in ("chi2", "fisher")
     html = out.files[0].read_text(encoding="utf-8")
     assert "Meting 2025" in html and "Landelijk" in html  # the labels, not the defaults
-    assert "geeft een onvoldoende (Meting 2025 " in html  # % fail against both sources
+    assert "een onvoldoende (Meting 2025 " in html  # % fail against both sources
     assert "; Landelijk " in html
 
 
