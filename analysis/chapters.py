@@ -20,16 +20,19 @@ nothing below ``privacy.min_cell_size`` can reach the page.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import charts
+from analysis import charts, indicator_blocks
+from analysis.comparisons import Source
 from analysis.document import Block, FigureBlock, Heading, Paragraph, QuoteBlock, TableBlock
+from analysis.indicators import Display, display_of
 from analysis.metrics import Mean, hidden
 from analysis.results import TOTAL, Figure, Results
 from analysis.scales import Kind
-from analysis.texts import DASH, DOWN, UP, Texts
+from analysis.texts import DASH, DOWN, INDICATIVE, UP, Texts
 from survey.model import Group, Item, Question, Questionnaire
 from survey.routing import Compare, Expr, Or
 
@@ -101,6 +104,8 @@ class ChapterBuilder:
         self.figure_no = 0
         self.table_no = 0
         self.hid_any = False
+        self.indicative_any = False
+        self.none_any = False
         self.dpi = charts.DPI
         self.quotes: Mapping[str, tuple[str, ...]] = {}
         """Question name -> the analyst's quotes to print after its count."""
@@ -117,21 +122,53 @@ class ChapterBuilder:
     def label(self, q: Question) -> str:
         return q.label.get(self.t.language)
 
+    def display(self, statistic: str) -> Display:
+        indicator = self.r.registry.get(statistic)
+        return display_of(indicator, self.r.config) if indicator else Display.PERCENT
+
     def fmt(self, value: float, statistic: str) -> str:
-        return self.t.number(value) if statistic == "mean" else self.t.percent(value)
+        """A value as its indicator shows it: 7,4 or 22% or +12."""
+        display = self.display(statistic)
+        if display is Display.NUMBER:
+            return self.t.number(value)
+        if display is Display.POINTS:
+            return self.t.points(value)
+        return self.t.percent(value)
+
+    def difference(self, value: float, statistic: str) -> str:
+        """A difference: +0,4 for means, +8 procentpunt for shares, +8 for net scores."""
+        display = self.display(statistic)
+        if display is Display.NUMBER:
+            return self.t.signed(value)
+        if display is Display.POINTS:
+            return self.t.points(value)
+        return self.t("pp", value=self.t.signed(100.0 * value, 0))
 
     def cell(self, f: Figure | None) -> str:
-        """The figure's value, or a dash when hidden or unknown."""
+        """The figure's value (with the indicatief mark), or a dash when hidden or unknown."""
         if f is None or f.hidden:
             self.hid_any = self.hid_any or (f is not None and f.hidden)
             return DASH
-        return self.fmt(f.value, f.statistic)
+        text = self.fmt(f.value, f.statistic)
+        if f.indicative:
+            self.indicative_any = True
+            text += INDICATIVE
+        return text
 
     def margin(self, f: Figure | None) -> str:
-        if f is None or f.hidden:
+        """The margin of a mean (± 0,3), or the interval of a share as a range (58–96%)."""
+        if f is None or f.hidden or math.isnan(f.stat.low):
             return DASH
-        m = f.stat.margin
-        return f"± {self.t.number(m)}" if f.statistic == "mean" else f"± {self.t.percent(m)}"
+        display = self.display(f.statistic)
+        if display is Display.NUMBER:
+            return f"± {self.t.number(f.stat.margin)}"
+        if display is Display.POINTS:
+            return f"{self.t.points(f.stat.low)} {self.t('to')} {self.t.points(f.stat.high)}"
+        low, high = self.t.percent(f.stat.low), self.t.percent(f.stat.high)
+        return f"{low[:-1]}{DASH}{high}"
+
+    def margin_header(self, statistic: str) -> str:
+        return self.t("margin") if self.display(statistic) is Display.NUMBER else self.t("interval")
 
     def n(self, f: Figure | None) -> str:
         return DASH if f is None or f.hidden else self.t.integer(f.n)
@@ -140,10 +177,10 @@ class ChapterBuilder:
         """The previous or reference figure, with a marker when this round differs significantly."""
         if f is None or f.hidden:
             return DASH
-        bench = f.previous if side == "previous" else f.reference
-        test = f.previous_test if side == "previous" else f.reference_test
+        bench, test = f.side(side)
         if bench is None:
-            return DASH
+            self.none_any = True
+            return self.t.no_figure
         text = self.fmt(bench.value, f.statistic)
         if test is not None and test.direction:
             text += f" {UP if test.direction > 0 else DOWN}"
@@ -152,10 +189,26 @@ class ChapterBuilder:
     def sides(self) -> list[str]:
         return [s for s, b in (("previous", self.r.previous), ("reference", self.r.reference)) if b]
 
+    def source(self, side: str) -> Source | None:
+        return self.r.previous if side == "previous" else self.r.reference
+
+    def side_name(self, side: str) -> str:
+        """The column heading of a comparison source: its label (--previous-label)."""
+        source = self.source(side)
+        return source.label if source and source.label else self.t(side)
+
     def side_names(self) -> list[str]:
-        return [self.t(s) for s in self.sides()]
+        return [self.side_name(s) for s in self.sides()]
+
+    def side_phrase(self, side: str) -> str:
+        """The source inside a sentence: "de vorige meting", or its own label."""
+        source = self.source(side)
+        if source is None or not source.label or source.label == self.t(side):
+            return self.t(f"the_{side}")
+        return source.label
 
     def notes(self, *extra: str, margin: bool = True, sig: bool = True) -> tuple[str, ...]:
+        """The footnotes of a table: each symbol it uses, explained once."""
         out = [e for e in extra if e]
         if margin:
             out.append(self.t("note_margin"))
@@ -163,7 +216,11 @@ class ChapterBuilder:
             out.append(self.t("note_sig"))
         if self.hid_any:
             out.append(self.t("note_hidden", k=self.k))
-        self.hid_any = False
+        if self.indicative_any:
+            out.append(self.t("note_indicative", star=INDICATIVE, n=self.r.config.reliable_n))
+        if self.none_any:
+            out.append(self.t("note_no_figure", none=self.t.no_figure))
+        self.hid_any = self.indicative_any = self.none_any = False
         return tuple(out)
 
     # ------------------------------------------------------------ blocks
@@ -194,23 +251,63 @@ class ChapterBuilder:
         )
 
     def series(self, figures: Sequence[Figure | None]) -> list[charts.Series]:
+        """This round, the previous round and the reference group, as bars."""
+
         def val(f: Figure | None) -> float | None:
             return None if f is None or f.hidden else f.value
 
-        out = [charts.Series(self.t("this_round"), [val(f) for f in figures], charts.CURRENT)]
-        if self.r.previous:
-            vals = [
-                None if f is None or f.hidden or f.previous is None else f.previous.value
-                for f in figures
-            ]
-            out.append(charts.Series(self.t("previous"), vals, charts.PREVIOUS))
-        if self.r.reference:
-            vals = [
-                None if f is None or f.hidden or f.reference is None else f.reference.value
-                for f in figures
-            ]
-            out.append(charts.Series(self.t("reference"), vals, charts.REFERENCE))
+        starred = [f is not None and not f.hidden and f.indicative for f in figures]
+        out = [
+            charts.Series(self.t("this_round"), [val(f) for f in figures], charts.CURRENT, starred)
+        ]
+        colours = {"previous": charts.PREVIOUS, "reference": charts.REFERENCE}
+        for side in self.sides():
+            vals = []
+            for f in figures:
+                bench = None if f is None or f.hidden else f.side(side)[0]
+                vals.append(None if bench is None else bench.value)
+            out.append(charts.Series(self.side_name(side), vals, colours[side]))
         return out
+
+    def indicator_table(
+        self, caption: str, questions: Sequence[Question], first: str, route: str = ""
+    ) -> TableBlock:
+        """A table of every indicator (one value per question) that applies to the questions.
+
+        The columns follow the registry: ``n``, then the first indicator with its
+        margin and its comparisons, then every further indicator.
+        """
+        keys: list[str] = []
+        for q in questions:
+            for ind in self.r.indicators(q.name):
+                if not ind.per_code and ind.key not in keys:
+                    keys.append(ind.key)
+        if not keys:
+            return self.table(caption, [first], [[self.label(q)] for q in questions])
+        main, rest = keys[0], keys[1:]
+        registry = self.r.registry
+        header = [
+            first,
+            self.t("n"),
+            registry.get(main).name(self.t.language),  # type: ignore[union-attr]
+            self.margin_header(main),
+            *self.side_names(),
+            *[registry.get(k).name(self.t.language) for k in rest],  # type: ignore[union-attr]
+        ]
+        rows = []
+        for q in questions:
+            f = self.r.get(q.name, main)
+            rows.append(
+                [
+                    self.label(q),
+                    self.n(f),
+                    self.cell(f),
+                    self.margin(f),
+                    *[self.other(f, s) for s in self.sides()],
+                    *[self.cell(self.r.get(q.name, k)) for k in rest],
+                ]
+            )
+        return self.table(caption, header, rows, self.notes(route))
 
     # ------------------------------------------------------------ units
 
@@ -241,18 +338,7 @@ class ChapterBuilder:
         yield Paragraph(self.t("figures_intro_grades", fig=fig.number))
         yield fig
         yield from self.grade_sentences(questions, figs)
-        header = [self.t("item"), self.t("n"), self.t("mean"), self.t("margin"), *self.side_names()]
-        rows = [
-            [
-                lab,
-                self.n(f),
-                self.cell(f),
-                self.margin(f),
-                *[self.other(f, s) for s in self.sides()],
-            ]
-            for lab, f in zip(labels, figs, strict=True)
-        ]
-        yield self.table(title, header, rows, self.notes(route))
+        yield self.indicator_table(title, questions, self.t("item"), route)
 
     def grade_sentences(
         self, questions: Sequence[Question], figs: Sequence[Figure | None]
@@ -272,10 +358,10 @@ class ChapterBuilder:
                 margin=self.t.number(f.stat.margin),
                 n=self.t.integer(f.n),
             )
+            cmp = self.comparison_sentence(f)
             fail = self.r.get(q.name, "fail")
             if fail is not None and not fail.hidden:
-                text += " " + self.t("sentence_fail", pct=self.t.percent(fail.value))
-            cmp = self.comparison_sentence(f)
+                cmp += " " + self.fail_sentence(fail)
             yield Paragraph(f"{text} {cmp}".strip())
         elif len(shown) >= 2:
             hi = max(shown, key=lambda x: x[1].value)
@@ -293,17 +379,16 @@ class ChapterBuilder:
     def comparison_sentence(self, f: Figure) -> str:
         """ "That is significantly higher than ...; the difference with ... is not significant."."""
         sig, same = [], []
-        for side, what in (("previous", "the_previous"), ("reference", "the_reference")):
-            bench = f.previous if side == "previous" else f.reference
-            test = f.previous_test if side == "previous" else f.reference_test
+        for side in self.sides():
+            bench, test = f.side(side)
             if bench is None or test is None:
                 continue
             other = self.fmt(bench.value, f.statistic)
             if test.direction:
                 key = "cmp_higher" if test.direction > 0 else "cmp_lower"
-                sig.append(self.t(key, what=self.t(what), other=other))
+                sig.append(self.t(key, what=self.side_phrase(side), other=other))
             else:
-                same.append(self.t("cmp_same", what=self.t(what), other=other))
+                same.append(self.t("cmp_same", what=self.side_phrase(side), other=other))
         if sig and same:
             return self.t("cmp_sig_same", sig=self.t.join(sig), same=self.t.join(same))
         if sig:
@@ -312,20 +397,60 @@ class ChapterBuilder:
             return self.t("cmp_only_same", same=self.t.join(same))
         return ""
 
-    def spread(self, q: Question) -> Iterator[Block]:
+    def fail_sentence(self, f: Figure) -> str:
+        """ "29% give a fail (reference group 14%, significantly more)."."""
+        parts = []
+        for side in self.sides():
+            bench, test = f.side(side)
+            if bench is None or test is None:
+                continue
+            key = "fail_same"
+            if test.direction:
+                key = "fail_higher" if test.direction > 0 else "fail_lower"
+            parts.append(
+                self.t(key, what=self.side_phrase(side), other=self.t.percent(bench.value))
+            )
+        pct = self.cell(f)
+        if not parts:
+            return self.t("sentence_fail", pct=pct)
+        return self.t("sentence_fail_cmp", pct=pct, cmp="; ".join(parts))
+
+    def code_values(self, q: Question, side: str = "") -> list[float | None] | None:
+        """The shares of every code of ``q`` (suppressed ones ``None``), this round or a source's."""
         dist = self.r.distributions.get((q.name, TOTAL))
         if dist is None or hidden(dist.n, self.k):
-            return
+            return None
         scale = self.r.scales[q.name]
-        shares = [dist.share(c).p for c in scale.valid]
-        ref = None
-        if self.r.reference:
-            vals = [self.r.reference.get(q.name, f"share:{c}") for c in scale.valid]
-            known = [v.value for v in vals if v is not None]
-            ref = known if len(known) == len(vals) else None
+        prefix = "top" if self.r.get(q.name, f"top:{scale.valid[0]}") else "share"
+        figs = [self.r.get(q.name, f"{prefix}:{c}") for c in scale.valid]
+        if not side:
+            return [None if f is None or f.hidden else f.value for f in figs]
+        source = self.source(side)
+        if source is None:
+            return None
+        vals = [source.get(q.name, f"{prefix}:{c}") for c in scale.valid]
+        if any(v is None for v in vals):
+            return None
+        return [v.value for v in vals if v is not None]
+
+    def spread(self, q: Question) -> Iterator[Block]:
+        shares = self.code_values(q)
+        if shares is None:
+            return
+        prev, ref = self.code_values(q, "previous"), self.code_values(q, "reference")
+        notes = [self.t("note_hidden", k=self.k)] if any(v is None for v in shares) else []
         yield self.figure(
             self.join_title(self.t("spread_fig"), self.label(q)),
-            lambda p: charts.grade_spread(p, shares, self.t, reference=ref, dpi=self.dpi),
+            lambda p: charts.grade_spread(
+                p,
+                shares,
+                self.t,
+                reference=[v or 0.0 for v in ref] if ref else None,
+                previous=[v or 0.0 for v in prev] if prev else None,
+                names=(self.side_name("previous"), self.side_name("reference")),
+                dpi=self.dpi,
+            ),
+            notes,
         )
 
     def agree(self, questions: Sequence[Question], title: str, route: str) -> Iterator[Block]:
@@ -353,14 +478,7 @@ class ChapterBuilder:
             if cl
             else list(scale.valid)
         )
-        stacks: list[list[float] | None] = []
-        for q in questions:
-            dist = self.r.distributions.get((q.name, TOTAL))
-            stacks.append(
-                None
-                if dist is None or hidden(dist.n, self.k)
-                else [dist.share(c).p for c in scale.valid]
-            )
+        stacks: list[list[float | None] | None] = [self.code_values(q) for q in questions]
         stacked = self.figure(
             self.join_title(title, self.t("stacked_fig").split(": ", 1)[-1]),
             lambda p: charts.stacked_chart(p, labels, stacks, cats, self.t, dpi=self.dpi),
@@ -377,24 +495,9 @@ class ChapterBuilder:
             yield Paragraph(
                 self.t("highest_agree", label=self.label(hi[0]), value=self.t.percent(hi[1].value))
             )
-        header = [
-            self.t("statement"),
-            self.t("n"),
-            self.t("agree"),
-            self.t("margin"),
-            *self.side_names(),
-        ]
-        rows = [
-            [
-                lab,
-                self.n(f),
-                self.cell(f),
-                self.margin(f),
-                *[self.other(f, s) for s in self.sides()],
-            ]
-            for lab, f in zip(labels, figs, strict=True)
-        ]
-        yield self.table(self.join_title(title, self.t("agree")), header, rows, self.notes(route))
+        yield self.indicator_table(
+            self.join_title(title, self.t("agree")), questions, self.t("statement"), route
+        )
 
     def single(self, q: Question, route: str, chart: bool = True) -> Iterator[Block]:
         scale = self.r.scales[q.name]
@@ -506,12 +609,20 @@ class ChapterBuilder:
     def question(self, q: Question, chart: bool = True, route: str = "") -> Iterator[Block]:
         route = route or describe_condition(q.relevant, self.q, self.t)
         kind = self.r.scales[q.name].kind
+        keys = {i.key for i in self.r.indicators(q.name)}
+        if "top" in keys:
+            yield from indicator_blocks.top_list(self, q, route)
+            return
+        if "ces" in keys:
+            yield from indicator_blocks.ces_block(self, q)
+        if "nps" in keys:
+            yield from indicator_blocks.nps_block(self, q)
         if kind is Kind.GRADE:
             yield from self.grades([q], self.label(q), route)
             yield from self.spread(q)
-        elif kind is Kind.AGREE:
+        elif kind is Kind.AGREE and "ces" not in keys:
             yield from self.agree([q], self.label(q), route)
-        elif kind in (Kind.SINGLE, Kind.MULTIPLE):
+        elif kind in (Kind.SINGLE, Kind.MULTIPLE, Kind.AGREE):
             yield from self.single(q, route, chart)
         elif kind is Kind.INTEGER:
             yield from self.integer(q, route)

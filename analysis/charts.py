@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from PIL import Image as PILImage
 
-from analysis.texts import DASH, Texts
+from analysis.texts import DASH, INDICATIVE, Texts
 
 WIDTH_IN = 6.3
 DPI = 200
@@ -41,11 +41,19 @@ GRID = "#E5E5E5"
 
 @dataclass(frozen=True)
 class Series:
-    """One set of bars: a name for the legend, a value per item (``None`` = hidden) and a colour."""
+    """One set of bars: a name for the legend, a value per item (``None`` = hidden) and a colour.
+
+    ``starred`` marks values that are *indicatief* (on few answers): their
+    label gets the star the tables use and the bar is hatched.
+    """
 
     name: str
     values: Sequence[float | None]
     colour: str
+    starred: Sequence[bool] = ()
+
+    def star(self, i: int) -> bool:
+        return i < len(self.starred) and self.starred[i]
 
 
 def _style(fig: Figure) -> None:
@@ -101,8 +109,18 @@ def bar_chart(
             if v is None:
                 ax.text(top * 0.01, y, DASH, va="center", ha="left", fontsize=7.5, color=TEXT)
                 continue
-            ax.barh(y, v, height=bar_h * 0.92, color=s.colour, edgecolor="white", linewidth=0.4)
-            text = texts.percent(v) if percent else texts.number(v)
+            ax.barh(
+                y,
+                v,
+                height=bar_h * 0.92,
+                color=s.colour,
+                edgecolor="white",
+                linewidth=0.4,
+                hatch="///" if s.star(i) else None,
+            )
+            text = (texts.percent(v) if percent else texts.number(v)) + (
+                INDICATIVE if s.star(i) else ""
+            )
             ax.text(v + top * 0.012, y, text, va="center", ha="left", fontsize=7.5, color=TEXT)
     ax.set_yticks(range(len(labels)), [_wrap(lab) for lab in labels], fontsize=8)
     ax.set_ylim(len(labels) - 0.5, -0.5)
@@ -145,11 +163,11 @@ def compare_bars(
         if v is None:
             ax.text(top * 0.01, i, DASH, va="center", ha="left", fontsize=8, color=TEXT)
             continue
-        ax.barh(i, v, height=0.7, color=s.colour)
+        ax.barh(i, v, height=0.7, color=s.colour, hatch="///" if s.star(0) else None)
         ax.text(
             v + top * 0.012,
             i,
-            texts.percent(v) if percent else texts.number(v),
+            (texts.percent(v) if percent else texts.number(v)) + (INDICATIVE if s.star(0) else ""),
             va="center",
             ha="left",
             fontsize=8,
@@ -173,14 +191,19 @@ def compare_bars(
 def stacked_chart(
     path: Path,
     labels: Sequence[str],
-    shares: Sequence[Sequence[float] | None],
+    shares: Sequence[Sequence[float | None] | None],
     categories: Sequence[str],
     texts: Texts,
     *,
     colours: Sequence[str] = AGREE_COLOURS,
     dpi: int = DPI,
 ) -> Path:
-    """One 100% bar per label split over ``categories``; ``None`` rows are suppressed."""
+    """One 100% bar per label split over ``categories``; ``None`` rows are suppressed.
+
+    A ``None`` inside a row is a suppressed share (too few people): the
+    suppressed shares of a row are drawn together as one grey, unlabelled
+    segment at the end, so no single one can be read off.
+    """
     rows = [max(1, len(_wrap(lab).splitlines())) for lab in labels]
     row_h = max(0.36, 0.17 * max(rows) + 0.14)
     legend_rows = max(len(_wrap(c, 20).splitlines()) for c in categories)
@@ -195,6 +218,8 @@ def stacked_chart(
             continue
         left = 0.0
         for c, v in enumerate(row):
+            if v is None:
+                continue
             colour = palette[c] if palette else None
             ax.barh(i, v, left=left, height=0.62, color=colour, edgecolor="white", linewidth=0.6)
             if v >= 0.06:
@@ -209,6 +234,8 @@ def stacked_chart(
                     color="white" if dark else TEXT,
                 )
             left += v
+        if any(v is None for v in row) and left < 1.0:
+            ax.barh(i, 1.0 - left, left=left, height=0.62, color="#EEEEEE", edgecolor="white")
     ax.set_yticks(range(len(labels)), [_wrap(lab) for lab in labels], fontsize=8)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(0, 1)
@@ -223,50 +250,110 @@ def stacked_chart(
 
 def grade_spread(
     path: Path,
-    shares: Sequence[float] | None,
+    shares: Sequence[float | None] | None,
     texts: Texts,
     *,
     reference: Sequence[float] | None = None,
+    previous: Sequence[float] | None = None,
+    names: tuple[str, str] = ("", ""),
     fail_below: int = 6,
     dpi: int = DPI,
 ) -> Path:
-    """Vertical bars: the share of each grade 1-10; fails in orange, passes in blue."""
+    """Vertical bars: the share of each grade 1-10; fails in orange, passes in blue.
+
+    The previous round and the reference group, when given, stand beside each
+    bar; ``names`` are their names in the legend. A ``None`` share is suppressed (too few people): a dash instead of a bar.
+    """
     fig = Figure(figsize=(WIDTH_IN, 2.5))
     ax = fig.add_axes((0.09, 0.24, 0.88, 0.68))
     grades = list(range(1, 11))
+    others = [(x, c) for x, c in ((previous, PREVIOUS), (reference, REFERENCE)) if x]
     if shares is None:
         ax.text(5.5, 0.5, DASH, ha="center", va="center", fontsize=14, color=TEXT)
         ax.set_ylim(0, 1)
     else:
-        width = 0.38 if reference else 0.7
-        offset = -width / 2 if reference else 0.0
+        width = 0.8 / (1 + len(others))
+        offset = -width * len(others) / 2
         colours = [FAIL if g < fail_below else CURRENT for g in grades]
-        ax.bar([g + offset for g in grades], shares, width=width, color=colours)
+        shown = [0.0 if v is None else v for v in shares]
+        ax.bar([g + offset for g in grades], shown, width=width, color=colours)
         for g, v in zip(grades, shares, strict=True):
+            label = DASH if v is None else texts.percent(v)
             ax.text(
                 g + offset,
-                v + 0.006,
-                texts.percent(v),
+                (v or 0.0) + 0.006,
+                label,
                 ha="center",
                 va="bottom",
-                fontsize=7,
+                fontsize=6.5 if others else 7,
                 color=TEXT,
             )
-        if reference:
-            ax.bar([g + width / 2 for g in grades], reference, width=width, color=REFERENCE)
-        top = max([*shares, *(reference or [])], default=0.1)
+        for j, (values, colour) in enumerate(others, start=1):
+            ax.bar([g + offset + j * width for g in grades], values, width=width, color=colour)
+        top = max([*shown, *(v for x, _ in others for v in x)], default=0.1)
         ax.set_ylim(0, top * 1.2 + 0.01)
     ax.set_xticks(grades)
     ax.yaxis.set_major_formatter(lambda v, _: texts.percent(v))
-    ax.yaxis.grid(True, color=GRID, linewidth=0.6)
-    ax.xaxis.grid(False)
     _style(fig)
     ax.xaxis.grid(False)
     ax.yaxis.grid(True, color=GRID, linewidth=0.6)
     handles = [Patch(color=FAIL), Patch(color=CURRENT)]
-    names = [texts("fail"), texts("pass")]
+    labels = [texts("fail"), texts("pass")]
+    if previous:
+        handles.append(Patch(color=PREVIOUS))
+        labels.append(names[0] or texts("previous"))
     if reference:
         handles.append(Patch(color=REFERENCE))
-        names.append(texts("reference"))
-    fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=7.5)
+        labels.append(names[1] or texts("reference"))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, fontsize=7.5)
+    return _save(fig, path, dpi)
+
+
+def trend_chart(
+    path: Path,
+    rounds: Sequence[str],
+    lines: Sequence[tuple[str, Sequence[float | None]]],
+    texts: Texts,
+    *,
+    percent: bool = False,
+    dpi: int = DPI,
+) -> Path:
+    """One line per item over the rounds (oldest left); ``None`` = no figure that round."""
+    legend_rows = sum(len(_wrap(label, 80).splitlines()) for label, _ in lines)
+    legend_h = 0.15 * legend_rows + 0.1
+    plot_h, bottom = 2.4, legend_h + 0.45
+    height = bottom + plot_h + 0.15
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_axes((0.1, bottom / height, 0.82, plot_h / height))
+    xs = list(range(len(rounds)))
+    for label, values in lines:
+        pts = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        if not pts:
+            continue
+        ax.plot(
+            [x for x, _ in pts],
+            [v for _, v in pts],
+            marker="o",
+            linewidth=1.4,
+            label=_wrap(label, 80),
+        )
+        x, v = pts[-1]
+        ax.annotate(
+            texts.percent(v) if percent else texts.number(v),
+            (x, v),
+            textcoords="offset points",
+            xytext=(6, 0),
+            fontsize=7,
+            va="center",
+        )
+    ax.set_xticks(xs, list(rounds), fontsize=8)
+    ax.set_xlim(-0.3, len(rounds) - 0.6)
+    if percent:
+        ax.yaxis.set_major_formatter(lambda v, _: texts.percent(v))
+    else:
+        ax.yaxis.set_major_formatter(lambda v, _: texts.number(v))
+    _style(fig)
+    ax.xaxis.grid(False)
+    ax.yaxis.grid(True, color=GRID, linewidth=0.6)
+    fig.legend(loc="lower left", bbox_to_anchor=(0.08, 0.0), ncol=1, frameon=False, fontsize=7)
     return _save(fig, path, dpi)

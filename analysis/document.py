@@ -103,10 +103,11 @@ class Document:
     Attributes:
         title: the survey's title.
         subtitle: municipality and round.
-        date: the date printed on the cover.
+        date: the fieldwork period (or the day of making) printed on the cover.
         language: ``nl`` or ``en``.
         chapters: in order; appendices last.
         labels: fixed words the renderers need (``contents``, ``page``, ``of``...).
+        notice: a warning for the cover ("Voorlopig: ... twijfelgevallen open"), or ``""``.
     """
 
     title: str
@@ -115,6 +116,7 @@ class Document:
     language: str
     chapters: tuple[Chapter, ...]
     labels: dict[str, str] = field(default_factory=dict)
+    notice: str = ""
 
     def figures(self) -> list[FigureBlock]:
         return [b for c in self.chapters for b in c.blocks if isinstance(b, FigureBlock)]

@@ -233,24 +233,34 @@ class _NumberedCanvas(Canvas):
 
 
 def _widths(block: d.TableBlock, width: float) -> list[float]:
-    """Figure columns as wide as their longest word or cell; the label column gets the rest."""
+    """Figure columns as wide as their widest cell and header word; the label column gets the rest.
+
+    When that is too wide, the headers wrap first: a figure column is never
+    narrower than its widest cell (a number must not break over lines), and
+    the room left goes to the columns with the shortest header words first.
+    """
     ncols = len(block.header)
     if ncols == 1:
         return [width]
 
     def widest(texts: list[str], font: str) -> float:
-        return max((pdfmetrics.stringWidth(x, font, 8.3) for x in texts), default=0.0) + 12
+        return max((pdfmetrics.stringWidth(x, font, 8.3) for x in texts), default=0.0) + 14
 
-    need = [
-        widest([*block.header[j].split(), *(row[j] for row in block.rows)], BOLD)
-        for j in range(1, ncols)
-    ]
+    cells = [widest([row[j] for row in block.rows], FONT) for j in range(1, ncols)]
+    heads = [widest(block.header[j].split(), BOLD) for j in range(1, ncols)]
+    need = [max(c, h) for c, h in zip(cells, heads, strict=True)]
     label = min(widest([r[0] for r in block.rows], FONT), width * 0.5)
-    floor = min(label, width * 0.36)
+    floor = min(label, width * 0.28)
     if width - sum(need) >= floor:
         return [width - sum(need), *need]
-    shrink = (width - floor) / sum(need)
-    return [floor, *[w * shrink for w in need]]
+    spare = max(0.0, width - floor - sum(cells))
+    out = list(cells)
+    # the short header words first: a heading like "2025" must not break, a long one may wrap
+    for j in sorted(range(len(need)), key=lambda j: need[j] - cells[j]):
+        grow = min(need[j] - cells[j], spare)
+        out[j] += grow
+        spare -= grow
+    return [width - sum(out), *out]
 
 
 def _table(
@@ -335,6 +345,7 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
         Paragraph(_esc(doc.labels.get("report", "")), st["cover_sub"]),
         Spacer(1, 95 * mm),
         Paragraph(_esc(doc.date), st["body"]),
+        *([Paragraph(f"<b>{_esc(doc.notice)}</b>", st["body"])] if doc.notice else []),
         NextPageTemplate("body"),
         PageBreak(),
         Paragraph(_esc(doc.labels.get("contents", "")), st["h1"]),
@@ -381,7 +392,8 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
             if keep:
                 story.append(KeepTogether([*pending, *flow]))
             else:
-                story += [KeepTogether([*pending, *flow[:1]]), *flow[1:]]
+                # a long table may break over pages, but never leaves its caption behind
+                story += [KeepTogether([*pending, *flow[:2]]), *flow[2:]]
             story.append(Spacer(1, 8))
             pending = []
         story += pending

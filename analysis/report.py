@@ -16,17 +16,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.benchmarks import Benchmarks, load_benchmarks
 from analysis.chapters import ChapterBuilder, ReportContext, is_background
+from analysis.comparisons import Source, load_comparisons
 from analysis.dataset import Dataset, build_dataset
 from analysis.document import Block, Chapter, Document, Heading, Paragraph
+from analysis.indicators import config_from
 from analysis.metrics import ResponseRow, response_rates, suppress_partition
 from analysis.quotes import Quotes, load_quotes
-from analysis.results import Results, compute_results
+from analysis.results import Figure, Results, chapter_of, compute_results
+from analysis.sample_size import achieved_margin, required_responses
 from analysis.scales import Kind
-from analysis.texts import DASH, Texts
+from analysis.texts import DASH, INDICATIVE, Texts
+from analysis.trend import trend_blocks
 from survey.dates import format_date
-from survey.errors import PaperSurveyError
+from survey.errors import ConflictError, PaperSurveyError
 from survey.model import Group, Question
 
 log = logging.getLogger("papersurvey.analysis.report")
@@ -40,29 +43,35 @@ class ReportOptions:
 
     Attributes:
         formats: ``pdf``, ``html`` or both.
-        reference: a reference group file (:mod:`analysis.benchmarks`), or ``None``.
-        previous: the previous round's export or figures, or ``None``.
+        reference: a reference group file (:mod:`analysis.comparisons`), or ``None``.
+        previous: earlier rounds' exports or figures, or folders of exports,
+            oldest first; the last is the previous round the significance
+            tests compare with, all of them make the trend.
         language: ``nl`` (default) or ``en``.
         out_dir: where to write; ``None`` for the project's ``out/report``.
-        previous_label: the name of the previous round in the report.
+        previous_label: the names of the earlier rounds in the report, in the
+            order of ``previous`` (a round without one is named after its folder).
         reference_label: the name of the reference group in the report.
         dpi: the resolution of the charts.
         quotes: the analyst's chosen, anonymised quotes from open answers
             (:mod:`analysis.quotes`), or ``None`` for none.
         allow_flagged_quotes: accept quotes that look like they hold a phone
             number or an e-mail address.
+        allow_open_review: make the report although review items are still open
+            (the cover and the method chapter say so).
     """
 
     formats: tuple[str, ...] = FORMATS
     reference: Path | None = None
-    previous: Path | None = None
+    previous: Path | tuple[Path, ...] | None = None
     language: str = "nl"
     out_dir: Path | None = None
-    previous_label: str = ""
+    previous_label: str | tuple[str, ...] = ""
     reference_label: str = ""
     dpi: int = 200
     quotes: Path | None = None
     allow_flagged_quotes: bool = False
+    allow_open_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,9 @@ class ReportOutput:
     Attributes:
         quotes: how many quotes from open answers the report prints.
         warnings: what the user should check (quotes not found in the answers...).
+        metrics: ``metrics.csv`` beside the report: every figure with its
+            comparisons (values, differences, p-values), as ``export`` writes it.
+        open_items: review items still open (a provisional report).
     """
 
     files: tuple[Path, ...]
@@ -82,6 +94,8 @@ class ReportOutput:
     notes: tuple[str, ...] = field(default=())
     quotes: int = 0
     warnings: tuple[str, ...] = ()
+    metrics: Path | None = None
+    open_items: int = 0
 
 
 # ---------------------------------------------------------------- document
@@ -155,8 +169,8 @@ def _response_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
             notes,
             bold=(len(rows) - 1,),
         )
-    sides: list[tuple[str, Benchmarks]] = [(t("previous"), x) for x in [b.r.previous] if x] + [
-        (t("reference"), x) for x in [b.r.reference] if x
+    sides: list[tuple[str, Source]] = [
+        (b.side_name(side), x) for side in b.sides() if (x := b.source(side)) is not None
     ]
     if any(s.respondents for _, s in sides):
         header = [t("group"), t("this_round"), *[name for name, _ in sides]]
@@ -176,7 +190,9 @@ def _subgroup_blocks(b: ChapterBuilder, questions: list[Question]) -> Iterator[B
     rows = []
     secondary = False
     for q in questions:
-        statistic = "mean" if r.scales[q.name].kind is Kind.GRADE else "agree"
+        statistic = next(
+            (i.key for i in r.indicators(q.name) if i.by_group and not i.per_code), "mean"
+        )
         cells = [b.label(q), b.cell(r.get(q.name, statistic))]
         figs = [r.get(q.name, statistic, g) for g in r.subgroups]
         cells += [b.cell(f) for f in figs]
@@ -190,7 +206,7 @@ def _subgroup_blocks(b: ChapterBuilder, questions: list[Question]) -> Iterator[B
     yield b.table(t("subgroup_table", by=by), header, rows, notes)
 
 
-def _method_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
+def _method_blocks(b: ChapterBuilder, dataset: Dataset, open_items: int) -> Iterator[Block]:
     t = b.t
     yield Paragraph(t("method_text"))
     dup = dataset.duplicates
@@ -212,12 +228,106 @@ def _method_blocks(b: ChapterBuilder, dataset: Dataset) -> Iterator[Block]:
     else:
         yield Paragraph(t("method_quality_none"))
     open_review = int((dataset.data["open_review"] > 0).sum()) if len(dataset.data) else 0
-    if open_review:
-        yield Paragraph(t("method_review", n=t.integer(open_review)))
+    if open_items:
+        yield Paragraph(
+            t("method_open_review", n=t.integer(open_items), people=t.integer(open_review))
+        )
     if b.quoted:
         yield Paragraph(t("method_quotes"))
-    yield Paragraph(t("method_stats"))
+    population = b.r.config.population
+    yield Paragraph(t("method_stats", population=t.integer(population)))
+    descriptions = [
+        i.description.get(t.language, "")
+        for i in b.r.registry
+        if i.description and any(f.indicator == i.key for f in b.r.figures.values())
+    ]
+    if descriptions:
+        yield Paragraph(" ".join(d for d in descriptions if d))
+    total = response_rates(dataset.population)[0]
+    if population:
+        needed = required_responses(population)
+        yield Paragraph(
+            t(
+                "sample_size_method",
+                population=t.integer(population),
+                needed=t.integer(needed),
+                responded=t.integer(total.responded),
+                verdict=t("sample_size_met" if total.responded >= needed else "sample_size_short"),
+                margin=t.percent(achieved_margin(total.responded, population), 1),
+            )
+        )
     yield Paragraph(t("note_hidden", k=b.k) + " " + t("note_secondary"))
+    yield Paragraph(
+        t("note_indicative", star=INDICATIVE, n=b.r.config.reliable_n)
+        + " "
+        + t("note_no_figure", none=t.no_figure)
+    )
+
+
+def _verdicts(b: ChapterBuilder, f: Figure) -> list[str]:
+    """ "hoger dan de vorige meting (7,0)", "gelijk aan de referentiegroep (7,3)"."""
+    out = []
+    for side in b.sides():
+        other, test = f.side(side)
+        if other is None or test is None:
+            continue
+        key = "verdict_same"
+        if test.direction:
+            key = "verdict_higher" if test.direction > 0 else "verdict_lower"
+        out.append(f"{b.t(key, what=b.side_phrase(side))} ({b.fmt(other.value, f.statistic)})")
+    return out
+
+
+def _chapter_part(t: Texts, what: str, up: int, down: int, total: int) -> str:
+    """ "op 2 van de 7 onderdelen hoger dan de vorige meting en op 1 lager", or shorter."""
+    if total == 1:
+        key = "verdict_higher" if up else "verdict_lower" if down else "verdict_same"
+        return t(key, what=what)
+    if not up and not down:
+        return t("summary_part_same", total=total, what=what)
+    if up and down:
+        return t("summary_part_both", up=up, down=down, total=total, what=what)
+    if up == total or down == total:
+        key = "summary_part_all_higher" if up else "summary_part_all_lower"
+        return t(key, total=total, what=what)
+    key = "summary_part_higher" if up else "summary_part_lower"
+    return t(key, n=up or down, total=total, what=what)
+
+
+def _chapter_verdicts(b: ChapterBuilder) -> list[Block]:
+    """Per chapter: on how many of its items this round is higher or lower than each source."""
+    r, t = b.r, b.t
+    of_chapter = chapter_of(b.q)
+    names = {
+        g.name: g.label.get(t.language)
+        for g in b.q.items
+        if isinstance(g, Group) and not is_background(g)
+    }
+    out: list[Block] = []
+    for group, title in names.items():
+        figs = [
+            f
+            for f in r.figures.values()
+            if not f.group
+            and of_chapter.get(f.question) == group
+            and (ind := r.registry.get(f.statistic)) is not None
+            and not ind.per_code
+            and ind.higher_is_better is True
+            and not f.hidden
+        ]
+        parts = []
+        for side in b.sides():
+            tests = [f.side(side)[1] for f in figs if f.side(side)[1] is not None]
+            if not tests:
+                continue
+            up = sum(1 for x in tests if x is not None and x.direction > 0)
+            down = sum(1 for x in tests if x is not None and x.direction < 0)
+            parts.append(_chapter_part(t, b.side_phrase(side), up, down, len(tests)))
+        if parts:
+            out.append(Paragraph(t("summary_chapter", chapter=title, parts="; ".join(parts))))
+    if out:
+        out.insert(0, Heading(t("summary_chapters")))
+    return out
 
 
 def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) -> list[Block]:
@@ -243,31 +353,48 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
                 margin=t.number(first.stat.margin),
                 n=t.integer(first.n),
             )
-            out.append(Paragraph(f"{sentence} {b.comparison_sentence(first)}".strip()))
+            verdicts = _verdicts(b, first)
+            if verdicts:
+                sentence = t(
+                    "summary_verdict",
+                    label=b.label(headline[0]),
+                    value=t.number(first.value),
+                    verdicts=t.join(verdicts),
+                )
+            out.append(Paragraph(sentence))
         out.append(Heading(t("summary_key")))
-        header = [t("item"), t("n"), t("mean"), t("margin"), *b.side_names()]
-        rows = []
-        for q in headline:
-            f = results.get(q.name, "mean")
-            rows.append(
-                [b.label(q), b.n(f), b.cell(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
-            )
-        out.append(b.table(t("summary_key"), header, rows, b.notes()))
+        out.append(b.indicator_table(t("summary_key"), headline, t("item")))
+    out += _chapter_verdicts(b)
     if results.previous:
         changed = [
             f
             for f in results.figures.values()
             if not f.group
-            and f.statistic in ("mean", "agree")
+            and (ind := results.registry.get(f.statistic)) is not None
+            and not ind.per_code
             and f.previous_test is not None
             and f.previous_test.direction
         ]
         out.append(Heading(t("summary_changes")))
         if changed:
             qn = results.dataset.questionnaire
-            header = [t("item"), t("this_round"), t("previous")]
+            header = [
+                t("item"),
+                t("indicator"),
+                t("this_round"),
+                b.side_name("previous"),
+                t("difference"),
+            ]
             rows = [
-                [b.label(qn.question(f.question)), b.cell(f), b.other(f, "previous")]
+                [
+                    b.label(qn.question(f.question)),
+                    ind.name(t.language) if (ind := results.registry.get(f.statistic)) else "",
+                    b.cell(f),
+                    b.other(f, "previous"),
+                    b.difference(f.previous_test.difference, f.statistic)
+                    if f.previous_test
+                    else "",
+                ]
                 for f in changed
             ]
             out.append(Paragraph(t("summary_changes_intro", table=b.table_no + 1)))
@@ -322,13 +449,15 @@ def _introduction(
                     )
                 )
             )
-    sides = [
-        t(s)
-        for s, x in (("the_previous", results.previous), ("the_reference", results.reference))
-        if x
-    ]
+    sides = [b.side_phrase(side) for side in b.sides()]
     if sides:
         out.append(Paragraph(t("intro_compare", what=t.join(sides))))
+    ref = results.reference
+    if ref is not None:
+        key = "reference_who" if ref.respondents else "reference_who_unknown"
+        n = t.integer(ref.respondents) if ref.respondents else ""
+        named = "" if b.side_name("reference") == t("reference") else "_named"
+        out.append(Paragraph(t(key + named, label=b.side_name("reference"), n=n)))
     out.append(Paragraph(t("intro_reading", k=b.k)))
     return out
 
@@ -356,7 +485,7 @@ def _body(b: ChapterBuilder) -> tuple[list[Chapter], list[Group]]:
     return chapters, background
 
 
-def _appendices(b: ChapterBuilder, background: list[Group]) -> list[Chapter]:
+def _appendices(b: ChapterBuilder, background: list[Group], open_items: int) -> list[Chapter]:
     t, results, ds = b.t, b.r, b.r.dataset
     out: list[Chapter] = []
     letters = iter("ABCDEFGH")
@@ -378,7 +507,13 @@ def _appendices(b: ChapterBuilder, background: list[Group]) -> list[Chapter]:
                 t("subgroup_appendix", by=by), tuple(_subgroup_blocks(b, key)), next(letters), True
             )
         )
-    out.append(Chapter(t("method_appendix"), tuple(_method_blocks(b, ds)), next(letters), True))
+    if results.rounds:
+        trend = tuple(trend_blocks(b, list(_unit_questions(b.q.items)), _headline(results)))
+        if trend:
+            out.append(Chapter(t("trend_appendix"), trend, next(letters), True))
+    out.append(
+        Chapter(t("method_appendix"), tuple(_method_blocks(b, ds, open_items)), next(letters), True)
+    )
     return out
 
 
@@ -390,6 +525,7 @@ def build_document(
     *,
     dpi: int = 200,
     quotes: Mapping[str, tuple[str, ...]] | None = None,
+    open_items: int = 0,
 ) -> Document:
     """The whole report as a :class:`Document` (charts are written to ``image_dir``).
 
@@ -408,19 +544,25 @@ def build_document(
     summary = Chapter(t("summary"), tuple(_summary(b, headline, total)))
     intro = Chapter(t("introduction"), tuple(_introduction(b, headline, total, partial)), "1")
     body, background = _body(b)
-    appendices = _appendices(b, background)
+    appendices = _appendices(b, background, open_items)
     subtitle = " ".join(x for x in (context.municipality, context.year) if x)
     labels = {
         k: t(k)
         for k in ("contents", "page", "of", "figure", "table", "appendix", "appendices", "report")
     }
+    if context.start and context.end:
+        date = t("fieldwork", start=_date(context.start, t), end=_date(context.end, t))
+    else:
+        date = _date(dt.date.today(), t)
+    notice = t("open_review_cover", n=t.integer(open_items)) if open_items else ""
     return Document(
         context.title,
         subtitle,
-        _date(dt.date.today(), t),
+        date,
         t.language,
         (summary, intro, *body, *appendices),
         labels,
+        notice,
     )
 
 
@@ -451,21 +593,30 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         raise PaperSurveyError(f"unknown report format {unknown[0]!r}; use pdf, html or both.")
     texts = Texts(options.language)
     questionnaire = project.load_questionnaire()
-    previous = (
-        load_benchmarks(
-            options.previous, questionnaire, options.previous_label or texts("previous")
-        )
-        if options.previous
-        else None
-    )
-    reference = (
-        load_benchmarks(
-            options.reference, questionnaire, options.reference_label or texts("reference")
-        )
-        if options.reference
-        else None
-    )
     dataset = build_dataset(project.store, questionnaire)
+    open_items = int(dataset.data["open_review"].sum()) if len(dataset.data) else 0
+    if open_items and not options.allow_open_review:
+        people = int((dataset.data["open_review"] > 0).sum())
+        raise ConflictError(
+            f"{open_items} review items or open answers are still open for {people} "
+            "respondents: their answers would count as the machine read them, and a question "
+            "under review drops the answers that depend on it. Finish them with "
+            "'papersurvey review', or make a provisional report with --allow-open-review "
+            "(the cover and the method chapter then say what is open)."
+        )
+    config = config_from(project.settings.analysis, len(dataset.population) or None)
+    previous = options.previous
+    paths = (Path(previous),) if isinstance(previous, Path | str) else tuple(previous or ())
+    labels = options.previous_label
+    rounds, reference = load_comparisons(
+        questionnaire,
+        paths,
+        (labels,) if isinstance(labels, str) and labels else tuple(labels or ()),
+        options.reference,
+        options.reference_label,
+        config=config,
+        names=(texts("previous"), texts("reference")),
+    )
     k = project.settings.privacy.min_cell_size
     quotes = (
         load_quotes(
@@ -479,7 +630,7 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     )
     for warning in quotes.warnings:
         log.warning("%s", warning)
-    results = compute_results(dataset, k, previous=previous, reference=reference)
+    results = compute_results(dataset, k, rounds=rounds, reference=reference, config=config)
     s = project.settings
     year = str((s.dates.send or s.dates.close or dt.date.today()).year)
     context = ReportContext(
@@ -495,7 +646,13 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         shutil.rmtree(images)
     images.mkdir(parents=True)
     document = build_document(
-        results, context, texts, images, dpi=options.dpi, quotes=quotes.by_question
+        results,
+        context,
+        texts,
+        images,
+        dpi=options.dpi,
+        quotes=quotes.by_question,
+        open_items=open_items,
     )
     stem = "rapport" if texts.language == "nl" else "report"
     files: list[Path] = []
@@ -507,6 +664,8 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         from analysis.render_html import render_html
 
         files.append(render_html(document, out / f"{stem}.html"))
+    metrics_csv = out / "metrics.csv"
+    results.frame().to_csv(metrics_csv, sep=";", encoding="utf-8-sig", index=False)
     suppressed = sum(cell == DASH for cell in document.cells())
     log.info(
         "report: %d figures, %d tables, %d suppressed cells",
@@ -522,4 +681,6 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         suppressed,
         quotes=sum(len(b.items) for b in document.quotes()),
         warnings=quotes.warnings,
+        metrics=metrics_csv,
+        open_items=open_items,
     )

@@ -14,6 +14,9 @@ LANGUAGES = ("nl", "en")
 DASH = "\u2013"
 """What a suppressed or unknown cell shows."""
 UP, DOWN = "\u25b2", "\u25bc"
+INDICATIVE = "*"
+"""After a figure on fewer answers than ``analysis.reliable_n``: *indicatief*."""
+
 
 _TEXTS: dict[str, dict[str, str]] = {
     "nl": {
@@ -55,11 +58,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "mode_paper": "op papier",
         "mode_online": "online",
         "respondents": "Respondenten",
-        "agree_legend_dk": "exclusief 'weet niet / n.v.t.'",
-        "note_hidden": "{dash} = minder dan {k} antwoorden; niet getoond ter bescherming van de privacy en omdat het resultaat dan te onzeker is.",
+        "agree_legend_dk": "exclusief ‘weet niet / n.v.t.’",
+        "note_hidden": "{dash} = minder dan {k} antwoorden, of een percentage van minder dan {k} personen; niet getoond ter bescherming van de privacy en omdat het resultaat dan te onzeker is.",
         "note_secondary": "Soms is ook een groep met meer antwoorden niet getoond, zodat een verborgen cijfer niet uit het totaal kan worden afgeleid.",
-        "note_sig": "{up} / {down} = de score van deze meting is significant hoger / lager dan deze waarde (95% betrouwbaarheid).",
-        "note_margin": "Marge: de helft van het 95%-betrouwbaarheidsinterval. Met 95% zekerheid ligt de werkelijke waarde binnen de score plus of min de marge.",
+        "note_sig": "{up} / {down} = de score van deze meting is significant hoger / lager dan deze waarde (95% betrouwbaarheid, gecorrigeerd voor het aantal vergelijkingen in het hoofdstuk volgens Holm).",
+        "note_margin": "Marge en interval: met 95% zekerheid ligt de werkelijke waarde in de hele groep klanten binnen de marge rond de score, of binnen het interval. Ze houden rekening met de omvang van de groep die is aangeschreven (eindige-populatiecorrectie).",
         "note_routing": "Deze vragen zijn alleen voorgelegd aan respondenten die bij ‘{question}’ antwoordden: {answers}.",
         "note_routing_generic": "Deze vragen zijn alleen voorgelegd aan een deel van de respondenten.",
         "note_excluded": "Zonder de antwoorden {answers}.",
@@ -84,7 +87,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "figures_intro_grade": "Figuur {fig} toont het gemiddelde rapportcijfer voor ‘{label}’.",
         "figures_intro_agree": "De respondenten kregen de volgende stellingen voorgelegd. Figuur {fig} toont het percentage dat het (helemaal) eens is, zonder de antwoorden ‘weet niet / n.v.t.’; figuur {fig2} toont de verdeling van alle antwoorden.",
         "sentence_grade": "Het gemiddelde rapportcijfer voor ‘{label}’ is een {value} (marge ± {margin}, n = {n}).",
-        "sentence_fail": "{pct} van de respondenten geeft een onvoldoende.",
+        "sentence_fail": "Van de respondenten geeft {pct} een onvoldoende.",
         "cmp_higher": "significant hoger dan {what} ({other})",
         "cmp_lower": "significant lager dan {what} ({other})",
         "cmp_same": "{what} ({other})",
@@ -101,7 +104,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "intro_text": "Dit rapport beschrijft de resultaten van het {title} {year}{municipality}. Klanten konden de vragenlijst op papier of online invullen; beide antwoorden zijn samengevoegd tot één bestand met één antwoord per respondent.",
         "intro_period": "Het onderzoek is uitgevoerd van {start} tot en met {end}.",
         "intro_response": "Er zijn {invited} klanten aangeschreven. Hiervan hebben er {responded} de vragenlijst ingevuld: {paper} op papier en {online} online. De respons is hiermee {rate}.",
-        "intro_partial": "{partial} respondenten vulden de vragenlijst niet helemaal in; hun antwoorden tellen mee voor de vragen die zij beantwoordden.",
+        "intro_partial": "Van de respondenten vulden er {partial} de vragenlijst niet helemaal in; hun antwoorden tellen mee voor de vragen die zij beantwoordden.",
         "intro_reliability": "Bij {n} antwoorden is de marge van het algemene rapportcijfer ± {margin}: met 95% zekerheid ligt het werkelijke gemiddelde tussen {low} en {high}.",
         "intro_compare": "De resultaten worden vergeleken met {what}.",
         "intro_reading": "Leeswijzer. Rapportcijfers zijn gemiddelden op een schaal van 1 tot en met 10. Bij stellingen tonen we het percentage dat het (helemaal) eens is; antwoorden als ‘weet niet / n.v.t.’ tellen daarbij niet mee. Cijfers die op minder dan {k} antwoorden berusten, tonen we niet ({dash}). Een {up} of {down} bij een vergelijkingscijfer betekent dat het verschil met deze meting statistisch significant is.",
@@ -120,7 +123,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "method_quality": "Bij de controle van de gegevens zijn {n} antwoorden niet meegeteld: {details}.",
         "method_quality_none": "Bij de controle van de gegevens zijn alle antwoorden geldig bevonden.",
         "method_review": "Voor {n} respondenten staan nog twijfelgevallen open in de controle; hun antwoorden zijn meegeteld zoals de herkenning ze las.",
-        "method_stats": "Rapportcijfers: gemiddelde met een 95%-betrouwbaarheidsinterval volgens de t-verdeling. Percentages: 95%-interval volgens Wilson. Verschillen met de vorige meting en de referentiegroep zijn getoetst met een t-toets (gemiddelden) of z-toets (percentages), tweezijdig, 5% significantieniveau.",
+        "method_stats": "Rapportcijfers: gemiddelde met een 95%-betrouwbaarheidsinterval volgens de t-verdeling. Percentages: 95%-interval volgens Wilson; dat interval is niet symmetrisch en staat daarom als van–tot in de tabellen. Beide houden rekening met de omvang van de populatie ({population} klanten; eindige-populatiecorrectie). Verschillen met de vorige meting en de referentiegroep zijn tweezijdig getoetst: gemiddelden met de t-toets van Welch (of tegen een vast getal), percentages met de chi-kwadraattoets, bij kleine aantallen met de exacte toets van Fisher (of de exacte binomiale toets tegen een vast percentage). Omdat in één hoofdstuk veel verschillen worden getoetst, zijn de overschrijdingskansen per hoofdstuk gecorrigeerd volgens Holm; een verschil heet significant als de gecorrigeerde kans kleiner is dan 5%.",
         "quality_routing": "{n} antwoorden op vragen die volgens de routing overgeslagen hadden moeten worden",
         "quality_value": "{n} ongeldige codes",
         "quality_other": "{n} overige",
@@ -129,6 +132,59 @@ _TEXTS: dict[str, dict[str, str]] = {
         "generated": "Gemaakt met papersurvey op {date}.",
         "page": "pagina",
         "of": "van",
+        "interval": "95%-interval",
+        "to": "tot",
+        "pp": "{value} procentpunt",
+        "difference": "Verschil",
+        "indicator": "Cijfer",
+        "no_figure_symbol": "n.b.",
+        "note_indicative": "{star} = indicatief: gebaseerd op minder dan {n} antwoorden; de werkelijke waarde kan flink afwijken.",
+        "note_no_figure": "{none} = geen vergelijkingscijfer beschikbaar.",
+        "top_intro": "Klanten konden één punt kiezen. Tabel {table} toont de {n} meest gekozen punten{against}.",
+        "top_against": ", naast de referentiegroep",
+        "top_excluded": "Het antwoord ‘{other}’ staat niet in de lijst.",
+        "top_caption": "De {n} meest gekozen antwoorden: {label}",
+        "top_sentence": "Het meest gekozen is ‘{first}’ ({pct}).",
+        "nps_caption": "Net Promoter Score: {label}",
+        "nps_sentence": "De Net Promoter Score voor ‘{label}’ is {value}: {promoters} van de respondenten geeft een 9 of 10 (promotors) en {detractors} een 0 tot en met 6 (criticasters).",
+        "nps": "NPS",
+        "promoters": "% promotors (9-10)",
+        "detractors": "% criticasters (0-6)",
+        "ces_caption": "Customer Effort Score: {label}",
+        "ces_sentence_agree": "De Customer Effort Score (CES) voor ‘{label}’ is {value}: zoveel respondenten vinden het (heel) makkelijk.",
+        "ces_sentence_mean": "De Customer Effort Score (CES) voor ‘{label}’ is {value} (het gemiddelde van de antwoordcodes).",
+        "ces_sentence_net": "De Customer Effort Score (CES) voor ‘{label}’ is {value}: het percentage dat het makkelijk vindt min het percentage dat het moeilijk vindt.",
+        "sentence_fail_cmp": "Van de respondenten geeft {pct} een onvoldoende ({cmp}).",
+        "fail_same": "{what} {other}, geen significant verschil",
+        "fail_higher": "{what} {other}, significant meer",
+        "fail_lower": "{what} {other}, significant minder",
+        "verdict_higher": "hoger dan {what}",
+        "verdict_lower": "lager dan {what}",
+        "verdict_same": "gelijk aan {what}",
+        "summary_verdict": "Het rapportcijfer voor ‘{label}’ is een {value}: {verdicts}.",
+        "summary_chapter": "{chapter}: {parts}.",
+        "summary_part_higher": "op {n} van de {total} onderdelen hoger dan {what}, op de andere gelijk",
+        "summary_part_lower": "op {n} van de {total} onderdelen lager dan {what}, op de andere gelijk",
+        "summary_part_both": "op {up} van de {total} onderdelen hoger dan {what} en op {down} lager",
+        "summary_part_same": "op alle {total} onderdelen gelijk aan {what}",
+        "summary_part_all_higher": "op alle {total} onderdelen hoger dan {what}",
+        "summary_part_all_lower": "op alle {total} onderdelen lager dan {what}",
+        "summary_chapters": "Per hoofdstuk",
+        "summary_indicative": "Resultaten met een {star} berusten op minder dan {n} antwoorden en zijn indicatief.",
+        "trend_appendix": "Trend",
+        "trend_intro": "Deze bijlage toont de kerncijfers van deze meting naast die van de eerdere metingen ({rounds}).",
+        "trend_caption": "Trend: {indicator}",
+        "trend_fig": "Trend van de rapportcijfers",
+        "reference_who": "De referentiegroep bestaat uit {n} respondenten.",
+        "reference_who_unknown": "Van de referentiegroep zijn alleen de cijfers per vraag bekend, niet het aantal respondenten.",
+        "reference_who_named": "De referentiegroep ‘{label}’ bestaat uit {n} respondenten.",
+        "reference_who_unknown_named": "Van de referentiegroep ‘{label}’ zijn alleen de cijfers per vraag bekend, niet het aantal respondenten.",
+        "sample_size_method": "Voor betrouwbare resultaten (95% betrouwbaarheid, 5% foutmarge) zijn bij een populatie van {population} klanten {needed} antwoorden nodig. Deze meting heeft {responded} antwoorden: {verdict} De foutmarge van een percentage van 50% is hiermee {margin}.",
+        "sample_size_met": "dat is voldoende.",
+        "sample_size_short": "dat is minder, dus de resultaten zijn indicatiever dan beoogd.",
+        "open_review_cover": "Voorlopig: {n} twijfelgevallen staan nog open",
+        "method_open_review": "Let op: dit rapport is gemaakt terwijl er nog {n} twijfelgevallen of open antwoorden in de controle openstonden, bij {people} respondenten. Hun antwoorden tellen mee zoals de herkenning ze las; een vraag die nog in de controle staat telt niet mee, en vragen die daarvan afhangen ook niet.",
+        "fieldwork": "Veldwerk {start} tot en met {end}",
     },
     "en": {
         "report": "Report",
@@ -170,10 +226,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "mode_online": "online",
         "respondents": "Respondents",
         "agree_legend_dk": "excluding 'don't know / not applicable'",
-        "note_hidden": "{dash} = fewer than {k} answers; not shown to protect privacy and because the figure would be too uncertain.",
+        "note_hidden": "{dash} = fewer than {k} answers, or a percentage of fewer than {k} people; not shown to protect privacy and because the figure would be too uncertain.",
         "note_secondary": "Sometimes a larger group is hidden too, so that a hidden figure cannot be derived from the total.",
-        "note_sig": "{up} / {down} = this round's score is significantly higher / lower than this value (95% confidence).",
-        "note_margin": "Margin: half the 95% confidence interval. With 95% confidence the true value lies within the score plus or minus the margin.",
+        "note_sig": "{up} / {down} = this round's score is significantly higher / lower than this value (95% confidence, corrected for the number of comparisons in the chapter by Holm's method).",
+        "note_margin": "Margin and interval: with 95% confidence the true value for all clients lies within the margin around the score, or within the interval. They take the size of the invited group into account (finite population correction).",
         "note_routing": "These questions were only asked of respondents who answered ‘{question}’ with: {answers}.",
         "note_routing_generic": "These questions were only asked of some respondents.",
         "note_excluded": "Excluding the answers {answers}.",
@@ -198,7 +254,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "figures_intro_grade": "Figure {fig} shows the mean grade for ‘{label}’.",
         "figures_intro_agree": "The respondents were asked about the following statements. Figure {fig} shows the percentage who (strongly) agree, leaving out ‘don't know / not applicable’; figure {fig2} shows the distribution of all answers.",
         "sentence_grade": "The mean grade for ‘{label}’ is {value} (margin ± {margin}, n = {n}).",
-        "sentence_fail": "{pct} of the respondents give a fail.",
+        "sentence_fail": "Of the respondents, {pct} give a fail.",
         "cmp_higher": "significantly higher than {what} ({other})",
         "cmp_lower": "significantly lower than {what} ({other})",
         "cmp_same": "{what} ({other})",
@@ -234,7 +290,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "method_quality": "Checking the data left out {n} answers: {details}.",
         "method_quality_none": "Checking the data found every answer valid.",
         "method_review": "For {n} respondents uncertain marks are still open for review; their answers count as read by the machine.",
-        "method_stats": "Grades: mean with a 95% confidence interval from the t distribution. Percentages: 95% Wilson interval. Differences with the previous round and the reference group are tested with a t-test (means) or z-test (percentages), two-sided, 5% significance.",
+        "method_stats": "Grades: mean with a 95% confidence interval from the t distribution. Percentages: 95% Wilson interval; it is not symmetric, so tables show it as a range. Both take the size of the population into account ({population} clients; finite population correction). Differences with the previous round and the reference group are tested two-sided: means with Welch's t-test (or against a fixed number), percentages with the chi-squared test, or Fisher's exact test for small counts (the exact binomial test against a fixed percentage). Because a chapter tests many differences, the p-values are corrected per chapter by Holm's method; a difference is called significant when the corrected p-value is below 5%.",
         "quality_routing": "{n} answers to questions the routing should have skipped",
         "quality_value": "{n} invalid codes",
         "quality_other": "{n} other",
@@ -243,6 +299,59 @@ _TEXTS: dict[str, dict[str, str]] = {
         "generated": "Made with papersurvey on {date}.",
         "page": "page",
         "of": "of",
+        "interval": "95% interval",
+        "to": "to",
+        "pp": "{value} percentage points",
+        "difference": "Difference",
+        "indicator": "Figure",
+        "no_figure_symbol": "n/a",
+        "note_indicative": "{star} = indicative: based on fewer than {n} answers; the true value may differ considerably.",
+        "note_no_figure": "{none} = no comparison figure available.",
+        "top_intro": "Clients could choose one point. Table {table} shows the {n} points chosen most{against}.",
+        "top_against": ", next to the reference group",
+        "top_excluded": "The answer ‘{other}’ is not in the list.",
+        "top_caption": "The {n} answers chosen most: {label}",
+        "top_sentence": "Chosen most is ‘{first}’ ({pct}).",
+        "nps_caption": "Net Promoter Score: {label}",
+        "nps_sentence": "The Net Promoter Score for ‘{label}’ is {value}: {promoters} of the respondents give 9 or 10 (promoters) and {detractors} give 0 to 6 (detractors).",
+        "nps": "NPS",
+        "promoters": "% promoters (9-10)",
+        "detractors": "% detractors (0-6)",
+        "ces_caption": "Customer Effort Score: {label}",
+        "ces_sentence_agree": "The Customer Effort Score (CES) for ‘{label}’ is {value}: that many respondents find it (very) easy.",
+        "ces_sentence_mean": "The Customer Effort Score (CES) for ‘{label}’ is {value} (the mean of the answer codes).",
+        "ces_sentence_net": "The Customer Effort Score (CES) for ‘{label}’ is {value}: the percentage finding it easy minus the percentage finding it difficult.",
+        "sentence_fail_cmp": "Of the respondents, {pct} give a fail ({cmp}).",
+        "fail_same": "{what} {other}, no significant difference",
+        "fail_higher": "{what} {other}, significantly more",
+        "fail_lower": "{what} {other}, significantly fewer",
+        "verdict_higher": "higher than {what}",
+        "verdict_lower": "lower than {what}",
+        "verdict_same": "equal to {what}",
+        "summary_verdict": "The grade for ‘{label}’ is {value}: {verdicts}.",
+        "summary_chapter": "{chapter}: {parts}.",
+        "summary_part_higher": "higher than {what} on {n} of {total} items, equal on the others",
+        "summary_part_lower": "lower than {what} on {n} of {total} items, equal on the others",
+        "summary_part_both": "higher than {what} on {up} of {total} items and lower on {down}",
+        "summary_part_same": "equal to {what} on all {total} items",
+        "summary_part_all_higher": "higher than {what} on all {total} items",
+        "summary_part_all_lower": "lower than {what} on all {total} items",
+        "summary_chapters": "By chapter",
+        "summary_indicative": "Results marked {star} rest on fewer than {n} answers and are indicative.",
+        "trend_appendix": "Trend",
+        "trend_intro": "This appendix shows this round's key figures next to those of the earlier rounds ({rounds}).",
+        "trend_caption": "Trend: {indicator}",
+        "trend_fig": "Trend of the grades",
+        "reference_who": "The reference group consists of {n} respondents.",
+        "reference_who_unknown": "Of the reference group only the figures per question are known, not the number of respondents.",
+        "reference_who_named": "The reference group ‘{label}’ consists of {n} respondents.",
+        "reference_who_unknown_named": "Of the reference group ‘{label}’ only the figures per question are known, not the number of respondents.",
+        "sample_size_method": "For reliable results (95% confidence, 5% margin of error) a population of {population} clients needs {needed} answers. This round has {responded} answers: {verdict} The margin of error of a percentage of 50% is therefore {margin}.",
+        "sample_size_met": "that is enough.",
+        "sample_size_short": "that is fewer, so the results are more indicative than intended.",
+        "open_review_cover": "Provisional: {n} review items are still open",
+        "method_open_review": "Note: this report was made while {n} review items or open answers were still open, for {people} respondents. Their answers count as the machine read them; a question still under review does not count, nor do the questions that depend on it.",
+        "fieldwork": "Fieldwork {start} to {end}",
     },
 }
 
@@ -277,6 +386,24 @@ class Texts:
         if p is None or (isinstance(p, float) and math.isnan(p)):
             return DASH
         return f"{self.number(100.0 * p, decimals)}%"
+
+    def signed(self, x: float, decimals: int = 1) -> str:
+        """``+0,4`` / ``-1,2`` (a difference of means); ``0,0`` without a sign."""
+        text = self.number(x, decimals)
+        if text.lstrip("-").replace("0", "").strip(",.") == "":
+            return self.number(0.0, decimals)
+        return text if text.startswith("-") else f"+{text}"
+
+    def points(self, x: float | None) -> str:
+        """A net score from -1..1 as points: ``+12``, ``-5``, ``0``."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return DASH
+        return self.signed(100.0 * x, 0)
+
+    @property
+    def no_figure(self) -> str:
+        """What a cell shows when the comparison source has no figure."""
+        return self("no_figure_symbol")
 
     def join(self, items: list[str]) -> str:
         """``a, b en c``."""

@@ -31,6 +31,7 @@ COMMANDS = [
     "import_addresses",
     "limesurvey",
     "participants",
+    "sample_size",
     "proof",
     "print_cmd",
     "reminders",

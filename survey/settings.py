@@ -266,6 +266,63 @@ class PrivacySection:
     )
 
 
+CES_DEFINITIONS = ("agree", "mean", "net")
+
+
+@dataclass(frozen=True)
+class AnalysisSection:
+    DOC: ClassVar[str] = (
+        "The report's indicators and how reliable a figure must be (docs/analysis.md)."
+    )
+    reliable_n: int = field(
+        default=30,
+        metadata=_doc(
+            "Figures on fewer answers than this (but at least privacy.min_cell_size) are "
+            "marked indicatief (indicative).",
+            _at_least(1),
+        ),
+    )
+    population: int = field(
+        default=0,
+        metadata=_doc(
+            "Size of the population the round stands for, for the finite population "
+            "correction of margins; 0: the number of people invited.",
+            _at_least(0),
+        ),
+    )
+    top_n: int = field(
+        default=5, metadata=_doc("How many answers a top list shows (1 or more).", _at_least(1))
+    )
+    top_questions: tuple[str, ...] = field(
+        default=("q55_good_point", "q57_improve_point"),
+        metadata=_doc(
+            "Choice questions reported as a top list against the reference group "
+            "(the good points and improvement points)."
+        ),
+    )
+    nps_questions: tuple[str, ...] = field(
+        default=(),
+        metadata=_doc(
+            "Questions on a 0-10 scale reported as a Net Promoter Score; empty: every 0-10 "
+            "question that asks whether the respondent would recommend (aanbevelen, aanraden)."
+        ),
+    )
+    ces_questions: tuple[str, ...] = field(
+        default=(),
+        metadata=_doc("Questions reported as a Customer Effort Score (CES); empty: none."),
+    )
+    ces_definition: str = field(
+        default="agree",
+        metadata=_doc(
+            'How the CES is computed: "agree" (% who (strongly) agree it was easy), '
+            '"mean" (the mean of the answer codes) or "net" (% easy minus % difficult).',
+            lambda v: (
+                None if v in CES_DEFINITIONS else f"must be one of {', '.join(CES_DEFINITIONS)}"
+            ),
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class SenderSection:
     DOC: ClassVar[str] = "Who signs the letter."
@@ -299,6 +356,7 @@ class Settings:
     print: PrintSection = field(default_factory=PrintSection)
     omr: OmrSection = field(default_factory=OmrSection)
     privacy: PrivacySection = field(default_factory=PrivacySection)
+    analysis: AnalysisSection = field(default_factory=AnalysisSection)
     sender: SenderSection = field(default_factory=SenderSection)
 
     @property

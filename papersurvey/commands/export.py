@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("csv", "parquet", "spss")
+FORMATS = ("csv", "parquet", "spss", "xlsx")
 """The data file formats of :func:`analysis.exports.export_all` (a copy, so that building
 the parser does not import pandas; a test checks that the two agree)."""
 
@@ -14,11 +14,12 @@ the parser does not import pandas; a test checks that the two agree)."""
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "export",
-        help="write the merged dataset (CSV, Parquet, SPSS) and its tables",
+        help="write the merged dataset (CSV, Parquet, SPSS, Excel) and its tables",
         description=(
             "Merge paper and online answers into one row per respondent and write it to "
-            "out/export/ as data.csv, data.parquet and/or data.sav, with metrics.csv (every "
-            "figure of the report, small cells suppressed), codebook.csv, the data-quality "
+            "out/export/ as data.csv, data.parquet, data.sav and/or data.xlsx (with a codebook "
+            "and the figures per chapter), with metrics.csv (every figure of the report with "
+            "its comparisons, small cells suppressed), codebook.csv, the data-quality "
             "table problems.csv and the duplicates that did not count. open_answers.csv lists "
             "every open answer that counts (no pseudonym, phone/e-mail flagged) for analysts "
             "choosing quotes for the report: it holds free text that may name people."
@@ -40,35 +41,44 @@ def register(subparsers: Any) -> None:
         default=None,
         help="language of labels and question texts (default: the round's first language)",
     )
+    p.add_argument(
+        "--previous",
+        metavar="FILE",
+        type=Path,
+        action="append",
+        help="an earlier round (as for report): its comparisons go into metrics.csv and data.xlsx",
+    )
+    p.add_argument("--previous-label", metavar="TEXT", action="append", help="its name")
+    p.add_argument("--reference", metavar="FILE", type=Path, help="a reference group file")
+    p.add_argument("--reference-label", metavar="TEXT", default="", help="its name")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.dataset import build_dataset
     from analysis.exports import FORMATS as ALL_FORMATS
-    from analysis.exports import export_all
-    from analysis.results import compute_results
+    from analysis.exports import ExportOptions, export_round
     from survey.project import Project
 
-    formats = ALL_FORMATS if args.format == "all" else (args.format,)
-    with Project.open(args.directory) as project:
-        questionnaire = project.load_questionnaire()
-        dataset = build_dataset(project.store, questionnaire)
-        results = compute_results(dataset, project.settings.privacy.min_cell_size)
-        out = args.out or project.paths.out / "export"
-        language = args.language or project.settings.default_language
-        files = export_all(results, out, formats, language)
-    d = dataset
-    print(
-        f"Exported {len(d.data)} respondents ({int((d.data['mode'] == 'paper').sum())} paper, "
-        f"{int((d.data['mode'] == 'online').sum())} online) to {out}:"
+    options = ExportOptions(
+        formats=ALL_FORMATS if args.format == "all" else (args.format,),
+        out_dir=args.out,
+        language=args.language,
+        previous=tuple(args.previous or ()),
+        previous_label=tuple(args.previous_label or ()),
+        reference=args.reference,
+        reference_label=args.reference_label,
     )
-    for f in files:
+    with Project.open(args.directory) as project:
+        out = export_round(project, options)
+    print(
+        f"Exported {out.respondents} respondents ({out.paper} paper, {out.online} online) to {out.out_dir}:"
+    )
+    for f in out.files:
         print(f"  {f.name}")
-    if len(d.duplicates):
-        print(f"  {len(d.duplicates)} duplicate responses did not count (duplicates.csv).")
-    if len(d.problems):
-        print(f"  {len(d.problems)} answers left out by the data checks (problems.csv).")
+    if out.duplicates:
+        print(f"  {out.duplicates} duplicate responses did not count (duplicates.csv).")
+    if out.problems:
+        print(f"  {out.problems} answers left out by the data checks (problems.csv).")
     print(
         "  open_answers.csv holds free text that may name people: for the analysts only, "
         "never publish it."

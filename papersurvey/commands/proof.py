@@ -49,9 +49,12 @@ def run(args: argparse.Namespace) -> int:
     from survey.project import Project
 
     letters = VARIANTS if args.all_letters else tuple(args.letter or ("invitation_paper",))
+    from analysis.sample_size import SampleSizeOptions, invited, sample_size
+
     with Project.open(args.directory) as project:
         result = make_proof(project, letters=letters, language=args.language, dpi=args.dpi)
         changes = changed_since_printing(project)
+        advice = sample_size(SampleSizeOptions(), project.store) if invited(project.store) else None
     for change in changes:
         print(
             f"warning: {change.sentence()} 'print' and 'reminders --with-questionnaire' refuse "
@@ -63,4 +66,8 @@ def run(args: argparse.Namespace) -> int:
     for path in (*result.pdfs, result.form_map):
         print(f"wrote {path}")
     print(f"wrote {len(result.pngs)} PNG previews to {result.folder}")
+    if advice is not None:  # the same figures as 'papersurvey sample-size DIR'
+        print("Steekproefomvang (papersurvey sample-size):")
+        for line in advice.lines(args.language or "nl"):
+            print(f"  {line}")
     return 0

@@ -29,14 +29,24 @@ def register(subparsers: Any) -> None:
         "--previous",
         metavar="FILE",
         type=Path,
-        help="previous round: its data.csv/data.parquet export, or a table of figures",
+        action="append",
+        help=(
+            "an earlier round: its data.csv/data.parquet export, a table of figures, or a "
+            "folder of earlier exports; repeatable, oldest first: the last is compared with "
+            "significance tests, all make the trend"
+        ),
     )
     p.add_argument("--format", choices=["pdf", "html", "both"], default="both")
     p.add_argument("--language", choices=["nl", "en"], default="nl")
     p.add_argument(
         "--out", metavar="FOLDER", type=Path, help="where to write (default DIR/out/report)"
     )
-    p.add_argument("--previous-label", metavar="TEXT", default="", help="e.g. 'Meting 2025'")
+    p.add_argument(
+        "--previous-label",
+        metavar="TEXT",
+        action="append",
+        help="the name of an earlier round, e.g. 'Meting 2025' (repeatable, as --previous)",
+    )
     p.add_argument("--reference-label", metavar="TEXT", default="", help="e.g. 'Landelijk'")
     p.add_argument(
         "--dpi", type=int, default=200, help="resolution of the charts (default 200, for print)"
@@ -55,6 +65,11 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="print quotes that look like they hold a phone number or e-mail address",
     )
+    p.add_argument(
+        "--allow-open-review",
+        action="store_true",
+        help="make a provisional report although review items are still open",
+    )
     p.set_defaults(func=run)
 
 
@@ -66,14 +81,15 @@ def run(args: argparse.Namespace) -> int:
     options = ReportOptions(
         formats=formats,
         reference=args.reference,
-        previous=args.previous,
+        previous=tuple(args.previous or ()),
         language=args.language,
         out_dir=args.out,
-        previous_label=args.previous_label,
+        previous_label=tuple(args.previous_label or ()),
         reference_label=args.reference_label,
         dpi=args.dpi,
         quotes=args.quotes,
         allow_flagged_quotes=args.allow_flagged_quotes,
+        allow_open_review=args.allow_open_review,
     )
     with Project.open(args.directory) as project:
         out = make_report(project, options)
@@ -85,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         n, w = out.quotes, len(out.warnings)
         warned = f", {w} warning{'s' if w != 1 else ''} (above)" if w else ""
         print(f"{n} quote{'s' if n != 1 else ''} from open answers printed{warned}.")
-    for f in out.files:
+    if out.open_items:
+        print(f"Provisional: {out.open_items} review items are still open (said on the cover).")
+    for f in (*out.files, *([out.metrics] if out.metrics else [])):
         print(f"  {f}")
     return 0

@@ -172,12 +172,15 @@ def run_demo(
     if online:
         run("online import", "import_online", ["import-online", str(d), online], "online responses")
     run("export", "export", ["export", str(d)], f"{d}/out/")
-    previous, reference = steps.simulate_comparisons(d, options)
+    earlier, previous, reference = steps.simulate_comparisons(d, options)
+    rounds = ["--previous", str(earlier), "--previous", str(previous)]
+    labels = ["--previous-label", "Meting 2023", "--previous-label", "Meting 2025"]
+    # nobody reviews the uncertain marks in the demo: the report is a provisional one
     run(
         "report",
         "report",
-        ["report", str(d), "--previous", str(previous), "--reference", str(reference)],
-        f"{d}/out/report/ (with the previous round and a reference group)",
+        ["report", str(d), *rounds, *labels, "--reference", str(reference), "--allow-open-review"],
+        f"{d}/out/report/ (with two earlier rounds and a reference group)",
     )
     run("status", "status", ["status", str(d)], "summary above")
     return report

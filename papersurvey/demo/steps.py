@@ -95,20 +95,23 @@ def simulate_online_export(directory: Path, options: DemoOptions) -> str | None:
     return str(path)
 
 
-def simulate_comparisons(directory: Path, options: DemoOptions) -> tuple[Path, Path]:
-    """A previous round's export and a reference group's figures, for the report's comparisons."""
+def simulate_comparisons(directory: Path, options: DemoOptions) -> tuple[Path, Path, Path]:
+    """Two earlier rounds' exports (oldest first) and a reference group's figures."""
     from papersurvey.simulate.online import simulate_previous_round, simulate_reference
 
     with Project.open(directory) as project:
         questionnaire = project.load_questionnaire()
     folder = directory / "comparison"
+    earlier = simulate_previous_round(
+        questionnaire, folder / "earlier-round-data.csv", seed=options.seed - 4
+    )
     previous = simulate_previous_round(
         questionnaire, folder / "previous-round-data.csv", seed=options.seed - 2
     )
     reference = simulate_reference(
         questionnaire, folder / "reference-group.csv", seed=options.seed - 3
     )
-    return previous, reference
+    return earlier, previous, reference
 
 
 def score_paper_answers(directory: Path) -> str:

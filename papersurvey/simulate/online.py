@@ -266,7 +266,7 @@ def simulate_reference(
     """A reference group as a table of figures (``question;statistic;value;n;sd``)."""
     import pandas as pd
 
-    from analysis.benchmarks import dataset_figures
+    from analysis.comparisons import dataset_figures
 
     rng = random.Random(seed)
     tendency = Tendency(grade_mean=7.2, grade_sd=1.6, agree_weights=(0.05, 0.1, 0.15, 0.46, 0.24))

@@ -10,16 +10,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.metrics import (
-    Benchmark,
+    OtherFigure,
     agree_share,
     compare,
     distribution,
     fail_share,
     grade_mean,
+    hidden_stat,
     mean_of,
     proportion,
     response_rates,
     suppress_partition,
+    suppress_shares,
 )
 from analysis.scales import Kind, Scale, scales
 from survey.questionnaire import default_questionnaire
@@ -69,18 +71,18 @@ def test_wilson_interval_by_hand() -> None:
 
 def test_comparisons_by_hand() -> None:
     m = mean_of([6, 7, 8, 9, 7, 8, 7, 8, 9, 6])  # mean 7.5, sd 1.0801
-    one_sample = compare(m, Benchmark(6.5))
+    one_sample = compare(m, OtherFigure(6.5))
     t = 1.0 / (m.sd / math.sqrt(10))  # 2.928 on 9 df: p = 0.0168
     assert one_sample.difference == pytest.approx(1.0)
     assert one_sample.p_value == pytest.approx(0.016797, abs=1e-4)
     assert one_sample.significant and one_sample.direction == 1 and t > 2.26
-    welch = compare(m, Benchmark(7.0, n=10, sd=1.0801234497346435))
+    welch = compare(m, OtherFigure(7.0, n=10, sd=1.0801234497346435))
     assert welch.p_value == pytest.approx(0.3152, abs=1e-3)  # t = 1.035, df = 18
     assert not welch.significant and welch.direction == 0
     # two proportions 30/50 against 40/100: pooled 70/150, z = 2.3146, p = 0.0206
-    z = compare(proportion(30, 50), Benchmark(0.4, n=100))
+    z = compare(proportion(30, 50), OtherFigure(0.4, n=100))
     assert z.p_value == pytest.approx(0.0206, abs=1e-3) and z.direction == 1
-    assert math.isnan(compare(mean_of([7.0]), Benchmark(6.0)).p_value)
+    assert math.isnan(compare(mean_of([7.0]), OtherFigure(6.0)).p_value)
 
 
 @given(st.lists(st.integers(1, 10), min_size=2, max_size=300))
@@ -125,3 +127,24 @@ def test_response_rates() -> None:
     assert total.rate == 0.5
     by = {r.group: r for r in response_rates(pop, "channel")}
     assert by["paper"].rate == 0.5 and by["email"].responded == 1
+
+
+def test_small_expected_counts_take_fishers_test() -> None:
+    # 1 of 12 against 30 of 100: an expected count below 5, so Fisher's exact test
+    small = compare(proportion(1, 12), OtherFigure(0.3, n=100))
+    assert small.method == "fisher"
+    # by hand: the hypergeometric probabilities of 0..12 of the 31 'yes' among the 12,
+    # summed over the tables no more likely than the one observed (1 yes)
+    prob = [math.comb(31, x) * math.comb(81, 12 - x) / math.comb(112, 12) for x in range(13)]
+    assert small.p_value == pytest.approx(sum(q for q in prob if q <= prob[1] * (1 + 1e-7)))
+    assert compare(proportion(40, 100), OtherFigure(0.3, n=100)).method == "chi2"
+    assert compare(proportion(7, 10), OtherFigure(0.5)).method == "binomial"
+
+
+def test_a_share_of_few_people_is_hidden() -> None:
+    assert hidden_stat(proportion(3, 40), 10)  # 8%, but of 3 people
+    assert not hidden_stat(proportion(0, 40), 10)  # nobody: tells nothing about a person
+    assert not hidden_stat(proportion(12, 40), 10)
+    assert hidden_stat(mean_of([7.0] * 9), 10)
+    assert suppress_shares([0, 3, 12, 25], 10) == [False, True, True, False]
+    assert suppress_shares([0, 12, 25], 10) == [False, False, False]

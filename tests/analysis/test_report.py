@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 from analysis import document as d
 from analysis.chapters import ChapterBuilder, ReportContext
 from analysis.dataset import build_dataset
-from analysis.metrics import Benchmark, Comparison, Share
+from analysis.indicators import DEFAULT, Config
+from analysis.metrics import Comparison, OtherFigure, Share
 from analysis.render_pdf import block_label
 from analysis.report import ReportOptions, build_document, make_report
 from analysis.results import Figure, compute_results
@@ -30,6 +32,7 @@ def test_report_end_to_end(round_project: tuple[Project, Round], tmp_path: Path)
     reference = simulate_reference(q, tmp_path / "referentie.csv", respondents=200, seed=4)
     out = make_report(project, ReportOptions(previous=previous, reference=reference, dpi=40))
     pdf, html = out.files
+    assert out.metrics == project.paths.out / "report" / "metrics.csv"
     assert pdf == project.paths.out / "report" / "rapport.pdf"
     with pikepdf.open(pdf) as doc:
         assert len(doc.pages) > 15
@@ -105,12 +108,10 @@ figures = st.builds(
     question=st.just("q01_grade_overall"),
     statistic=st.sampled_from(["mean", "agree"]),
     group=st.just(""),
-    stat=st.builds(
-        lambda n, c: Share(n, min(c, n), 0.5, 0.4, 0.6), st.integers(0, 40), st.integers(0, 40)
-    ),
+    stat=st.builds(lambda n, c: Share(n, min(c, n)), st.integers(1, 40), st.integers(0, 40)),
     hidden=st.booleans(),
-    previous=st.just(Benchmark(0.4, 100)),
-    previous_test=st.just(Comparison(0.1, 0.01, True)),
+    previous=st.just(OtherFigure(0.4, 100)),
+    previous_test=st.just(Comparison(0.1, 0.01, "chi2")),
 )
 
 
@@ -121,6 +122,8 @@ def test_cells_show_a_dash_for_hidden_figures(
 ) -> None:
     builder = ChapterBuilder.__new__(ChapterBuilder)
     builder.t, builder.k, builder.hid_any = Texts(), k, False
+    builder.indicative_any = builder.none_any = False
+    builder.r = SimpleNamespace(registry=DEFAULT, config=Config())  # type: ignore[assignment]
     if figure.hidden:
         assert {
             builder.cell(figure),

@@ -89,14 +89,18 @@ def test_report_prints_the_quotes_after_their_questions_figures(
     chapter = quoted[0][0]
     assert chapter.endswith(CHAPTER)
     assert quoted == [(chapter, f"‘{q56}’"), (chapter, f"‘{q58a}’"), (chapter, f"‘{short}’")]
-    # each question's quotes follow its own count and the figures of the question before,
-    # and come before the next question's figures
-    good = index(events, "caption", "Tabel", index(events, "h2", chapter))
-    assert "het beste" in events[good][2]
+    # each question's quotes follow its own count and the top list of the question before,
+    # and come before the next question's top list (a table, or a sentence when every
+    # share rests on too few people)
+    good = next(
+        i
+        for i, (_, t, x) in enumerate(events)
+        if i > index(events, "h2", chapter) and "het beste" in x and t in ("caption", "p")
+    )
     intro56 = index(events, "p", "Op de open vraag", good)
     assert events[intro56][2].endswith("Enkele toelichtingen uit de open antwoorden:")
     assert events[intro56 + 1][1:] == ("blockquote", f"‘{q56}’")
-    improve = index(events, "figcaption", "Figuur", intro56)
+    improve = index(events, "caption", "Tabel", intro56)
     assert "beter doen" in events[improve][2]
     intro58 = index(events, "p", "Op de open vraag", improve)
     assert [e[2] for e in events[intro58 + 1 : intro58 + 3]] == [f"‘{q58a}’", f"‘{short}’"]

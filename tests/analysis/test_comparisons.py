@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.benchmarks import load_benchmarks
+from analysis.comparisons import load_source
 from survey.errors import CorruptInputError, ValidationError
 from survey.questionnaire import default_questionnaire
 
@@ -21,7 +21,7 @@ def test_reference_table_with_dutch_numbers(tmp_path: Path) -> None:
         "q99_other_round;mean;6,0;100;\n",
         encoding="utf-8-sig",
     )
-    ref = load_benchmarks(path, default_questionnaire(), "Referentiegroep")
+    ref = load_source(path, default_questionnaire(), "Referentiegroep")
     assert ref.figures[("q01_grade_overall", "mean")].value == pytest.approx(7.3)
     assert ref.figures[("q01_grade_overall", "mean")].sd == pytest.approx(1.6)
     assert ref.figures[("q19_intake_rights", "agree")].value == pytest.approx(0.81)
@@ -36,14 +36,14 @@ def test_bad_reference_rows_are_all_listed(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ValidationError) as info:
-        load_benchmarks(path, default_questionnaire(), "x")
+        load_source(path, default_questionnaire(), "x")
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "value"), (3, "statistic")]
 
 
 def test_unusable_files(tmp_path: Path) -> None:
     with pytest.raises(CorruptInputError, match="not found"):
-        load_benchmarks(tmp_path / "nope.csv", default_questionnaire(), "x")
+        load_source(tmp_path / "nope.csv", default_questionnaire(), "x")
     other = tmp_path / "other.csv"
     other.write_text("a;b\n1;2\n", encoding="utf-8")
     with pytest.raises(CorruptInputError, match="neither a papersurvey export"):
-        load_benchmarks(other, default_questionnaire(), "x")
+        load_source(other, default_questionnaire(), "x")

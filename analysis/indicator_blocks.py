@@ -1,0 +1,116 @@
+"""The report's blocks for the indicators beyond means and agree shares: top lists, NPS, CES.
+
+Each function takes the :class:`~analysis.chapters.ChapterBuilder` (which
+numbers tables and figures and formats cells) and one question, and yields
+the paragraphs and tables of that indicator, as the seed reports show them:
+
+* **top list** (:func:`top_list`): the ``analysis.top_n`` answers chosen most,
+  sorted, with the previous round and the reference group beside them
+  ("Verdeling punten die klanten goed vinden");
+* **NPS** (:func:`nps_block`): the score with promoters and detractors;
+* **CES** (:func:`ces_block`): the score as ``analysis.ces_definition`` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from analysis.document import Block, Paragraph
+from analysis.indicators import is_other_choice
+from analysis.results import TOTAL
+from survey.model import Question
+
+if TYPE_CHECKING:
+    from analysis.chapters import ChapterBuilder
+
+
+def top_list(b: ChapterBuilder, q: Question, route: str = "") -> Iterator[Block]:
+    """The most chosen answers of ``q``, sorted, next to the comparison sources."""
+    t, cl = b.t, q.choices
+    scale = b.r.scales[q.name]
+    figs = [(c, b.r.get(q.name, f"top:{c}")) for c in scale.valid if not is_other_choice(q, c)]
+    shown = [(c, f) for c, f in figs if f is not None and not f.hidden]
+    dist = b.r.distributions.get((q.name, TOTAL))
+    if dist is None or not shown:
+        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        return
+    n = b.r.config.top_n
+    top = sorted(shown, key=lambda x: (-x[1].value, scale.valid.index(x[0])))[:n]
+    others = [
+        cl.choice(c).label.get(t.language) for c in scale.valid if cl and is_other_choice(q, c)
+    ]
+    against = t("top_against") if b.r.reference else ""
+    yield Paragraph(
+        f"{t('top_intro', table=b.table_no + 1, n=len(top), against=against)} "
+        + t(
+            "top_sentence",
+            first=cl.choice(top[0][0]).label.get(t.language) if cl else top[0][0],
+            pct=b.cell(top[0][1]),
+        )
+    )
+    header = [t("answer"), t("this_round"), *b.side_names()]
+    rows = [
+        [
+            cl.choice(c).label.get(t.language) if cl else c,
+            b.cell(f),
+            *[b.other(f, s) for s in b.sides()],
+        ]
+        for c, f in top
+    ]
+    rows.append([t("n"), t.integer(dist.n), *["" for _ in b.sides()]])
+    excluded = t("top_excluded", other=t.join(others)) if others else ""
+    yield b.table(
+        t("top_caption", n=len(top), label=b.label(q)),
+        header,
+        rows,
+        b.notes(route, excluded, margin=False),
+        bold=(len(rows) - 1,),
+    )
+
+
+def nps_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
+    """The Net Promoter Score of ``q`` with its promoters and detractors."""
+    t = b.t
+    f = b.r.get(q.name, "nps")
+    if f is None or f.hidden:
+        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        return
+    stat = f.stat
+    promoters = getattr(stat, "plus", 0) / stat.n
+    detractors = getattr(stat, "minus", 0) / stat.n
+    text = t(
+        "nps_sentence",
+        label=b.label(q),
+        value=b.cell(f),
+        promoters=t.percent(promoters),
+        detractors=t.percent(detractors),
+    )
+    yield Paragraph(f"{text} {b.comparison_sentence(f)}".strip())
+    header = [t("item"), t("nps"), t("n"), b.margin_header("nps"), t("promoters")]
+    header += [t("detractors"), *b.side_names()]
+    row = [
+        b.label(q),
+        b.cell(f),
+        b.n(f),
+        b.margin(f),
+        t.percent(promoters),
+        t.percent(detractors),
+        *[b.other(f, s) for s in b.sides()],
+    ]
+    yield b.table(t("nps_caption", label=b.label(q)), header, [row], b.notes())
+
+
+def ces_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
+    """The Customer Effort Score of ``q``, as the round defines it."""
+    t = b.t
+    f = b.r.get(q.name, "ces")
+    if f is None or f.hidden:
+        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        return
+    key = f"ces_sentence_{b.r.config.ces_definition}"
+    text = t(key, label=b.label(q), value=b.cell(f))
+    yield Paragraph(f"{text} {b.comparison_sentence(f)}".strip())
+    header = [t("item"), "CES", t("n"), b.margin_header("ces"), *b.side_names()]
+    row = [b.label(q), b.cell(f), b.n(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
+    yield b.table(t("ces_caption", label=b.label(q)), header, [row], b.notes())
