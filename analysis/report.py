@@ -25,6 +25,7 @@ from analysis.quotes import Quotes, load_quotes
 from analysis.results import Results, compute_results
 from analysis.scales import Kind
 from analysis.texts import DASH, Texts
+from survey import entropy
 from survey.dates import format_date
 from survey.errors import PaperSurveyError
 from survey.model import Group, Question
@@ -417,7 +418,7 @@ def build_document(
     return Document(
         context.title,
         subtitle,
-        _date(dt.date.today(), t),
+        _date(entropy.today(), t),
         t.language,
         (summary, intro, *body, *appendices),
         labels,
@@ -481,7 +482,7 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         log.warning("%s", warning)
     results = compute_results(dataset, k, previous=previous, reference=reference)
     s = project.settings
-    year = str((s.dates.send or s.dates.close or dt.date.today()).year)
+    year = str((s.dates.send or s.dates.close or entropy.today()).year)
     context = ReportContext(
         title=s.survey.title,
         municipality=s.survey.municipality,

@@ -38,6 +38,7 @@ from ingest.store_io import PageWriter, done_positions, register_files
 from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, cut_clips, read_pages
 from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS, OmrParams
+from survey import entropy
 from survey.errors import CorruptInputError, ProjectError
 from survey.formmap import FormMap
 from survey.progress import NullProgressBar, ProgressFactory
@@ -160,7 +161,7 @@ def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) ->
     """``<first path's name>-YYYYMMDD-HHMMSS``."""
     stem = Path(paths[0]).stem if paths else "scan"
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "scan"
-    return f"{stem}-{(now or dt.datetime.now()):%Y%m%d-%H%M%S}"
+    return f"{stem}-{(now or entropy.now().astimezone()):%Y%m%d-%H%M%S}"
 
 
 def _tasks(todo: list[tuple[ScanFile, set[int]]], chunk: int) -> Iterator[PageTask]:

@@ -25,7 +25,6 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from print_batches.formmaps import (
 from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
 from print_batches.parallel import Executor, ProcessExecutor
 from print_batches.records import record_run, run_record
+from survey import entropy
 from survey.errors import ConflictError, ProjectError
 from survey.formmap import FormMap
 from survey.formmaps_store import record_run_maps
@@ -173,7 +173,7 @@ def produce_run(
     partial = print_dir / f".{run}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    created = datetime.now(UTC).replace(microsecond=0)
+    created = entropy.now().replace(microsecond=0)
     sent_at = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     jobs = plan_batches(recipients, batch_size, run, partial)
     executor = executor if executor is not None else ProcessExecutor()

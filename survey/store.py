@@ -14,7 +14,6 @@ up front so a transaction never fails half way on a busy database.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -26,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from survey import opentexts
+from survey import entropy, opentexts
 from survey.errors import ProjectError
 from survey.migrations import MIGRATIONS
 
@@ -87,7 +86,7 @@ class StoreCounts:
 
 def utc_now() -> str:
     """The current time as stored: ISO 8601 UTC, whole seconds, ``Z`` suffix."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return entropy.now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _identifier(name: str) -> str:

@@ -9,6 +9,7 @@ reported as skipped, so the demo always shows how far the chain reaches.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import time
@@ -16,13 +17,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papersurvey.demo.addresses import fake_people, write_address_csv
+from papersurvey.demo.addresses import MUNICIPALITY, fake_people, write_address_csv
+from survey import entropy
 from survey.errors import ConflictError, PaperSurveyError
 
 log = logging.getLogger("papersurvey.demo")
 
 MARKER = ".papersurvey-demo"
-MUNICIPALITY = "Leidschendam-Voorburg"
+DEMO_OPERATOR = "demo"
+
+# The day each command of the demo "runs" (its clock inside survey.entropy.seeded):
+# the round is set up in February, the letters go out on 1 March, fieldwork closes
+# on 22 March and the report follows a week later.
+_CLOCK = {
+    "new": dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC),
+    "import-addresses": dt.datetime(2027, 2, 8, 9, 0, tzinfo=dt.UTC),
+    "proof": dt.datetime(2027, 2, 10, 9, 0, tzinfo=dt.UTC),
+    "print": dt.datetime(2027, 2, 22, 9, 0, tzinfo=dt.UTC),
+    "scan": dt.datetime(2027, 3, 23, 9, 0, tzinfo=dt.UTC),
+    "import-online": dt.datetime(2027, 3, 23, 14, 0, tzinfo=dt.UTC),
+    "export": dt.datetime(2027, 3, 24, 9, 0, tzinfo=dt.UTC),
+    "report": dt.datetime(2027, 3, 29, 9, 0, tzinfo=dt.UTC),
+    "status": dt.datetime(2027, 3, 29, 9, 5, tzinfo=dt.UTC),
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,7 @@ class DemoOptions:
     """
 
     directory: Path
-    respondents: int = 40
+    respondents: int = 80
     paper_return_rate: float = 0.7
     online_response_rate: float = 0.5
     seed: int = 2027
@@ -87,6 +104,22 @@ def _fill_in_settings(directory: Path) -> None:
     path.write_text(render_settings(s), encoding="utf-8")
 
 
+def next_steps(directory: Path) -> list[str]:
+    """What to look at after the demo, and how to log in to the review UI."""
+    d = str(directory)
+    return [
+        "",
+        "Next:",
+        f"  the report:    {d}/out/report/rapport.pdf (and rapport.html)",
+        f"  the exports:   {d}/out/export/ (data.csv, metrics.csv, SPSS, Parquet)",
+        "  the review UI: the scan left questions for an operator to settle. Operators log in,",
+        "  so create an account first (you choose its password), then start the UI:",
+        f"    papersurvey review {d} --add-operator {DEMO_OPERATOR}",
+        f"    papersurvey review {d}",
+        f"  open the address it prints in a browser and log in as '{DEMO_OPERATOR}'.",
+    ]
+
+
 def run_demo(
     options: DemoOptions,
     command: Callable[[list[str]], int],
@@ -94,6 +127,10 @@ def run_demo(
     say: Callable[[str], None] = print,
 ) -> DemoReport:
     """Run every step of the chain that exists; the report of what each produced.
+
+    Two runs with one seed give the same files: the simulation draws from the
+    seed, and the commands run inside :func:`survey.entropy.seeded` (the round
+    key and pseudonyms from the seed, a fixed clock per step, invariant PDFs).
 
     Args:
         options: what to simulate and where.
@@ -109,6 +146,7 @@ def run_demo(
     d = options.directory
     _prepare_directory(d)
     report = DemoReport()
+    secrets_from_seed = entropy.seeded_generator(options.seed)
 
     def run(step: str, name: str, argv: list[str], produced: str) -> bool:
         if name not in available:
@@ -116,7 +154,8 @@ def run_demo(
             return False
         say(f"\n== {step}: papersurvey {' '.join(argv)}")
         t0 = time.perf_counter()
-        code = command(argv)
+        with entropy.seeded(secrets_from_seed, _CLOCK[argv[0]]):
+            code = command(argv)
         if code != 0:
             raise PaperSurveyError(f"demo step '{step}' failed (exit code {code}); see above.")
         report.add(step, produced, time.perf_counter() - t0)

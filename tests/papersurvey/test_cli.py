@@ -155,7 +155,7 @@ def test_broken_file_exit_code_message_and_nothing_written(
     assert (code, out) == (3, "")
     assert err == (
         "papersurvey: adressen.csv cannot be read; nothing was imported.\n"
-        "  - adressen.csv: the columns are separated by tabs; expected semicolons (;) or commas (,) "
+        "  - adressen.csv: the columns are separated by tabs; expected semicolons (;) or commas (,). "
         "Fix: In Excel choose Save As 'CSV (gescheiden door lijstscheidingsteken)', or use .xlsx.\n"
     )
     assert sorted(p.name for p in (project_dir / "pii").iterdir()) == before == []
