@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from layout.roundoptions import letter_gaps, refuse_blocking_gaps
 from print_batches.assemble import (
     BatchResult,
     RenderSpec,
@@ -149,8 +150,12 @@ def produce_run(
     Raises:
         ConflictError: the run exists, or a questionnaire's form map differs from
             the one printed before in its language, and ``force`` is false.
-        ProjectError: there is nobody to print for.
+        ProjectError: there is nobody to print for, or the letters would point
+            nowhere (no web address for the online questionnaire).
     """
+    refuse_blocking_gaps(project)
+    for gap in letter_gaps(project):
+        log.warning("%s", gap)
     spec: RenderSpec | None = None
     maps: dict[str, FormMap] = {}
     who: dict[str, list[str]] = {}

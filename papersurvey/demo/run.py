@@ -25,6 +25,7 @@ log = logging.getLogger("papersurvey.demo")
 
 MARKER = ".papersurvey-demo"
 DEMO_OPERATOR = "demo"
+ONLINE_URL = "https://enquete.example.nl"
 
 # The day each command of the demo "runs" (its clock inside survey.entropy.seeded):
 # the round is set up in February, the letters go out on 1 March, fieldwork closes
@@ -92,12 +93,13 @@ def _fill_in_settings(directory: Path) -> None:
         s,
         survey=replace(s.survey, bureau="Meerwaarde"),
         dates=replace(s.dates, send=dt.date(2027, 3, 1), close=dt.date(2027, 3, 22)),
-        online=replace(s.online, base_url="https://enquete.example.nl", limesurvey_sid="482913"),
+        online=replace(s.online, limesurvey_sid="482913"),
         helpdesk=replace(s.helpdesk, phone="070 123 45 67", email="kbo@meerwaarde.example.nl"),
         sender=replace(
             s.sender,
             name="drs. M. de Vries",
             role="Manager Werk en Inkomen",
+            reference="WI/KBO/2027-01",
             reply_address=("Antwoordnummer 1234", "2260 VB  LEIDSCHENDAM"),
         ),
     )
@@ -161,7 +163,8 @@ def run_demo(
         report.add(step, produced, time.perf_counter() - t0)
         return True
 
-    run("new project", "new", ["new", str(d), "--municipality", MUNICIPALITY], f"{d}/")
+    new = ["new", str(d), "--municipality", MUNICIPALITY, "--online-url", ONLINE_URL]
+    run("new project", "new", new, f"{d}/")
     (d / MARKER).write_text("created by 'papersurvey demo'; safe to delete\n")
     _fill_in_settings(d)
 
