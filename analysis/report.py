@@ -27,7 +27,7 @@ from analysis.scales import Kind
 from analysis.texts import DASH, Texts
 from survey import entropy
 from survey.dates import format_date
-from survey.errors import PaperSurveyError
+from survey.errors import PaperSurveyError, ProjectError
 from survey.model import Group, Question
 
 log = logging.getLogger("papersurvey.analysis.report")
@@ -443,6 +443,7 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         PaperSurveyError: a comparison file or the quotes file is unusable, or a
             format is unknown (:class:`~survey.errors.ValidationError` lists every
             problem of the quotes file).
+        ProjectError: the round has no answers yet (a report would be all dashes).
     """
     from survey.project import Project
 
@@ -450,6 +451,12 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise PaperSurveyError(f"unknown report format {unknown[0]!r}; use pdf, html or both.")
+    if not project.store.counts().responses_total:
+        raise ProjectError(
+            "this round has no answers yet, so there is nothing to report. Scan the returned "
+            "questionnaires ('papersurvey scan') or import the online answers "
+            "('papersurvey import-online') first; 'papersurvey status' shows what is in."
+        )
     texts = Texts(options.language)
     questionnaire = project.load_questionnaire()
     previous = (

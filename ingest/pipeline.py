@@ -200,12 +200,16 @@ def _executor_name(ex: Executor) -> str:
 
 
 def _inspect(paths: Sequence[Path]) -> tuple[list[ScanFile], list[ScanFile]]:
-    """All files, and the usable ones without repeats (the same bytes under two names)."""
+    """All files, and the usable ones without repeats (the same bytes under two names).
+
+    A file that cannot be read is not logged here: the report lists it once
+    ("not read"), or the error does when no file can be read.
+    """
     files, usable, seen = [], [], set()
     for f in inspect_paths(paths):
         files.append(f)
         if f.problem:
-            log.warning("%s: %s", f.name, f.problem)
+            log.debug("%s: %s", f.name, f.problem)
         elif f.warning:
             log.warning("%s: %s", f.name, f.warning)
         if f.usable and f.sha256 not in seen:
@@ -303,8 +307,15 @@ def scan(
         records = register_files(store, batch, files) if files else {}
         store.set_meta(PAGE_COUNT_META, str(len(next(iter(options.form_maps.values())).pages)))
         if not usable:
-            problems = "; ".join(f"{f.name}: {f.problem}" for f in files) or "no files found"
-            raise CorruptInputError(f"None of the scan files can be read ({problems}).")
+            if not files:
+                raise CorruptInputError("No scan files were found: nothing was read.")
+            problems = "".join(f"\n  {f.name}: {f.problem}" for f in files if f.problem)
+            which = (
+                "The scan file cannot"
+                if len(files) == 1
+                else f"None of the {len(files)} scan files can"
+            )
+            raise CorruptInputError(f"{which} be read; nothing was read:{problems}")
         todo = [(f, done_positions(store, f.sha256)) for f in usable]
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}

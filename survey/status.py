@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from survey.errors import PaperSurveyError
@@ -36,6 +37,8 @@ class RoundStatus:
     questionnaire: QuestionnaireInfo
     counts: StoreCounts
     schema_version: int
+    unread_files: tuple[tuple[str, str], ...] = ()
+    """``(file name, why)`` of every scan file refused as unreadable, not counted as scanned."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; keys are only ever added, never renamed."""
@@ -60,6 +63,7 @@ class RoundStatus:
             "mailings": {"letters": c.letters, "batches": c.batches},
             "scans": {
                 "files": c.scan_files,
+                "files_not_read": [{"file": n, "problem": p} for n, p in self.unread_files],
                 "pages": c.pages,
                 "pages_by_status": c.pages_by_status,
             },
@@ -69,7 +73,12 @@ class RoundStatus:
                 "total": c.responses_total,
                 "both": c.responses_both,
             },
-            "review": {"open": c.review_open, "texts_open": c.texts_open},
+            "review": {
+                "open": c.review_open,
+                "questions": c.review_questions,
+                "pages": c.review_pages,
+                "texts_open": c.texts_open,
+            },
             "store": {"schema_version": self.schema_version},
         }
 
@@ -100,4 +109,12 @@ def round_status(project: Project) -> RoundStatus:
         questionnaire=questionnaire_info(project),
         counts=project.store.counts(),
         schema_version=project.store.schema_version,
+        unread_files=tuple(
+            (Path(r["path"]).name, r["problem"])
+            for r in project.store.query(
+                "SELECT f.path, i.problem FROM scan_file_info i "
+                "JOIN scan_files f ON f.sha256 = i.sha256 WHERE i.problem != '' "
+                "ORDER BY i.batch, i.seq"
+            )
+        ),
     )
