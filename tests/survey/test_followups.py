@@ -1,10 +1,10 @@
-"""layout.followups: which open question follows up the select question before it."""
+"""survey.followups: which open question follows up the select question before it."""
 
 from __future__ import annotations
 
 import pytest
 
-from layout.followups import follow_ups, is_follow_up
+from survey.followups import follow_ups, is_follow_up
 
 
 @pytest.fixture(scope="module")
