@@ -174,7 +174,11 @@ class ChapterBuilder:
         return DASH if f is None or f.hidden else self.t.integer(f.n)
 
     def other(self, f: Figure | None, side: str) -> str:
-        """The previous or reference figure, with a marker when this round differs significantly."""
+        """The previous or reference figure, with a marker when this round differs significantly.
+
+        The marker says that *this round* is higher or lower ("6,8 (nu ▲)"): an
+        arrow alone next to the previous value reads as if that round scored higher.
+        """
         if f is None or f.hidden:
             return DASH
         bench, test = f.side(side)
@@ -183,7 +187,7 @@ class ChapterBuilder:
             return self.t.no_figure
         text = self.fmt(bench.value, f.statistic)
         if test is not None and test.direction:
-            text += f" {UP if test.direction > 0 else DOWN}"
+            text += " " + self.t("sig_marker", arrow=UP if test.direction > 0 else DOWN)
         return text
 
     def sides(self) -> list[str]:

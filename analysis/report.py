@@ -28,8 +28,9 @@ from analysis.sample_size import achieved_margin, required_responses
 from analysis.scales import Kind
 from analysis.texts import DASH, INDICATIVE, Texts
 from analysis.trend import trend_blocks
+from survey import entropy
 from survey.dates import format_date
-from survey.errors import ConflictError, PaperSurveyError
+from survey.errors import ConflictError, PaperSurveyError, ProjectError
 from survey.model import Group, Question
 
 log = logging.getLogger("papersurvey.analysis.report")
@@ -553,7 +554,7 @@ def build_document(
     if context.start and context.end:
         date = t("fieldwork", start=_date(context.start, t), end=_date(context.end, t))
     else:
-        date = _date(dt.date.today(), t)
+        date = _date(entropy.today(), t)
     notice = t("open_review_cover", n=t.integer(open_items)) if open_items else ""
     return Document(
         context.title,
@@ -584,6 +585,7 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         PaperSurveyError: a comparison file or the quotes file is unusable, or a
             format is unknown (:class:`~survey.errors.ValidationError` lists every
             problem of the quotes file).
+        ProjectError: the round has no answers yet (a report would be all dashes).
     """
     from survey.project import Project
 
@@ -591,6 +593,12 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise PaperSurveyError(f"unknown report format {unknown[0]!r}; use pdf, html or both.")
+    if not project.store.counts().responses_total:
+        raise ProjectError(
+            "this round has no answers yet, so there is nothing to report. Scan the returned "
+            "questionnaires ('papersurvey scan') or import the online answers "
+            "('papersurvey import-online') first; 'papersurvey status' shows what is in."
+        )
     texts = Texts(options.language)
     questionnaire = project.load_questionnaire()
     dataset = build_dataset(project.store, questionnaire)
@@ -632,7 +640,7 @@ def make_report(project: object, options: ReportOptions) -> ReportOutput:
         log.warning("%s", warning)
     results = compute_results(dataset, k, rounds=rounds, reference=reference, config=config)
     s = project.settings
-    year = str((s.dates.send or s.dates.close or dt.date.today()).year)
+    year = str((s.dates.send or s.dates.close or entropy.today()).year)
     context = ReportContext(
         title=s.survey.title,
         municipality=s.survey.municipality,

@@ -41,6 +41,7 @@ from ingest.store_io import PageWriter, done_positions, register_files
 from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, read_pages
 from ingest.worker_process import PRELOAD, start_worker
 from omr.params import DEFAULT_PARAMS, OmrParams
+from survey import entropy
 from survey.errors import CorruptInputError, ProjectError
 from survey.executors import Executor, make_executor
 from survey.formmap import FormMap
@@ -152,7 +153,7 @@ def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) ->
     """``<first path's name>-YYYYMMDD-HHMMSS``."""
     stem = Path(paths[0]).stem if paths else "scan"
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "scan"
-    return f"{stem}-{(now or dt.datetime.now()):%Y%m%d-%H%M%S}"
+    return f"{stem}-{(now or entropy.now().astimezone()):%Y%m%d-%H%M%S}"
 
 
 def _tasks(todo: list[tuple[ScanFile, set[int]]], chunk: int) -> Iterator[PageTask]:
@@ -185,12 +186,16 @@ def _log_page(o: PageOutcome, batch: str) -> None:
 
 
 def _inspect(paths: Sequence[Path]) -> tuple[list[ScanFile], list[ScanFile]]:
-    """All files, and the usable ones without repeats (the same bytes under two names)."""
+    """All files, and the usable ones without repeats (the same bytes under two names).
+
+    A file that cannot be read is not logged here: the report lists it once
+    ("not read"), or the error does when no file can be read.
+    """
     files, usable, seen = [], [], set()
     for f in inspect_paths(paths):
         files.append(f)
         if f.problem:
-            log.warning("%s: %s", f.name, f.problem)
+            log.debug("%s: %s", f.name, f.problem)
         elif f.warning:
             log.warning("%s: %s", f.name, f.warning)
         if f.usable and f.sha256 not in seen:
@@ -273,8 +278,15 @@ def scan(
         page_count = len(next(iter(form_maps.values())).pages)
         store.set_meta(PAGE_COUNT_META, str(page_count))
         if not usable:
-            problems = "; ".join(f"{f.name}: {f.problem}" for f in files) or "no files found"
-            raise CorruptInputError(f"None of the scan files can be read ({problems}).")
+            if not files:
+                raise CorruptInputError("No scan files were found: nothing was read.")
+            problems = "".join(f"\n  {f.name}: {f.problem}" for f in files if f.problem)
+            which = (
+                "The scan file cannot"
+                if len(files) == 1
+                else f"None of the {len(files)} scan files can"
+            )
+            raise CorruptInputError(f"{which} be read; nothing was read:{problems}")
         todo = [(f, done_positions(store, f.sha256)) for f in usable]
         skipped = sum(len(done) for _, done in todo)
         file_batch = {sha: r.batch for sha, r in records.items()}

@@ -260,6 +260,15 @@ def save_report(store: Store, report: BatchReport) -> None:
         store.execute("UPDATE scan_batches SET report = ? WHERE name = ?", (text, b))
 
 
+def _review_line(r: BatchReport) -> str:
+    """``7 questions to settle (reasons: ...)``: items as ``status`` and the review UI count them."""
+    n = len(r.review_open)
+    if not n:
+        return "nothing to review"
+    reasons = ", ".join(f"{v} {k}" for k, v in r.review_items.items())
+    return f"{n} question{'' if n == 1 else 's'} to settle (reasons: {reasons})"
+
+
 def format_report(report: BatchReport) -> str:
     """The report as text for the operator's terminal."""
     r, run = report, report.run
@@ -277,8 +286,7 @@ def format_report(report: BatchReport) -> str:
         f"  duplicates:   {r.duplicates['identical_image']} identical images counted once, "
         f"{r.duplicates['rescanned_page']} pages scanned twice, "
         f"{r.duplicates['returned_twice']} pages returned twice with other answers",
-        "  review:       "
-        + (", ".join(f"{n} {k}" for k, n in r.review_items.items()) or "nothing to review"),
+        "  review:       " + _review_line(r),
         "  quarantine:   " + (", ".join(f"{n} {k}" for k, n in r.quarantined.items()) or "none"),
     ]
     q = r.quality

@@ -4,7 +4,7 @@ One block per question, note and section heading; a grid is one block (or a
 few, when it is taller than a page). Each select question picks its answer
 arrangement from the ``paper::layout`` hint and its answers (see
 :func:`arrangement`). A select question followed by its open follow-up
-(:mod:`layout.followups`) is marked to stay on the same page as it.
+(:mod:`survey.followups`) is marked to stay on the same page as it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from layout import fonts, grid, texts, widgets
-from layout.followups import is_follow_up
 from layout.header import first_page_header
 from layout.ops import Block, Op, RectOp, TextOp, move
 from layout.options import LayoutOptions
@@ -21,6 +20,7 @@ from layout.skips import Skip
 from layout.styles import Style
 from layout.widgets import Answer
 from survey.errors import LayoutError
+from survey.followups import is_follow_up
 from survey.formmap import Rect
 from survey.model import Group, Item, Question, Questionnaire, QuestionType
 from survey.units import mm

@@ -47,6 +47,19 @@ LABELS = {
         "code": "Your login code",
     },
 }
+
+
+def _form_digest(template: LetterTemplate, options: LetterOptions) -> str:
+    """A name for the letterhead form: the same letter gives the same name in any folder."""
+    images = (options.logo, options.signature)
+    stable = dataclasses.replace(options, logo=None, signature=None)
+    text = dataclasses.replace(template, source="")  # the source names the folder
+    h = hashlib.sha256(repr((text, stable)).encode())
+    for path in images:
+        h.update(hashlib.sha256(Path(path).read_bytes()).digest() if path else b"-")
+    return h.hexdigest()[:10]
+
+
 LEFT = mm(24)
 RIGHT = A4_WIDTH_PT - mm(20)
 COLUMN = mm(134)  # the right-hand column: letterhead and online panel
@@ -86,8 +99,7 @@ class LetterLayout:
                 raise LayoutError(
                     f"Image {path} does not exist: fix the path in survey.toml or remove it."
                 )
-        digest = hashlib.sha256(repr((template, options)).encode()).hexdigest()[:10]
-        self.form_name = f"psl{digest}"
+        self.form_name = f"psl{_form_digest(template, options)}"
 
     # --- static part ----------------------------------------------------------------
     def define_static_forms(self, canvas: Any) -> None:

@@ -32,8 +32,9 @@ class LetterOptions:
         limesurvey_base: the LimeSurvey site for the token URL (default: ``online_url``).
         closing_date: for ``{einddatum}``.
         letter_date: the date printed on the letter (default: today).
-        reference: "Ons kenmerk".
+        reference: "Ons kenmerk" (no reference line when empty).
         phone: for ``{telefoon}``; bureau: for ``{bureau}``.
+        helpdesk_email: for ``{email}``; helpdesk_hours: for ``{tijden}``.
         sender_name: for ``{afzender_naam}``; sender_role: for ``{afzender_functie}``.
         window: the envelope window.
         kix: print the KIX line under Dutch addresses.
@@ -56,6 +57,8 @@ class LetterOptions:
     letter_date: dt.date | None = None
     reference: str = ""
     phone: str = ""
+    helpdesk_email: str = ""
+    helpdesk_hours: str = ""
     bureau: str = ""
     sender_name: str = ""
     sender_role: str = ""
@@ -71,6 +74,8 @@ class LetterOptions:
             "url": self.online_url,
             "einddatum": day.replace(" ", NBSP),
             "telefoon": self.phone.replace(" ", NBSP),
+            "email": self.helpdesk_email,
+            "tijden": self.helpdesk_hours,
             "bureau": self.bureau,
             "afzender_naam": self.sender_name,
             "afzender_functie": self.sender_role,

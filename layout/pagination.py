@@ -2,7 +2,7 @@
 
 A block that does not fit in what is left of the page starts the next page.
 A ``keep_with_next`` block (a section heading; a select question with its
-open follow-up, see :mod:`layout.followups`) is never left at the bottom of a
+open follow-up, see :mod:`survey.followups`) is never left at the bottom of a
 page without the block after it: it moves along to the next page. Such links
 chain (heading, question, follow-up), and the whole chain must fit; a link
 that could not fit even on an empty page is given up rather than leaving a

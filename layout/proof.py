@@ -24,7 +24,7 @@ from layout.address import Addressee, salutation
 from layout.letter import LetterLayout, LetterOptions
 from layout.preview import write_pngs
 from layout.questionnaire import QuestionnaireLayout
-from layout.roundoptions import letter_options, questionnaire_options
+from layout.roundoptions import letter_gaps, letter_options, questionnaire_options
 from layout.templates import VARIANTS, template_path
 from survey import pseudonym as pseudonyms
 
@@ -48,22 +48,12 @@ def example_addressee(language: str = "nl") -> Addressee:
     )
 
 
-_LETTER_SETTINGS = (
-    ("online", "base_url", "the letter shows no web address and no QR code"),
-    ("online", "limesurvey_sid", "the letter QR holds no login token"),
-    ("dates", "close", "the letter shows no closing date"),
-    ("helpdesk", "phone", "the letter shows no phone number"),
-    ("survey", "bureau", "the letter names no survey bureau"),
-    ("sender", "name", "the letter is not signed"),
-)
-
-
 def _missing_settings(project: Any) -> list[str]:
-    """Warnings for empty settings that leave a gap in the letter."""
+    """Warnings for settings that leave a gap in the letter."""
     out = []
-    for section, key, effect in _LETTER_SETTINGS:
-        if not getattr(getattr(project.settings, section), key):
-            out.append(f"warning: survey.toml [{section}] {key} is empty: {effect}")
+    for gap in letter_gaps(project):
+        refused = " ('papersurvey print' refuses such letters)" if gap.blocking else ""
+        out.append(f"warning: {gap}{refused}")
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,15 +92,88 @@ def letter_options(
         department="",
         sender_address=tuple(sender.reply_address),
         logo=_logo(project),
-        signature=signature if signature is not None and signature.is_file() else None,
+        signature=signature
+        if signature is not None and signature.is_file()
+        else None,  # see letter_gaps
         online_url=online_url(st.online.base_url, st.online.limesurvey_sid),
         limesurvey_sid=st.online.limesurvey_sid,
         limesurvey_base=st.online.base_url,
         closing_date=st.dates.close,
         letter_date=letter_date or st.dates.send,
-        reference=st.survey.code or codes.survey_code(st.survey.id),
+        reference=sender.reference,
         phone=st.helpdesk.phone,
+        helpdesk_email=st.helpdesk.email,
+        helpdesk_hours=st.helpdesk.hours,
         bureau=st.survey.bureau,
         sender_name=sender.name,
         sender_role=sender.role,
     )
+
+
+@dataclass(frozen=True)
+class LetterGap:
+    """A setting that leaves a gap in the round's letters.
+
+    Attributes:
+        setting: the ``survey.toml`` key, e.g. ``[online] base_url``.
+        effect: what the letter then shows, in plain language.
+        blocking: the letter would point nowhere: ``print`` refuses it.
+    """
+
+    setting: str
+    effect: str
+    blocking: bool = False
+
+    def __str__(self) -> str:
+        return f"survey.toml {self.setting} {self.effect}"
+
+
+_EMPTY_SETTINGS = (
+    ("online", "base_url", "is empty: the letter says 'Ga naar' with no web address and no QR code", True),
+    ("online", "limesurvey_sid", "is empty: the letter QR holds no login token", False),
+    ("dates", "close", "is empty: the letter shows no closing date", False),
+    ("helpdesk", "phone", "is empty: the letter shows no phone number", False),
+    ("helpdesk", "email", "is empty: the letter shows no helpdesk e-mail address", False),
+    ("survey", "bureau", "is empty: the letter names no survey bureau", False),
+    ("sender", "name", "is empty: the letter is not signed", False),
+)  # fmt: skip
+
+
+def letter_gaps(project: Any) -> list[LetterGap]:
+    """The settings that leave a gap in the letters (``project``: a :class:`survey.project.Project`).
+
+    ``proof`` lists them as warnings; ``print`` warns too and refuses the blocking ones.
+    """
+    st = project.settings
+    gaps = [
+        LetterGap(f"[{section}] {key}", effect, blocking)
+        for section, key, effect, blocking in _EMPTY_SETTINGS
+        if not getattr(getattr(st, section), key)
+    ]
+    if st.sender.signature and not (project.paths.root / st.sender.signature).is_file():
+        gaps.append(
+            LetterGap(
+                "[sender] signature",
+                f"names {st.sender.signature}, which does not exist: the letters go out without "
+                'a signature. Put the image there, or set signature = "" to sign with the name only',
+            )
+        )
+    return gaps
+
+
+def refuse_blocking_gaps(project: Any) -> None:
+    """Refuse letters that point nowhere (``print``).
+
+    Raises:
+        ProjectError: a blocking gap; the message says which setting to fill in.
+    """
+    blocking = [g for g in letter_gaps(project) if g.blocking]
+    if blocking:
+        from survey.errors import ProjectError
+
+        lines = "; ".join(str(g) for g in blocking)
+        raise ProjectError(
+            f"the letters cannot be printed: {lines}. Fill in the web address of the online "
+            'questionnaire (for example base_url = "https://enquete.example.nl") in '
+            "survey.toml, check it with 'papersurvey proof', then print again."
+        )

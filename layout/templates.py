@@ -37,6 +37,8 @@ MERGE_FIELDS = (
     "code",
     "einddatum",
     "telefoon",
+    "email",
+    "tijden",
     "bureau",
     "afzender_naam",
     "afzender_functie",

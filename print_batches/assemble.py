@@ -33,6 +33,7 @@ from print_batches.jobticket import BatchSummary
 from print_batches.manifest import ManifestRow, write_manifest
 from print_batches.painters import LetterPainter, QuestionnairePainter
 from print_batches.variants import blanks_after, sheets
+from survey import entropy
 from survey.project import Project
 from survey.units import A4_HEIGHT_PT, A4_WIDTH_PT
 
@@ -65,6 +66,8 @@ class RenderSpec:
         naive: draw every page in full per respondent (the benchmark's baseline).
         fingerprint: a digest of survey.toml and letters/, so a renderer built for
             other settings or templates is never reused.
+        invariant: write the PDFs in reportlab's invariant mode (fixed creation
+            date and document id), as inside :func:`survey.entropy.seeded`.
     """
 
     project_dir: Path
@@ -74,6 +77,7 @@ class RenderSpec:
     producer: str = ""
     naive: bool = False
     fingerprint: str = ""
+    invariant: bool = False
 
     @classmethod
     def for_project(cls, project: Project, *, run: str, naive: bool = False) -> RenderSpec:
@@ -95,6 +99,7 @@ class RenderSpec:
             producer=f"papersurvey {_version()}",
             naive=naive,
             fingerprint=_fingerprint(project),
+            invariant=entropy.is_seeded(),
         )
 
 
@@ -135,6 +140,7 @@ class Renderer:
             pagesize=(A4_WIDTH_PT, A4_HEIGHT_PT),
             pageCompression=1,
             initialFontName=fonts.REGULAR,
+            invariant=int(self.spec.invariant),
         )
         self._metadata(canvas, job)
         rows: list[ManifestRow] = []

@@ -27,10 +27,10 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from layout.roundoptions import letter_gaps, refuse_blocking_gaps
 from print_batches.archive import seal_run
 from print_batches.assemble import (
     BatchResult,
@@ -49,6 +49,7 @@ from print_batches.formmaps import (
 )
 from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
 from print_batches.records import record_run, run_record
+from survey import entropy
 from survey.errors import ConflictError, ProjectError
 from survey.executors import Executor, make_executor
 from survey.formmap import FormMap
@@ -168,8 +169,12 @@ def produce_run(
     Raises:
         ConflictError: the run exists, or a questionnaire's form map differs from
             the one printed before in its language, and ``force`` is false.
-        ProjectError: there is nobody to print for.
+        ProjectError: there is nobody to print for, or the letters would point
+            nowhere (no web address for the online questionnaire).
     """
+    refuse_blocking_gaps(project)
+    for gap in letter_gaps(project):
+        log.warning("%s", gap)
     spec: RenderSpec | None = None
     maps: dict[str, FormMap] = {}
     who: dict[str, list[str]] = {}
@@ -192,7 +197,7 @@ def produce_run(
     partial = print_dir / f".{run}.partial"
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    created = datetime.now(UTC).replace(microsecond=0)
+    created = entropy.now().replace(microsecond=0)
     sent_at = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     jobs = plan_batches(recipients, batch_size, run, partial)
 

@@ -41,6 +41,7 @@ from review.http import HttpError, Request, Response, Router
 from review.items import RETURNED_TWICE, Item, compare_copies, decode_value, load_item
 from review.textviews import TextViews
 from survey.errors import ReviewError
+from survey.followups import follow_ups
 from survey.formmap import FormMap
 from survey.model import Question, Questionnaire, QuestionType
 from survey.store import Store
@@ -54,6 +55,17 @@ SESSION_COOKIE = "psr_session"
 LANG_COOKIE = "psr_lang"
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 MESSAGES = ("saved", "page_decided", "all_done", "page_undone", "texts_done")
+
+
+def joined_label(grid: str, statement: str) -> str:
+    """A grid's question and one statement as one line: "…gesprek? De tijd …", "Stelling: …"."""
+    if not grid:
+        return statement
+    return (
+        f"{grid} {statement}"
+        if grid.rstrip().endswith(("?", "!", ".", ":"))
+        else f"{grid}: {statement}"
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,9 @@ class ReviewApp:
         self.order = queue.question_order(config.questionnaire)
         self.numbers = {q.name: q.number for q in config.form_map.questions}
         self._groups = {g.name: g for g in config.questionnaire.groups()}
+        self._follows = follow_ups(
+            config.questionnaire
+        )  # "Wilt u uitleggen waarom?" -> its question
         self.drafts = DraftService(
             config.root, config.draft_ocr, lambda: Store.open(config.root / "store.sqlite")
         )
@@ -235,18 +250,29 @@ class ReviewApp:
             return None
 
     def question_context(self, name: str, lang: str) -> dict[str, Any]:
-        """Texts of a question: number, label, the grid it belongs to, hint (else the grid's)."""
+        """Texts of a question: number, label, the grid it belongs to, hint (else the grid's).
+
+        ``heading`` is the label as one line ("grid question? statement"); ``follows``
+        is the question an open follow-up explains ("Wilt u uitleggen waarom?" alone
+        says nothing), with its number.
+        """
         q = self.question(name)
         group = self._groups.get(q.group) if q else None
         grid = group if group is not None and group.is_grid else None
         hint = q.hint.get(lang) if q else ""
+        label = q.label.get(lang) if q else name
+        grid_label = grid.label.get(lang) if grid is not None else ""
+        parent = self.question(self._follows[name]) if name in self._follows else None
         return {
             "name": name,
             "number": self.numbers.get(name, 0),
-            "label": q.label.get(lang) if q else name,
+            "label": label,
+            "heading": joined_label(grid_label, label),
             # A statement of a grid has no hint of its own: the grid's instruction applies.
             "hint": hint or (grid.hint.get(lang) if grid is not None else ""),
-            "grid": grid.label.get(lang) if grid is not None else "",
+            "grid": grid_label,
+            "follows": parent.label.get(lang) if parent is not None else "",
+            "follows_number": self.numbers.get(parent.name, 0) if parent is not None else 0,
             "multiple": bool(q and q.type is QuestionType.SELECT_MULTIPLE),
         }
 

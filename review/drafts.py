@@ -41,6 +41,14 @@ TESSERACT_LANGUAGES = {"nl": "nld", "en": "eng"}
 MAX_DRAFT = 2000
 """Characters of a draft kept (an OCR run on noise can return pages of junk)."""
 
+MIN_CONFIDENCE = 60.0
+"""Tesseract's mean word confidence (0-100) below which a draft is not offered at all.
+
+A confident-looking draft of nonsense ("PU ARN VYWAN VOW") is worse than none:
+the transcription box selects the draft, so Enter would save it. Below this
+the operator starts from an empty box.
+"""
+
 
 class DraftOcr(Protocol):
     """An OCR engine for drafts: a clip file and a language (``nl``/``en``) in, text out.
@@ -52,6 +60,28 @@ class DraftOcr(Protocol):
     def __call__(self, clip: Path, language: str) -> str: ...
 
 
+def confident_text(
+    words: list[str], confidences: list[float], min_confidence: float = MIN_CONFIDENCE
+) -> str:
+    """The words read, or ``""`` when their mean confidence (by length) is below ``min_confidence``.
+
+    Args:
+        words: tesseract's words (``image_to_data``'s ``text``); empty ones are layout rows.
+        confidences: their confidences, 0-100 (``-1`` for layout rows).
+    """
+    kept = [
+        (w, float(c))
+        for w, c in zip(words, confidences, strict=True)
+        if w.strip() and float(c) >= 0
+    ]
+    text = tidy(" ".join(w for w, _ in kept))
+    if not text:
+        return ""
+    weight = sum(len(w) for w, _ in kept)
+    mean = sum(len(w) * c for w, c in kept) / weight
+    return text if mean >= min_confidence else ""
+
+
 def tidy(text: str) -> str:
     """OCR output as one line: whitespace runs to single spaces, stray line marks dropped."""
     words = [w for w in text.split() if not re.fullmatch(r"[_\-—–=~.,|]+", w)]
@@ -61,15 +91,22 @@ def tidy(text: str) -> str:
 class TesseractDraft:
     """Tesseract (through pytesseract) on a clip of handwriting.
 
+    A reading whose mean word confidence is below ``min_confidence`` gives no
+    draft (:func:`confident_text`): on handwriting that is most readings.
+
     Args:
         psm: tesseract's page segmentation mode; 6 reads the clip as one
             uniform block of text, which suits a few lines of writing in a box.
         timeout: seconds before a tesseract run is abandoned (the draft is then empty).
+        min_confidence: see :data:`MIN_CONFIDENCE`.
     """
 
-    def __init__(self, psm: int = 6, timeout: float = 15.0) -> None:
+    def __init__(
+        self, psm: int = 6, timeout: float = 15.0, min_confidence: float = MIN_CONFIDENCE
+    ) -> None:
         self.psm = psm
         self.timeout = timeout
+        self.min_confidence = min_confidence
 
     def __call__(self, clip: Path, language: str) -> str:
         import cv2  # lazy: only needed when a draft is made
@@ -82,13 +119,18 @@ class TesseractDraft:
         image = without_rules(gray)
         lang = TESSERACT_LANGUAGES.get(language, TESSERACT_LANGUAGES["nl"])
         try:
-            text = pytesseract.image_to_string(
-                image, lang=lang, config=f"--psm {self.psm}", timeout=self.timeout
+            data = pytesseract.image_to_data(
+                image,
+                lang=lang,
+                config=f"--psm {self.psm}",
+                timeout=self.timeout,
+                output_type=pytesseract.Output.DICT,
             )
         except (RuntimeError, pytesseract.TesseractError, OSError) as exc:
             log.warning("draft: tesseract failed on %s: %s", clip.name, exc)
             return ""
-        return tidy(str(text))
+        words = [str(w) for w in data.get("text", [])]
+        return confident_text(words, [float(c) for c in data.get("conf", [])], self.min_confidence)
 
 
 def without_rules(gray: Any) -> Any:

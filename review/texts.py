@@ -33,6 +33,7 @@ UI: dict[str, dict[str, str]] = {
         "progress": "Item {n} van {total}",
         "open_left": "{open} open",
         "question": "Vraag",
+        "follows": "Bij vraag {number}:",
         "page": "Pagina",
         "respondent": "Respondent",
         "sheet": "Blad",
@@ -151,6 +152,7 @@ UI: dict[str, dict[str, str]] = {
         "progress": "Item {n} of {total}",
         "open_left": "{open} open",
         "question": "Question",
+        "follows": "About question {number}:",
         "page": "Page",
         "respondent": "Respondent",
         "sheet": "Sheet",
@@ -254,7 +256,7 @@ UI: dict[str, dict[str, str]] = {
 
 REASONS: dict[str, dict[str, str]] = {
     "nl": {
-        "multiple_marks": "meer dan één kruisje bij één antwoord",
+        "multiple_marks": "twee of meer antwoorden aangekruist, maar er mag er één",
         "uncertain_mark": "twijfelachtig kruisje",
         "faint_mark": "lichte of dunne streep in een leeg vakje",
         "partly_filled": "half ingekleurd: gekozen of doorgestreept?",
@@ -271,7 +273,7 @@ REASONS: dict[str, dict[str, str]] = {
         "returned_twice": "twee keer teruggekomen met andere antwoorden",
     },
     "en": {
-        "multiple_marks": "more than one mark on a single-choice question",
+        "multiple_marks": "two or more answers marked where one is asked for",
         "uncertain_mark": "uncertain mark",
         "faint_mark": "faint or thin stroke in an empty box",
         "partly_filled": "partly filled: chosen or cancelled?",

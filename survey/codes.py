@@ -24,10 +24,10 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
+from survey import entropy
 from survey import pseudonym as pseudonyms
 
 PREFIX = "PS1"
@@ -60,7 +60,7 @@ class PageCode:
 
 def new_round_key() -> bytes:
     """A fresh random secret for one survey round."""
-    return secrets.token_bytes(KEY_BYTES)
+    return entropy.token_bytes(KEY_BYTES)
 
 
 def survey_code(survey_id: str) -> str:

@@ -99,7 +99,8 @@ class Problem:
             loc += f", column '{self.column}'"
         text = f"{loc}: {self.message}"
         if self.fix:
-            text += f" Fix: {self.fix}"
+            stop = "" if self.message.rstrip().endswith((".", "!", "?")) else "."
+            text += f"{stop} Fix: {self.fix}"
         return text
 
 

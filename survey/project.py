@@ -32,7 +32,13 @@ from survey.codes import KEY_BYTES, new_round_key
 from survey.errors import ConflictError, ProjectError
 from survey.questionnaire import DEFAULT_QUESTIONNAIRE, load_questionnaire
 from survey.roundkeys import create_key_pair, load_identity, round_public_key
-from survey.settings import Settings, default_settings, load_settings, render_settings
+from survey.settings import (
+    Settings,
+    check_online_url,
+    default_settings,
+    load_settings,
+    render_settings,
+)
 from survey.store import Store
 
 if TYPE_CHECKING:
@@ -121,12 +127,16 @@ class NewProjectOptions:
             shipped KBO Werk & Inkomen questionnaire.
         municipality: the municipality's name, for letters and reports.
         survey_id: the round's id; ``None`` for the folder's name.
+        online_url: the web address of the LimeSurvey site (``online.base_url``),
+            which every letter points to; ``None`` to fill it in later (``print``
+            refuses letters without it).
     """
 
     directory: Path
     questionnaire: Path | None = None
     municipality: str | None = None
     survey_id: str | None = None
+    online_url: str | None = None
 
 
 def _mkdir_private(path: Path) -> None:
@@ -144,6 +154,8 @@ def _write_private(path: Path, data: bytes) -> None:
 def _populate(root: Path, options: NewProjectOptions, source: Path, survey_id: str) -> None:
     paths = ProjectPaths(root)
     settings = default_settings(survey_id, options.municipality or "")
+    if options.online_url:
+        settings = replace(settings, online=replace(settings.online, base_url=options.online_url))
     if source.is_dir():
         shutil.copytree(source, paths.questionnaire, ignore=shutil.ignore_patterns("__pycache__"))
         qpath = "questionnaire"
@@ -199,6 +211,9 @@ def create_project(options: NewProjectOptions) -> Project:
         raise ProjectError(
             f"survey id {survey_id!r} has no letters or digits; give one with --survey-id."
         ) from exc
+    url_problem = check_online_url(options.online_url or "")
+    if url_problem:
+        raise ProjectError(f"--online-url {options.online_url!r} {url_problem}.")
     source = Path(options.questionnaire) if options.questionnaire else DEFAULT_QUESTIONNAIRE
     load_questionnaire(source)  # raises QuestionnaireError listing every problem
 

@@ -1,7 +1,7 @@
 """Pseudonyms: random respondent codes with a check character (contract).
 
 A pseudonym is 8 characters of Crockford base32 (no I, L, O, U) drawn with
-:mod:`secrets`, followed by one check character from the same alphabet. It is
+:mod:`secrets` (through :mod:`survey.entropy`, which the demo seeds), followed by one check character from the same alphabet. It is
 the LimeSurvey token, the login code in the letter and the key of every answer.
 It is never derived from a client number.
 
@@ -15,8 +15,9 @@ alphabet (``*~$=``), so the code stays URL-safe and easy to type.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
+
+from survey import entropy
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 8
@@ -68,7 +69,7 @@ def is_valid(code: str) -> bool:
 
 def new_pseudonym() -> str:
     """One fresh random pseudonym."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    body = "".join(entropy.choice(ALPHABET) for _ in range(BODY_LENGTH))
     return body + check_character(body)
 
 

@@ -55,7 +55,8 @@ def _check_languages(v: tuple[str, ...]) -> str | None:
     return None
 
 
-def _check_url(v: str) -> str | None:
+def check_online_url(v: str) -> str | None:
+    """Why ``v`` is no usable ``online.base_url``; ``None`` when it is (or is empty)."""
     if v and not re.match(r"^https?://[^\s/]+", v):
         return "must start with https:// (or be empty until the online survey exists)"
     return None
@@ -145,7 +146,9 @@ class OnlineSection:
     base_url: str = field(
         default="",
         metadata=_doc(
-            "Base URL of the LimeSurvey site, e.g. https://enquete.example.nl", _check_url
+            "Base URL of the LimeSurvey site, e.g. https://enquete.example.nl; every letter "
+            "points there (print refuses letters while it is empty).",
+            check_online_url,
         ),
     )
     limesurvey_sid: str = field(
@@ -332,8 +335,18 @@ class SenderSection:
         default="", metadata=_doc("Department or organisation; empty: Gemeente <municipality>.")
     )
     signature: str = field(
-        default="letters/signature.png",
-        metadata=_doc("Image of the signature, relative to this file."),
+        default="",
+        metadata=_doc(
+            "Image of the signature, relative to this file, e.g. letters/signature.png; "
+            "empty: the letter is signed with the name only."
+        ),
+    )
+    reference: str = field(
+        default="",
+        metadata=_doc(
+            'Reference printed as "Ons kenmerk" in the letter, as the municipality files it; '
+            "empty: no reference line."
+        ),
     )
     reply_address: tuple[str, ...] = field(
         default=(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from survey.auditlog import ChainCheck
@@ -41,6 +42,8 @@ class RoundStatus:
     audit: ChainCheck = field(default_factory=lambda: ChainCheck(0, ""))
     pii_files: int = 0
     pii_plaintext: tuple[str, ...] = ()
+    unread_files: tuple[tuple[str, str], ...] = ()
+    """``(file name, why)`` of every scan file refused as unreadable, not counted as scanned."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; keys are only ever added, never renamed."""
@@ -65,6 +68,7 @@ class RoundStatus:
             "mailings": {"letters": c.letters, "batches": c.batches},
             "scans": {
                 "files": c.scan_files,
+                "files_not_read": [{"file": n, "problem": p} for n, p in self.unread_files],
                 "pages": c.pages,
                 "pages_by_status": c.pages_by_status,
             },
@@ -74,7 +78,12 @@ class RoundStatus:
                 "total": c.responses_total,
                 "both": c.responses_both,
             },
-            "review": {"open": c.review_open, "texts_open": c.texts_open},
+            "review": {
+                "open": c.review_open,
+                "questions": c.review_questions,
+                "pages": c.review_pages,
+                "texts_open": c.texts_open,
+            },
             "store": {"schema_version": self.schema_version},
             "audit_log": {
                 "entries": self.audit.entries,
@@ -117,4 +126,12 @@ def round_status(project: Project) -> RoundStatus:
         audit=project.store.verify_audit_log(),
         pii_files=sum(1 for f in pii.rglob("*") if f.is_file()) if pii.is_dir() else 0,
         pii_plaintext=tuple(f.name for f in plaintext_files(pii)),
+        unread_files=tuple(
+            (Path(r["path"]).name, r["problem"])
+            for r in project.store.query(
+                "SELECT f.path, i.problem FROM scan_file_info i "
+                "JOIN scan_files f ON f.sha256 = i.sha256 WHERE i.problem != '' "
+                "ORDER BY i.batch, i.seq"
+            )
+        ),
     )

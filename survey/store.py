@@ -14,7 +14,6 @@ up front so a transaction never fails half way on a busy database.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -26,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from survey import opentexts
+from survey import entropy, opentexts
 from survey.auditlog import ChainCheck, entry_hash, last_hash, verify_chain
 from survey.errors import ProjectError
 from survey.migrations import MIGRATIONS
@@ -79,16 +78,40 @@ class StoreCounts:
     responses_online: int
     responses_total: int
     review_open: int
+    """Open review items (:meth:`Store.open_review`): ``review_questions + review_pages``."""
     responses_both: int = 0
     """Respondents with answers on paper and online: counted once in the dataset
     (``analysis.duplicates`` decides which response counts)."""
     texts_open: int = 0
     """Open answers on paper not yet transcribed in the review UI (:mod:`survey.opentexts`)."""
+    scan_files_unread: int = 0
+    """Scan files refused as unreadable; ``scan_files`` counts the files that gave pages."""
+    review_questions: int = 0
+    """Open review items about one question of one respondent (the review UI's question list)."""
+    review_pages: int = 0
+    """Open review items about a whole page (to assign, or returned twice; its page list)."""
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    """The open review items, as the scan summary, ``status`` and the review UI count them.
+
+    A review item is one open row of ``review_items``: one question of one
+    respondent for an operator to settle (however many reasons it has), or one
+    page to assign or to resolve.
+    """
+
+    questions: int = 0
+    pages: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.pages
 
 
 def utc_now() -> str:
     """The current time as stored: ISO 8601 UTC, whole seconds, ``Z`` suffix."""
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return entropy.now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _identifier(name: str) -> str:
@@ -347,8 +370,18 @@ class Store:
         """Every pseudonym ever issued in this round, withdrawn ones included."""
         return {r[0] for r in self.query("SELECT pseudonym FROM respondents")}
 
+    def open_review(self) -> OpenReview:
+        """The open review items (see :class:`OpenReview`: the one definition)."""
+        rows = self.query(
+            "SELECT question = '' AS page, count(*) AS n FROM review_items "
+            "WHERE state = 'open' GROUP BY question = ''"
+        )
+        by_kind = {bool(r["page"]): int(r["n"]) for r in rows}
+        return OpenReview(questions=by_kind.get(False, 0), pages=by_kind.get(True, 0))
+
     def counts(self) -> StoreCounts:
         """The figures of the round so far."""
+        review = self.open_review()
 
         def grouped(sql: str) -> dict[str, int]:
             return {str(k): int(n) for k, n in self.query(sql)}
@@ -366,7 +399,12 @@ class Store:
             batches=self.scalar(
                 "SELECT count(DISTINCT batch) FROM mailings WHERE sent_at IS NOT NULL"
             ),
-            scan_files=self.scalar("SELECT count(*) FROM scan_files"),
+            scan_files=self.scalar(
+                "SELECT count(DISTINCT file_sha256) FROM scan_pages WHERE image_sha256 IS NOT NULL"
+            ),
+            scan_files_unread=self.scalar(
+                "SELECT count(*) FROM scan_file_info WHERE problem != ''"
+            ),
             pages=self.scalar("SELECT count(*) FROM pages"),
             pages_by_status=grouped(
                 "SELECT status, count(*) FROM pages GROUP BY status ORDER BY status"
@@ -379,7 +417,9 @@ class Store:
                 "SELECT count(*) FROM (SELECT pseudonym FROM answers "
                 "UNION SELECT pseudonym FROM online_responses)"
             ),
-            review_open=self.scalar("SELECT count(*) FROM review_items WHERE state = 'open'"),
+            review_open=review.total,
+            review_questions=review.questions,
+            review_pages=review.pages,
             texts_open=sum(opentexts.untranscribed(self).values()),
             responses_both=self.scalar(
                 "SELECT count(*) FROM (SELECT pseudonym FROM answers "

@@ -6,6 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+# papersurvey.demo.run's defaults, copied so that building the parser stays light;
+# tests/papersurvey/test_demo.py checks that they agree.
+DEFAULT_DIR = "demo-project"
+DEFAULT_RESPONDENTS = 80
+DEFAULT_SEED = 2027
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -15,18 +21,36 @@ def register(subparsers: Any) -> None:
             "Create a project folder of invented respondents and run every step of the chain on "
             "it: addresses, proof, print batches, simulated filled-in scans, OMR, simulated "
             "online answers, merge, exports and the report. DIR is replaced when it holds an "
-            "earlier demo, and refused otherwise."
+            "earlier demo, and refused otherwise. Two runs with the same seed give the same "
+            "answers, review items, exports and report."
         ),
     )
-    p.add_argument("directory", metavar="DIR", nargs="?", type=Path, default=Path("demo-project"))
-    p.add_argument("--respondents", type=int, default=40, help="invented people (default 40)")
-    p.add_argument("--seed", type=int, default=2027, help="seed for everything simulated")
+    p.add_argument(
+        "directory",
+        metavar="DIR",
+        nargs="?",
+        type=Path,
+        default=Path(DEFAULT_DIR),
+        help=f"the demo's project folder (default {DEFAULT_DIR})",
+    )
+    p.add_argument(
+        "--respondents",
+        type=int,
+        default=DEFAULT_RESPONDENTS,
+        help=f"invented people (default {DEFAULT_RESPONDENTS})",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"seed for everything simulated, and for the demo's codes (default {DEFAULT_SEED})",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from papersurvey import cli
-    from papersurvey.demo.run import DemoOptions, run_demo
+    from papersurvey.demo.run import DemoOptions, next_steps, run_demo
 
     options = DemoOptions(directory=args.directory, respondents=args.respondents, seed=args.seed)
     report = run_demo(options, cli.main, set(cli.COMMANDS))
@@ -34,4 +58,6 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(step) for step, _, _ in report.steps)
     for step, outcome, seconds in report.steps:
         print(f"  {step:<{width}}  {seconds:6.1f} s  {outcome}")
+    for line in next_steps(args.directory):
+        print(line)
     return 0

@@ -37,10 +37,10 @@ def register(subparsers: Any) -> None:
         "--mapping",
         metavar="COL=field",
         type=_mapping,
-        nargs="+",
-        action="extend",
+        action="append",
         default=[],
-        help=f"use column COL for a field papersurvey does not recognise ({', '.join(FIELDS)})",
+        help="use column COL for a field papersurvey does not recognise; one COL=field per "
+        f"--mapping, repeat it for more ({', '.join(FIELDS)})",
     )
     p.add_argument(
         "--force",

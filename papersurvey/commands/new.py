@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +27,25 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--municipality", metavar="NAME", help="the municipality, as in letters")
     p.add_argument("--survey-id", metavar="ID", help="the round's id (default: DIR's name)")
+    p.add_argument(
+        "--online-url",
+        metavar="URL",
+        help="web address of the LimeSurvey site, e.g. https://enquete.example.nl: every letter "
+        "points there (asked for when missing and this is a terminal; 'print' refuses letters "
+        "without it)",
+    )
     p.set_defaults(func=run)
+
+
+def _ask_online_url(stdin: TextIO = sys.stdin) -> str | None:
+    """Ask for the online address on a terminal; ``None`` when not a terminal or left empty."""
+    if not stdin.isatty():
+        return None
+    answer = input(
+        "Web address of the online questionnaire (LimeSurvey), e.g. https://enquete.example.nl\n"
+        "(Enter: fill in [online] base_url in survey.toml later): "
+    )
+    return answer.strip() or None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         questionnaire=args.questionnaire,
         municipality=args.municipality,
         survey_id=args.survey_id,
+        online_url=args.online_url or _ask_online_url(),
     )
     with create_project(options) as project:
         s = project.settings.survey
@@ -48,6 +68,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(
                 f"  questionnaire: {q.path}, form {q.form_id} version {q.version} ({q.version_hash})"
+            )
+        if not project.settings.online.base_url:
+            print(
+                "  online: no web address yet. The letters point to the online questionnaire, so "
+                "fill in\n  [online] base_url in survey.toml before printing ('print' refuses "
+                "letters without it)."
             )
         print("Next: fill in survey.toml (municipality, dates, online, helpdesk, sender), then run")
         print(f"  papersurvey import-addresses {args.directory} ADDRESS_FILE")

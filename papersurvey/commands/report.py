@@ -36,8 +36,18 @@ def register(subparsers: Any) -> None:
             "significance tests, all make the trend"
         ),
     )
-    p.add_argument("--format", choices=["pdf", "html", "both"], default="both")
-    p.add_argument("--language", choices=["nl", "en"], default="nl")
+    p.add_argument(
+        "--format",
+        choices=["pdf", "html", "both"],
+        default="both",
+        help="write rapport.pdf, rapport.html or both (default both)",
+    )
+    p.add_argument(
+        "--language",
+        choices=["nl", "en"],
+        default="nl",
+        help="language of the report's texts: nl (Dutch, default) or en (English)",
+    )
     p.add_argument(
         "--out", metavar="FOLDER", type=Path, help="where to write (default DIR/out/report)"
     )

@@ -29,6 +29,16 @@ def _counts(d: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in d.items()) or "none"
 
 
+def _review(questions: int, pages: int) -> str:
+    """``7 questions to settle, 1 page to assign``: the review UI's two lists."""
+    if not (questions or pages):
+        return "nothing to review"
+    parts = [f"{questions} question{'' if questions == 1 else 's'} to settle"]
+    if pages:
+        parts.append(f"{pages} page{'' if pages == 1 else 's'} to assign or resolve")
+    return ", ".join(parts)
+
+
 def format_status(st: RoundStatus) -> str:
     """The status as text for a person."""
     c, q = st.counts, st.questionnaire
@@ -44,8 +54,9 @@ def format_status(st: RoundStatus) -> str:
         f"Respondents:   {c.respondents} ({_counts(c.respondents_by_status)}); "
         f"active by channel: {_counts(c.respondents_by_channel)}",
         f"Letters sent:  {c.letters} in {c.batches} batch{'' if c.batches == 1 else 'es'}",
-        f"Scanned:       {c.pages} pages from {c.scan_files} files"
-        + (f" ({_counts(c.pages_by_status)})" if c.pages else ""),
+        f"Scanned:       {c.pages} pages from {c.scan_files} file{'' if c.scan_files == 1 else 's'}"
+        + (f" ({_counts(c.pages_by_status)})" if c.pages else "")
+        + (f"; {c.scan_files_unread} more could not be read" if c.scan_files_unread else ""),
         f"Responses:     {c.responses_total} ({c.responses_paper} paper, "
         f"{c.responses_online} online"
         + (
@@ -53,7 +64,7 @@ def format_status(st: RoundStatus) -> str:
             if c.responses_both
             else ")"
         ),
-        f"Review:        {c.review_open} open item{'' if c.review_open == 1 else 's'}"
+        f"Review:        {_review(c.review_questions, c.review_pages)}"
         + (
             f"; {c.texts_open} open answer{'' if c.texts_open == 1 else 's'} to transcribe"
             if c.texts_open
@@ -67,6 +78,8 @@ def format_status(st: RoundStatus) -> str:
         ),
         _audit_line(st),
     ]
+    scanned = next(i for i, line in enumerate(lines) if line.startswith("Scanned:"))
+    lines[scanned + 1 : scanned + 1] = [f"  not read:    {n}: {why}" for n, why in st.unread_files]
     return "\n".join(lines)
 
 

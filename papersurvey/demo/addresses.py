@@ -1,8 +1,13 @@
 """Synthetic Dutch address files for the demo, tests and benchmarks.
 
 Every person is invented: names are drawn from short lists of common Dutch
-names, streets and towns; postcodes are valid in form (``1234 AB``) but not
-checked against the real register. Generation is deterministic for a seed.
+names. Where they live is not: the places (*kernen*) and streets are real ones
+of the demo's municipality, Leidschendam-Voorburg, with the postcode area of
+each place (house numbers and postcode letters are invented, so an address may
+not exist). Stompwijk has no postal town of its own; its post goes to
+Leidschendam, as in the real postcode book. The ``subgroep`` column holds the
+place, so the report has areas with enough respondents to show figures.
+Generation is deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import io
 import random
 from dataclasses import dataclass
 from pathlib import Path
+
+MUNICIPALITY = "Leidschendam-Voorburg"
 
 FIRST_NAMES = (
     "Anna",
@@ -76,24 +83,64 @@ LAST_NAMES = (
     "Postma",
     "Schouten",
 )
-STREETS = (
-    "Dorpsstraat",
-    "Kerkstraat",
-    "Molenweg",
-    "Stationsweg",
-    "Schoolstraat",
-    "Julianalaan",
-    "Beatrixstraat",
-    "Parallelweg",
-    "Wilhelminastraat",
-    "Burgemeester de Bruïnelaan",
-    "Oranjeplein",
-    "Populierenlaan",
-    "Zuidsingel",
-    "Van Goghstraat",
-    "Prinses Margrietlaan",
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of the municipality: its postal town, postcode numbers and some streets."""
+
+    name: str
+    postal_town: str
+    postcodes: tuple[int, int]  # first and last four-digit postcode number
+    streets: tuple[str, ...]
+    share: float  # of the municipality's clients
+
+
+PLACES = (
+    Place(
+        "Voorburg",
+        "Voorburg",
+        (2271, 2275),
+        (
+            "Herenstraat",
+            "Kerkstraat",
+            "Vlietstraat",
+            "Van Schagenstraat",
+            "Parkweg",
+            "Oosteinde",
+            "Westeinde",
+            "Koningin Julianalaan",
+            "Laan van Nieuw Oosteinde",
+            "Prinses Mariannelaan",
+        ),
+        0.5,
+    ),
+    Place(
+        "Leidschendam",
+        "Leidschendam",
+        (2261, 2265),
+        (
+            "Damplein",
+            "Damlaan",
+            "Venestraat",
+            "Leidsekade",
+            "Sluisplein",
+            "Veurseweg",
+            "Noordsingel",
+            "Delftsekade",
+        ),
+        0.44,
+    ),
+    Place(
+        "Stompwijk",
+        "Leidschendam",
+        (2266, 2266),
+        ("Dr. van Noortstraat", "Jan Koenenweg", "Meer- en Geerweg", "Stompwijkseweg"),
+        0.06,
+    ),
 )
-TOWNS = (("Leidschendam", "2261"), ("Voorburg", "2271"), ("Nootdorp", "2631"), ("Rijswijk", "2281"))
+"""The places of Leidschendam-Voorburg, with roughly their share of the population."""
+
 LETTERS = "ABCEGHJKLMNPRTVWXZ"  # avoids SA, SD, SS and look-alikes
 ADDITIONS = ("", "", "", "", "", "A", "B", "bis", "1", "2-hoog")
 HEADER = (
@@ -108,6 +155,7 @@ HEADER = (
     "woonplaats",
     "e-mail",
     "gemeente",
+    "subgroep",
 )
 
 
@@ -124,6 +172,7 @@ class FakePerson:
     town: str
     email: str
     municipality: str
+    subgroup: str = ""
 
     def row(self) -> tuple[str, ...]:
         return (
@@ -138,18 +187,24 @@ class FakePerson:
             self.town,
             self.email,
             self.municipality,
+            self.subgroup,
         )
 
 
 def fake_people(count: int, *, seed: int = 2027, email_share: float = 0.6) -> list[FakePerson]:
-    """``count`` invented people with distinct client numbers."""
+    """``count`` invented people of Leidschendam-Voorburg with distinct client numbers.
+
+    The subgroup is the postal town (Stompwijk's few clients count with
+    Leidschendam), so every area has enough respondents for the report.
+    """
     rng = random.Random(seed)
     numbers = rng.sample(range(100_000, 999_999), count)
+    weights = [p.share for p in PLACES]
     people = []
     for number in numbers:
-        town, prefix = rng.choice(TOWNS)
+        place = rng.choices(PLACES, weights=weights)[0]
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        digits = int(prefix) + rng.randrange(0, 9)
+        digits = rng.randint(*place.postcodes)
         postcode = f"{digits:04d} {rng.choice(LETTERS)}{rng.choice(LETTERS)}"
         email = ""
         if rng.random() < email_share:
@@ -161,13 +216,14 @@ def fake_people(count: int, *, seed: int = 2027, email_share: float = 0.6) -> li
                 first_name=first,
                 infix=rng.choice(INFIXES),
                 last_name=last,
-                street=rng.choice(STREETS),
+                street=rng.choice(place.streets),
                 house_number=rng.randrange(1, 250),
                 addition=rng.choice(ADDITIONS),
                 postcode=postcode,
-                town=town,
+                town=place.postal_town,
                 email=email,
-                municipality="Leidschendam-Voorburg" if town != "Rijswijk" else "Rijswijk",
+                municipality=MUNICIPALITY,
+                subgroup=place.postal_town,
             )
         )
     return people

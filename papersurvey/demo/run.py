@@ -9,6 +9,7 @@ reported as skipped, so the demo always shows how far the chain reaches.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import time
@@ -16,13 +17,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from papersurvey.demo.addresses import FakePerson, address_csv_bytes, fake_people
+from papersurvey.demo.addresses import MUNICIPALITY, FakePerson, address_csv_bytes, fake_people
+from survey import entropy
 from survey.errors import ConflictError, PaperSurveyError
 
 log = logging.getLogger("papersurvey.demo")
 
 MARKER = ".papersurvey-demo"
-MUNICIPALITY = "Leidschendam-Voorburg"
+DEMO_OPERATOR = "demo"
+ONLINE_URL = "https://enquete.example.nl"
+
+# The day each command of the demo "runs" (its clock inside survey.entropy.seeded):
+# the round is set up in February, the letters go out on 1 March, fieldwork closes
+# on 22 March and the report follows a week later.
+_CLOCK = {
+    "new": dt.datetime(2027, 2, 1, 9, 0, tzinfo=dt.UTC),
+    "import-addresses": dt.datetime(2027, 2, 8, 9, 0, tzinfo=dt.UTC),
+    "proof": dt.datetime(2027, 2, 10, 9, 0, tzinfo=dt.UTC),
+    "print": dt.datetime(2027, 2, 22, 9, 0, tzinfo=dt.UTC),
+    "scan": dt.datetime(2027, 3, 23, 9, 0, tzinfo=dt.UTC),
+    "import-online": dt.datetime(2027, 3, 23, 14, 0, tzinfo=dt.UTC),
+    "export": dt.datetime(2027, 3, 24, 9, 0, tzinfo=dt.UTC),
+    "report": dt.datetime(2027, 3, 29, 9, 0, tzinfo=dt.UTC),
+    "status": dt.datetime(2027, 3, 29, 9, 5, tzinfo=dt.UTC),
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +56,7 @@ class DemoOptions:
     """
 
     directory: Path
-    respondents: int = 40
+    respondents: int = 80
     paper_return_rate: float = 0.7
     online_response_rate: float = 0.5
     seed: int = 2027
@@ -75,13 +93,14 @@ def _fill_in_settings(directory: Path) -> None:
         s,
         survey=replace(s.survey, bureau="Meerwaarde"),
         dates=replace(s.dates, send=dt.date(2027, 3, 1), close=dt.date(2027, 3, 22)),
-        online=replace(s.online, base_url="https://enquete.example.nl", limesurvey_sid="482913"),
+        online=replace(s.online, limesurvey_sid="482913"),
         helpdesk=replace(s.helpdesk, phone="070 123 45 67", email="kbo@meerwaarde.example.nl"),
         privacy=replace(s.privacy, encrypted_intake=True),
         sender=replace(
             s.sender,
             name="drs. M. de Vries",
             role="Manager Werk en Inkomen",
+            reference="WI/KBO/2027-01",
             reply_address=("Antwoordnummer 1234", "2260 VB  LEIDSCHENDAM"),
         ),
     )
@@ -101,6 +120,22 @@ def _encrypted_delivery(directory: Path, people: list[FakePerson]) -> Path:
     return path
 
 
+def next_steps(directory: Path) -> list[str]:
+    """What to look at after the demo, and how to log in to the review UI."""
+    d = str(directory)
+    return [
+        "",
+        "Next:",
+        f"  the report:    {d}/out/report/rapport.pdf (and rapport.html)",
+        f"  the exports:   {d}/out/export/ (data.csv, metrics.csv, SPSS, Parquet)",
+        "  the review UI: the scan left questions for an operator to settle. Operators log in,",
+        "  so create an account first (you choose its password), then start the UI:",
+        f"    papersurvey review {d} --add-operator {DEMO_OPERATOR}",
+        f"    papersurvey review {d}",
+        f"  open the address it prints in a browser and log in as '{DEMO_OPERATOR}'.",
+    ]
+
+
 def run_demo(
     options: DemoOptions,
     command: Callable[[list[str]], int],
@@ -108,6 +143,10 @@ def run_demo(
     say: Callable[[str], None] = print,
 ) -> DemoReport:
     """Run every step of the chain that exists; the report of what each produced.
+
+    Two runs with one seed give the same files: the simulation draws from the
+    seed, and the commands run inside :func:`survey.entropy.seeded` (the round
+    key and pseudonyms from the seed, a fixed clock per step, invariant PDFs).
 
     Args:
         options: what to simulate and where.
@@ -123,6 +162,7 @@ def run_demo(
     d = options.directory
     _prepare_directory(d)
     report = DemoReport()
+    secrets_from_seed = entropy.seeded_generator(options.seed)
 
     def run(step: str, name: str, argv: list[str], produced: str) -> bool:
         if name not in available:
@@ -130,13 +170,15 @@ def run_demo(
             return False
         say(f"\n== {step}: papersurvey {' '.join(argv)}")
         t0 = time.perf_counter()
-        code = command(argv)
+        with entropy.seeded(secrets_from_seed, _CLOCK[argv[0]]):
+            code = command(argv)
         if code != 0:
             raise PaperSurveyError(f"demo step '{step}' failed (exit code {code}); see above.")
         report.add(step, produced, time.perf_counter() - t0)
         return True
 
-    run("new project", "new", ["new", str(d), "--municipality", MUNICIPALITY], f"{d}/")
+    new = ["new", str(d), "--municipality", MUNICIPALITY, "--online-url", ONLINE_URL]
+    run("new project", "new", new, f"{d}/")
     (d / MARKER).write_text("created by 'papersurvey demo'; safe to delete\n")
     _fill_in_settings(d)
 

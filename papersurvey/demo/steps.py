@@ -11,6 +11,7 @@ can say how well the OMR did.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -34,31 +35,50 @@ def _scanner_pdf(images: list[np.ndarray], path: Path, dpi: float) -> None:
         Image.fromarray(img.astype(np.uint8) * 255 if img.dtype == np.bool_ else img)
         for img in images
     ]
-    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=dpi, quality=90)
+    # A fixed date, so that one seed gives one file (the demo's scanner ran on 23 March).
+    when = dt.datetime(2027, 3, 23, 9, 0, tzinfo=dt.UTC).timetuple()  # what Pillow takes
+    pages[0].save(
+        path,
+        save_all=True,
+        append_images=pages[1:],
+        resolution=dpi,
+        quality=90,
+        creationDate=when,
+        modDate=when,
+    )
 
 
 def simulate_returned_scans(directory: Path, options: DemoOptions) -> str:
     """Fill in, return and scan the paper questionnaires of a share of paper respondents."""
     from layout.questionnaire import QuestionnaireLayout
     from papersurvey.simulate.damage import draw_damage
+    from papersurvey.simulate.draws import Purpose, numpy_rng, positions
     from papersurvey.simulate.sheets import simulate_respondent
     from print_batches.painters import layout_options
 
-    rng = np.random.default_rng(options.seed)
     with Project.open(directory) as project:
         questionnaire = project.load_questionnaire()
         rows = project.store.query(
             "SELECT DISTINCT m.pseudonym, r.language FROM mailings m "
-            "JOIN respondents r USING (pseudonym) WHERE m.variant IN (?, ?) ORDER BY m.pseudonym",
+            "JOIN respondents r USING (pseudonym) WHERE m.variant IN (?, ?)",
             PAPER_VARIANTS,
         )
         if not rows:
             return "skipped: nobody received a paper questionnaire"
-        returned = [r for r in rows if rng.random() < options.paper_return_rate]
+        # Each respondent's draws follow from the seed and their place in the address
+        # file, never from the (random) pseudonym, so one seed gives one outcome.
+        position = positions(project)
+        rows = sorted(rows, key=lambda r: position[r["pseudonym"]])
+        rngs = {
+            r["pseudonym"]: numpy_rng(options.seed, Purpose.PAPER_RETURN, position[r["pseudonym"]])
+            for r in rows
+        }
+        returned = [r for r in rows if rngs[r["pseudonym"]].random() < options.paper_return_rate]
         layouts: dict[str, QuestionnaireLayout] = {}
         images: list[np.ndarray] = []
         truth = []
         for row in returned:
+            rng = rngs[row["pseudonym"]]
             language = row["language"] or project.settings.default_language
             if language not in layouts:
                 layouts[language] = QuestionnaireLayout(

@@ -199,19 +199,26 @@ def simulate_online_export(
     the analysis resolves as a duplicate). A share ``partial_rate`` stops part
     way and never submits.
 
+    Each respondent's draws follow from ``seed`` and their place in the
+    address file (:mod:`.draws`), not from their random pseudonym, so one seed
+    gives the same people the same answers; the export lists them in that order.
+
     Returns:
         The export file (default ``DIR/online/limesurvey-responses.csv``).
     """
-    rng = random.Random(seed)
+    from papersurvey.simulate.draws import Purpose, positions, python_rng
+
     with Project.open(project_dir) as project:
         questionnaire = project.load_questionnaire()
-        respondents = project.store.respondents()
+        position = positions(project)
+        respondents = sorted(project.store.respondents(), key=lambda r: position[r.pseudonym])
         out = out or project.paths.root / "online" / "limesurvey-responses.csv"
     groups = sum(isinstance(i, Group) for i in questionnaire.items)
     start = dt.datetime(2027, 3, 1, 9, 0, 0)
     responses = []
     sim = Simulator(questionnaire)
     for r in respondents:
+        rng = python_rng(seed, Purpose.ONLINE, position[r.pseudonym])
         rate = email_rate if r.channel is Channel.EMAIL else paper_rate
         if r.channel is Channel.NONE or rng.random() >= rate:
             continue
@@ -233,14 +240,18 @@ def simulate_online_export(
 def _simulated_frame(
     questionnaire: Questionnaire, n: int, rng: random.Random, tendency: Tendency
 ) -> list[dict[str, str]]:
-    from survey.pseudonym import new_pseudonym
+    from survey.pseudonym import ALPHABET, BODY_LENGTH, check_character
 
     rows = []
     sim = Simulator(questionnaire, tendency)
     for _ in range(n):
+        body = "".join(rng.choice(ALPHABET) for _ in range(BODY_LENGTH))
         answers = sim.answers(rng)
         mode = "online" if rng.random() < 0.3 else "paper"
-        rows.append({"pseudonym": new_pseudonym(), "mode": mode, "status": "complete", **answers})
+        rows.append(
+            {"pseudonym": body + check_character(body), "mode": mode, "status": "complete"}
+            | answers
+        )
     return rows
 
 

@@ -21,6 +21,7 @@ from analysis.results import Figure, compute_results
 from analysis.texts import DASH, Texts
 from papersurvey.cli import main
 from papersurvey.simulate.online import simulate_previous_round, simulate_reference
+from survey.errors import ExitCode
 from survey.project import Project
 from tests.analysis.conftest import Round
 
@@ -145,6 +146,15 @@ def test_cli_report_html_only(
     assert "figures" in capsys.readouterr().out
     html = (root / "out" / "report" / "report.html").read_text(encoding="utf-8")
     assert "Summary" in html and not (root / "out" / "report" / "report.pdf").exists()
+
+
+def test_a_round_without_answers_is_refused(
+    project_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(project_dir)]) == ExitCode.PROJECT
+    err = capsys.readouterr().err
+    assert "no answers yet, so there is nothing to report" in err and "papersurvey scan" in err
+    assert not (project_dir / "out" / "report").exists()
 
 
 def test_pdf_captions_take_the_words_of_their_own_document() -> None:

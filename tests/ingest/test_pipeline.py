@@ -20,6 +20,7 @@ import pytest
 
 from ingest.codec import result_from_json
 from ingest.pipeline import ScanOptions, scan
+from ingest.report import format_report
 from omr.form import prepare_form
 from omr.params import DEFAULT_PARAMS
 from papersurvey.simulate.scanfiles import encode_jpeg, write_tiff
@@ -209,14 +210,15 @@ def test_bad_inputs_are_reported_and_the_rest_is_read(round_dir, round_template,
     assert rejected["06-notes.txt"] == "this is a text file, not a scan"
     assert "the TIFF is damaged after page" in dict(report.run.warnings)["04-cut.tif"]
     log = caplog.text
-    for name in (
-        "02-corrupt.pdf",
-        "03-locked.pdf",
-        "04-cut.tif",
-        "06-notes.txt",
-        "05-mixed.pdf p.3",
-    ):
+    for name in ("04-cut.tif", "05-mixed.pdf p.3"):  # read, with a warning
         assert name in log
+    said = [
+        line.split(":")[1].strip()
+        for line in format_report(report).splitlines()
+        if "not read:" in line
+    ]
+    assert sorted(said) == ["02-corrupt.pdf", "03-locked.pdf", "06-notes.txt"]  # once each
+    assert not [name for name in said if name in log]
     assert report.pages.get("unregistrable") == 1  # the letter in 05-mixed.pdf
     assert report.quarantined.get("unregistrable") == 1
     assert report.quality["rendered"] == 1
@@ -285,7 +287,8 @@ def test_unknown_respondent_is_quarantined(round_dir, round_template):
 def test_nothing_readable_is_an_error_and_missing_paths_stop_everything(round_dir, round_template):
     (round_dir / "scans" / "x.txt").write_text("geen scan")
     with pytest.raises(
-        CorruptInputError, match=r"None of the scan files can be read \(x.txt: this is a text file"
+        CorruptInputError,
+        match=r"The scan file cannot be read; nothing was read:\n  x\.txt: this is a text",
     ):
         run(round_dir, [round_dir / "scans"], round_template)
     with pytest.raises(ValidationError, match="do not exist"):

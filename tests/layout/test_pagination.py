@@ -95,3 +95,13 @@ def test_blocks_fit_in_order_and_kept_blocks_share_a_page(specs):
             assert q.page == p.page, (b.name, after.name)
         if after.page_break_before:
             assert (q.page, q.top) == (p.page + 1, STYLE.content_top)
+
+
+def test_a_follow_up_is_printed_on_the_page_of_the_question_it_explains(default_layout):
+    from survey.followups import follow_ups
+
+    pairs = follow_ups(default_layout.questionnaire)
+    assert pairs  # the shipped questionnaire has follow-ups
+    pages = {s.name: s.page for s in default_layout.form_map.questions}
+    for follow_up, question in pairs.items():
+        assert pages[follow_up] == pages[question], (follow_up, question)

@@ -27,6 +27,20 @@ def run(capsys: Capture, *argv: str | Path) -> tuple[int, str, str]:
     return code, out, err
 
 
+def test_every_option_of_every_command_says_what_it_does() -> None:
+    import argparse
+
+    parser = build_parser()
+    missing = [
+        f"{name} {'/'.join(a.option_strings) or a.dest}"
+        for name, sub in parser._subparsers._group_actions[0].choices.items()  # type: ignore[union-attr]
+        for a in sub._actions
+        if not isinstance(a, argparse._HelpAction) and a.help is None
+        and a.dest not in ("directory", "file")  # the folder and file say themselves
+    ]  # fmt: skip
+    assert missing == []
+
+
 def test_every_listed_command_registers_a_parser() -> None:
     parser = build_parser()
     names = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
@@ -109,9 +123,9 @@ def test_new_import_status(
         "by_status": {"active": len(people)},
     }
     assert data["mailings"] == {"letters": 0, "batches": 0}
-    assert data["scans"] == {"files": 0, "pages": 0, "pages_by_status": {}}
+    assert data["scans"] == {"files": 0, "pages": 0, "pages_by_status": {}, "files_not_read": []}
     assert data["responses"] == {"paper": 0, "online": 0, "total": 0, "both": 0}
-    assert data["review"] == {"open": 0, "texts_open": 0}
+    assert data["review"] == {"open": 0, "questions": 0, "pages": 0, "texts_open": 0}
 
 
 def test_changed_file_needs_force(
@@ -139,14 +153,16 @@ def test_mapping_option(capsys: Capture, project_dir: Path, write_csv) -> None: 
         and "required columns missing: clientnummer (client_number), huisnummer (house_number)"
         in err
     )
+    # one pair per --mapping, and it may stand before the folder and the file
     code, _, err = run(
         capsys,
         "import-addresses",
-        project_dir,
-        path,
         "--mapping",
         "Klant ID=client_number",
+        "--mapping",
         "nr=house_number",
+        project_dir,
+        path,
     )
     assert code == 0, err
     with Project.open(project_dir) as project:
@@ -163,7 +179,7 @@ def test_broken_file_exit_code_message_and_nothing_written(
     assert (code, out) == (3, "")
     assert err == (
         "papersurvey: adressen.csv cannot be read; nothing was imported.\n"
-        "  - adressen.csv: the columns are separated by tabs; expected semicolons (;) or commas (,) "
+        "  - adressen.csv: the columns are separated by tabs; expected semicolons (;) or commas (,). "
         "Fix: In Excel choose Save As 'CSV (gescheiden door lijstscheidingsteken)', or use .xlsx.\n"
     )
     assert sorted(p.name for p in (project_dir / "pii").iterdir()) == before == []

@@ -32,6 +32,30 @@ def test_print_then_refuse_then_force_then_remind(
     assert "Made reminder-1: 3 sets" in capsys.readouterr().out
 
 
+def test_print_refuses_letters_that_point_nowhere_and_warns_of_a_missing_signature(
+    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(2, email_share=0.0)
+    folder = project.paths.root
+    project.close()
+    toml = folder / "survey.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('base_url = "https://enquete.example.nl"', 'base_url = ""')
+    toml.write_text(text.replace('signature = ""', 'signature = "letters/handtekening.png"'))
+
+    assert main(["print", str(folder), "--workers", "1"]) == ExitCode.PROJECT
+    err = capsys.readouterr().err
+    assert "[online] base_url is empty" in err and "'Ga naar' with no web address" in err
+    assert not list((folder / "print").iterdir())
+
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('base_url = ""', 'base_url = "https://enquete.example.nl"'))
+    assert main(["print", str(folder), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "letters/handtekening.png, which does not exist" in err
+    assert "without a signature" in err
+
+
 def test_usage_errors(make_project: MakeProject, capsys: pytest.CaptureFixture[str]) -> None:
     project = make_project(1, email_share=0.0)
     folder = str(project.paths.root)

@@ -316,6 +316,29 @@ def test_oversized_or_odd_posts_are_refused(logged_in):
     assert big.status == 413
 
 
+def test_a_grid_statement_reads_as_one_line_after_a_question_mark() -> None:
+    from review.app import joined_label
+
+    assert joined_label("Hoe tevreden bent u na het intakegesprek?", "De tijd die ik kreeg") == (
+        "Hoe tevreden bent u na het intakegesprek? De tijd die ik kreeg"
+    )
+    assert (
+        joined_label("Stellingen", "Ik word goed geholpen") == "Stellingen: Ik word goed geholpen"
+    )
+    assert joined_label("", "Vraag zonder raster") == "Vraag zonder raster"
+
+
+def test_a_follow_up_names_the_question_it_explains(app) -> None:
+    from survey.followups import follow_ups
+
+    q = app.config.questionnaire
+    follow_up, parent = next(iter(follow_ups(q).items()))
+    context = app.question_context(follow_up, "nl")
+    assert context["follows"] == q.question(parent).label.get("nl")
+    assert context["follows_number"] == app.numbers[parent] > 0
+    assert app.question_context(parent, "nl")["follows"] == ""
+
+
 def test_a_grid_statement_shows_its_grids_instruction(app) -> None:
     q = app.config.questionnaire
     grid = next(g for g in q.groups() if g.is_grid and g.hint.get("nl"))

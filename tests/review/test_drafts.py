@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from review.drafts import DraftService, TesseractDraft, tidy, without_rules
+from review.drafts import DraftService, TesseractDraft, confident_text, tidy, without_rules
 from review.queue import question_order
 from review.transcripts import load_text, sync, text_queue
 from survey.store import Store
@@ -98,6 +98,17 @@ def test_a_failing_engine_leaves_an_empty_draft(store, questionnaire):
 def test_tidy_keeps_words_and_drops_line_marks():
     assert tidy("Goed\n\ngeholpen  — ___ ..\n| door Anna") == "Goed geholpen door Anna"
     assert len(tidy("x " * 5000)) == 2000
+
+
+def test_an_unsure_reading_gives_no_draft_to_save_by_mistake():
+    # what tesseract made of handwriting: confident about nothing
+    assert confident_text(["PU", "ARN", "VYWAN", "VOW"], [31.0, 22.5, 40.0, 18.0]) == ""
+    # a neat answer; layout rows (empty text, conf -1) do not count
+    words, conf = ["", "Goed", "geholpen", "", "—"], [-1, 93.0, 88.0, -1, 20.0]
+    assert confident_text(words, conf) == "Goed geholpen"
+    # the mean is by length: one short unsure word does not sink a long sure reading
+    assert confident_text(["Vriendelijke", "mensen", "x"], [91.0, 89.0, 10.0], 60.0) != ""
+    assert confident_text(["Vriendelijke"], [59.0], 60.0) == ""
 
 
 def writing_clip(path: Path, lines: list[str]) -> Path:

@@ -34,6 +34,7 @@ GOOD = [
     "Leidschendam",
     "jan@example.nl",
     "LV",
+    "",  # no subgroup: the municipality
 ]
 
 
@@ -49,7 +50,8 @@ def test_reads_the_demo_file(address_csv: Path, people: list[FakePerson]) -> Non
     assert (first.postcode, first.town, first.email) == (p.postcode, p.town, p.email)
     assert first.house_number == str(p.house_number)
     assert first.language == "nl"
-    assert first.subgroup == p.municipality  # no subgroup column: the municipality
+    assert (first.subgroup, first.municipality) == (p.subgroup, p.municipality)
+    assert {r.subgroup for r in records} == {"Leidschendam", "Voorburg"}
 
 
 @pytest.mark.parametrize(
@@ -134,7 +136,7 @@ def test_mapping_for_unknown_headings(write_csv: WriteCsv) -> None:
     assert problems(info) == [
         "m.csv, row 1: required columns missing: clientnummer (client_number), straat (street), "
         "huisnummer (house_number); found headings: Klant-ID, Voorletters, Naam, Adres, Nr, "
-        "Postcode, Plaats Fix: Rename the headings, or map them with --mapping 'Heading=field'."
+        "Postcode, Plaats. Fix: Rename the headings, or map them with --mapping 'Heading=field'."
     ]
     mapping = {"klant-id": "client_number", "Adres": "street", "Nr": "house_number"}
     (r,) = read_address_file(path, mapping=mapping)
@@ -155,9 +157,9 @@ def test_wrong_mappings(write_csv: WriteCsv) -> None:
         == "m.csv has problems with its columns; nothing was imported."
     )
     assert problems(info) == [
-        f"m.csv, row 1, column 'Klant': --mapping names column 'Klant', which is not in the file "
+        f"m.csv, row 1, column 'Klant': --mapping names column 'Klant', which is not in the file. "
         f"Fix: The headings are: {', '.join(HEADER)}.",
-        "m.csv, column 'straat': --mapping names unknown field 'road' Fix: Use one of: "
+        "m.csv, column 'straat': --mapping names unknown field 'road'. Fix: Use one of: "
         "client_number, first_name, infix, last_name, street, house_number, addition, postcode, "
         "town, email, municipality, language, gender, subgroup.",
     ]
@@ -168,7 +170,7 @@ def test_duplicate_headings(write_csv: WriteCsv) -> None:
     with pytest.raises(AddressFileError) as info:
         read_address_file(path)
     assert problems(info) == [
-        "d.csv, row 1, column 'Postcode': two columns are headed 'Postcode' "
+        "d.csv, row 1, column 'Postcode': two columns are headed 'Postcode'. "
         "Fix: Remove or rename one of them."
     ]
 
@@ -220,7 +222,7 @@ def test_every_row_problem_is_reported_with_its_row(write_csv: WriteCsv) -> None
         "adressen.csv, row 11, column 'huisnummer': '0' is not a house number (a whole number from 1 to 99999; letters go in the addition column)",
         "adressen.csv, row 12, column 'e-mail': 'jan@' is not a valid e-mail address",
         "adressen.csv, row 13, column 'e-mail': 'jan.example.nl' is not a valid e-mail address",
-        "adressen.csv, row 15: the row has 12 values but there are 11 headings Fix: A value probably contains the separator; put such values in quotes.",
+        "adressen.csv, row 15: the row has 13 values but there are 12 headings. Fix: A value probably contains the separator; put such values in quotes.",
         "adressen.csv, row 16, column 'clientnummer': this field is required but empty",
         "adressen.csv, row 16, column 'huisnummer': '12b' is not a house number (a whole number from 1 to 99999; letters go in the addition column)",
     ]
@@ -257,33 +259,33 @@ NOT_CSV = "Fix: Save the address list as CSV (comma or semicolon separated) or a
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("empty.csv", b"", "empty.csv: the file is empty Fix: Export the address list again."),
-        ("blank.csv", b" \r\n\r\n", "blank.csv: the file is empty Fix: Export the address list again."),
-        ("semis.csv", b";;;\r\n;;;\r\n", "semis.csv: the file is empty Fix: Export the address list again."),
+        ("empty.csv", b"", "empty.csv: the file is empty. Fix: Export the address list again."),
+        ("blank.csv", b" \r\n\r\n", "blank.csv: the file is empty. Fix: Export the address list again."),
+        ("semis.csv", b";;;\r\n;;;\r\n", "semis.csv: the file is empty. Fix: Export the address list again."),
         (
             "header.csv",
             ";".join(HEADER).encode() + b"\r\n",
-            "header.csv: the file has a heading row but no people "
+            "header.csv: the file has a heading row but no people. "
             "Fix: Export the address list again, with one row per person.",
         ),
-        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), f"photo.csv: this is not a CSV or Excel file {NOT_CSV}"),
-        ("noise.csv", bytes(range(1, 32)) * 20, f"noise.csv: this is not a CSV or Excel file {NOT_CSV}"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), f"photo.csv: this is not a CSV or Excel file. {NOT_CSV}"),
+        ("noise.csv", bytes(range(1, 32)) * 20, f"noise.csv: this is not a CSV or Excel file. {NOT_CSV}"),
         (
             "old.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
-            "old.xls: this is an old Excel file (.xls) or an Excel file with a password "
+            "old.xls: this is an old Excel file (.xls) or an Excel file with a password. "
             "Fix: Open it in Excel, remove any password, and save it as .xlsx or as CSV.",
         ),
         (
             "tabs.csv",
             "\t".join(HEADER).encode() + b"\r\n" + "\t".join(GOOD).encode() + b"\r\n",
-            "tabs.csv: the columns are separated by tabs; expected semicolons (;) or commas (,) "
+            "tabs.csv: the columns are separated by tabs; expected semicolons (;) or commas (,). "
             "Fix: In Excel choose Save As 'CSV (gescheiden door lijstscheidingsteken)', or use .xlsx.",
         ),
         (
             "pipes.csv",
             "|".join(HEADER).encode() + b"\r\n" + "|".join(GOOD).encode() + b"\r\n",
-            "pipes.csv: the columns are separated by vertical bars (|); expected semicolons (;) or commas (,) "
+            "pipes.csv: the columns are separated by vertical bars (|); expected semicolons (;) or commas (,). "
             "Fix: In Excel choose Save As 'CSV (gescheiden door lijstscheidingsteken)', or use .xlsx.",
         ),
     ],
@@ -303,14 +305,14 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
         z.writestr("hello.txt", "hi")
     with pytest.raises(AddressFileError) as info:
         read_table(path)
-    assert problems(info) == [f"adressen.xlsx: this is not a CSV or Excel file {NOT_CSV}"]
+    assert problems(info) == [f"adressen.xlsx: this is not a CSV or Excel file. {NOT_CSV}"]
 
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(AddressFileError) as info:
         read_table(tmp_path / "nope.csv")
     assert problems(info) == [
-        f"nope.csv: the file {tmp_path / 'nope.csv'} does not exist Fix: Check the file name and folder."
+        f"nope.csv: the file {tmp_path / 'nope.csv'} does not exist. Fix: Check the file name and folder."
     ]
 
 
@@ -321,7 +323,7 @@ def test_a_single_column_says_which_headings_were_found(write_csv: WriteCsv) -> 
     assert problems(info) == [
         "one.csv, row 1: required columns missing: clientnummer (client_number), "
         "achternaam (last_name), straat (street), huisnummer (house_number), postcode (postcode), "
-        "woonplaats (town); found headings: clientnummer:naam:straat "
+        "woonplaats (town); found headings: clientnummer:naam:straat. "
         "Fix: Rename the headings, or map them with --mapping 'Heading=field'."
     ]
 

@@ -34,13 +34,17 @@ ALLOWED_FIELDS = frozenset(
         "code",
         "einddatum",
         "telefoon",
+        "email",
+        "tijden",
         "bureau",
         "afzender_naam",
         "afzender_functie",
     }
 )
 # Without these a respondent cannot take part or ask for help.
-ESSENTIAL_FIELDS = frozenset({"aanhef", "url", "code", "einddatum", "telefoon", "bureau"})
+ESSENTIAL_FIELDS = frozenset(
+    {"aanhef", "url", "code", "einddatum", "telefoon", "email", "tijden", "bureau"}
+)
 SAMPLE_FIELDS = {
     "aanhef": "Beste heer Jansen,",
     "gemeente": "Leidschendam-Voorburg",
@@ -48,6 +52,8 @@ SAMPLE_FIELDS = {
     "code": "ABCD-EFGH-K",
     "einddatum": "15 maart 2027",
     "telefoon": "070 - 123 45 67",
+    "email": "kbo@voorbeeld.example.nl",
+    "tijden": "op werkdagen van 9.00 tot 17.00 uur",
     "bureau": "Onderzoeksbureau Voorbeeld",
     "afzender_naam": "J. de Vries",
     "afzender_functie": "Wethouder Werk en Inkomen",

@@ -63,7 +63,7 @@ def test_first_import(project: Project, address_csv: Path, people: list[FakePers
         assert (record.last_name, record.postcode) == (person.last_name, person.postcode)
         expected = Channel.EMAIL if person.email else Channel.PAPER
         assert respondents[p].channel is expected
-        assert respondents[p].subgroup == person.municipality
+        assert respondents[p].subgroup == person.subgroup
     assert sorted(f.name for f in project.paths.pii.iterdir()) == [
         "addresses.csv.age",
         "key.csv.age",
@@ -90,7 +90,7 @@ def test_limesurvey_participants(
         assert (r["email"], r["language"], r["attribute_1"]) == (
             person.email,
             "nl",
-            person.municipality,
+            person.subgroup,
         )
 
 
@@ -154,7 +154,8 @@ def test_reimporting_the_same_people_as_xlsx_changes_nothing(
     before = snapshot(project)
     wb = openpyxl.Workbook()
     wb.active.append(["Cliëntnummer", "Voornaam", "Tussenvoegsel", "Achternaam", "Straat", "Huisnummer",
-                      "Toevoeging", "Postcode", "Woonplaats", "E-mail", "Gemeente"])  # fmt: skip
+                      "Toevoeging", "Postcode", "Woonplaats", "E-mail", "Gemeente",
+                      "Subgroep"])  # fmt: skip
     for p in people:
         wb.active.append([*p.row()[:7], p.postcode.replace(" ", "").lower(), *p.row()[8:]])
     wb.save(tmp_path / "adressen.xlsx")

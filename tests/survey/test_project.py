@@ -119,6 +119,28 @@ def test_survey_id_without_letters_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "p").exists()
 
 
+def test_the_online_address_is_set_at_new_or_refused_when_unusable(tmp_path: Path) -> None:
+    options = NewProjectOptions(tmp_path / "a", online_url="https://enquete.example.nl")
+    with create_project(options) as project:
+        assert project.settings.online.base_url == "https://enquete.example.nl"
+    with create_project(NewProjectOptions(tmp_path / "b")) as project:
+        assert project.settings.online.base_url == ""
+    with pytest.raises(ProjectError, match=r"--online-url 'enquete\.nl' must start with https://"):
+        create_project(NewProjectOptions(tmp_path / "c", online_url="enquete.nl"))
+    assert not (tmp_path / "c").exists()
+
+
+def test_new_says_when_the_letters_point_nowhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from papersurvey.cli import main
+
+    assert main(["new", str(tmp_path / "a")]) == 0  # stdin is no terminal: nothing asked
+    assert "fill in\n  [online] base_url in survey.toml before printing" in capsys.readouterr().out
+    assert main(["new", str(tmp_path / "b"), "--online-url", "https://enquete.example.nl"]) == 0
+    assert "base_url" not in capsys.readouterr().out
+
+
 def test_open_names_what_is_wrong(project_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="is not a folder"):
         Project.open(tmp_path / "nowhere")

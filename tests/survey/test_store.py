@@ -160,6 +160,27 @@ def test_counts(store: Store) -> None:
                 "processed_at": "t",
             },
         )
+    store.executemany(
+        "INSERT INTO scan_pages (file_sha256, page_index, image_sha256, outcome, read_at)"
+        " VALUES ('f', ?, ?, 'read', 't')",
+        [(i, f"i{i}") for i in range(3)],
+    )
+    # a file that could not be read: listed apart, not counted as scanned
+    store.insert("scan_batches", {"name": "b1", "started_at": "t"})
+    for sha, problem in (("f", ""), ("g", "the PDF is damaged")):
+        store.insert(
+            "scan_files",
+            {"sha256": sha, "path": f"{sha}.pdf", "pages": 0, "added_at": "t"},
+            or_ignore=True,
+        )
+        store.insert(
+            "scan_file_info",
+            {"sha256": sha, "batch": "b1", "seq": 1 + (sha == "g"), "problem": problem},
+        )
+    store.insert(
+        "review_items",
+        {"question": "", "page_sha256": "i2", "reason": "unknown_respondent", "created_at": "t"},
+    )
     store.insert("answers", {"pseudonym": "A", "question": "q1", "value": "1", "source": "paper"})
     store.insert("answers", {"pseudonym": "A", "question": "q2", "value": "1", "source": "review"})
     store.insert("online_responses", {"pseudonym": "B", "submitted_at": "t", "raw": "{}"})
@@ -185,9 +206,12 @@ def test_counts(store: Store) -> None:
     )
     assert (c.letters, c.batches) == (2, 2)
     assert (c.scan_files, c.pages, c.pages_by_status) == (1, 3, {"foreign": 1, "ok": 2})
+    assert c.scan_files_unread == 1
     assert (c.responses_paper, c.responses_online, c.responses_total) == (1, 2, 2)
     assert c.responses_both == 1  # the paper respondent also answered online
-    assert c.review_open == 1
+    # one open question item and one open page item; the decided one is not counted
+    assert (c.review_open, c.review_questions, c.review_pages) == (2, 1, 1)
+    assert store.open_review().total == c.review_open
 
 
 def test_open_refuses_missing_damaged_and_newer_stores(tmp_path: Path) -> None:

@@ -1,10 +1,17 @@
-"""layout.followups: which open question follows up the select question before it."""
+"""survey.followups: which open question follows up the select question before it."""
 
 from __future__ import annotations
 
 import pytest
 
-from layout.followups import follow_ups, is_follow_up
+from survey.followups import follow_ups, is_follow_up
+from survey.questionnaire import default_questionnaire
+from tests.layout.conftest import Build
+
+
+@pytest.fixture(scope="module")
+def build() -> Build:
+    return Build()
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +65,8 @@ def test_pairs_are_found_inside_groups_but_not_across_their_boundaries(build):
     assert follow_ups(q) == {"q2": "q1"}
 
 
-def test_the_default_questionnaire_has_two_follow_ups(default_layout):
-    q = default_layout.questionnaire
-    assert follow_ups(q) == {
+def test_the_default_questionnaire_has_two_follow_ups():
+    assert follow_ups(default_questionnaire()) == {
         "q56_good_point_explain": "q55_good_point",
         "q58_improve_point_explain": "q57_improve_point",
     }
-    pages = {s.name: s.page for s in default_layout.form_map.questions}
-    for follow_up, question in follow_ups(q).items():
-        assert pages[follow_up] == pages[question], (follow_up, question)
