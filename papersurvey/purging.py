@@ -20,7 +20,13 @@ from pathlib import Path
 from survey.project import Project
 from survey.purge import PurgeOptions, PurgePlan, purge
 
-EXPORT_FILES = {"data.csv": "csv", "data.parquet": "parquet", "data.sav": "spss"}
+EXPORT_FILES = {
+    "data.csv": "csv",
+    "data.parquet": "parquet",
+    "data.sav": "spss",
+    "data.xlsx": "xlsx",
+}
+"""The data file of each export format (:data:`analysis.exports.FORMATS`): every one is made again."""
 
 
 def approved_quotes(project: Project, quotes_file: Path) -> dict[tuple[str, str], str]:

@@ -50,7 +50,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--margin", type=float, default=0.05, help="margin of error (default 0.05)")
     p.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
-    p.add_argument("--language", choices=["nl", "en"], default="nl")
+    p.add_argument(
+        "--language",
+        choices=["nl", "en"],
+        default="nl",
+        help="language of the advice (default: nl)",
+    )
     p.set_defaults(func=run)
 
 
