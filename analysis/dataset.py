@@ -35,8 +35,8 @@ from analysis.duplicates import MODES, Candidate, Loser, resolve
 from analysis.schema import Check, FrameSchema, empty_failures, isin, not_null, unique, validate
 from survey import opentexts
 from survey import pseudonym as pseudonyms
-from survey.model import Group, Item, Questionnaire, QuestionType
-from survey.routing import evaluate
+from survey.model import Questionnaire, QuestionType
+from survey.skips import asked
 from survey.store import Store
 
 META_COLUMNS = ("pseudonym", "mode", "status", "channel", "subgroup", "language", "open_review")
@@ -192,26 +192,6 @@ def long_schema(questionnaire: Questionnaire) -> FrameSchema:
             unique(("pseudonym", "question")),
         ),
     )
-
-
-def asked(questionnaire: Questionnaire, answers: Mapping[str, str]) -> set[str]:
-    """The questions the routing asks, given the answers (evaluated in questionnaire order)."""
-    seen: dict[str, str] = {}
-    out: set[str] = set()
-
-    def walk(items: tuple[Item, ...]) -> None:
-        for item in items:
-            if item.relevant is not None and not evaluate(item.relevant, seen):
-                continue
-            if isinstance(item, Group):
-                walk(item.items)
-            elif item.is_answerable:
-                out.add(item.name)
-                if item.name in answers:
-                    seen[item.name] = answers[item.name]
-
-    walk(questionnaire.items)
-    return out
 
 
 def _routing_failures(long: pd.DataFrame, questionnaire: Questionnaire) -> pd.Series:

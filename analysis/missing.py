@@ -18,8 +18,9 @@ from enum import StrEnum
 
 import pandas as pd
 
-from analysis.dataset import Dataset, asked
+from analysis.dataset import Dataset
 from analysis.scales import scales
+from survey.skips import asked
 
 ROUTING = -1
 """SPSS code of a question the routing skipped for the respondent."""

@@ -32,7 +32,9 @@ from omr.checkboxes import BoxMeasures
 from omr.form import PreparedForm
 from omr.params import OmrParams
 from survey.formmap import FormMap
+from survey.model import Questionnaire
 from survey.pageresult import PageResult, PageStatus
+from survey.skips import settle_routed_blanks
 from survey.store import Store, utc_now
 
 if TYPE_CHECKING:
@@ -269,11 +271,20 @@ def _entries(
     return entries, results
 
 
-def assemble_respondents(store: Store, pseudonyms: set[str], page_count: int) -> Assembly:
+def assemble_respondents(
+    store: Store,
+    pseudonyms: set[str],
+    page_count: int,
+    questionnaire: Questionnaire | None = None,
+) -> Assembly:
     """Assemble the pages of ``pseudonyms`` and write their answers and review items.
 
     Respondents are assembled :data:`ASSEMBLE_CHUNK` at a time (assembly is
-    per respondent), so only their page results are in memory at once.
+    per respondent), so only their page results are in memory at once. With
+    the ``questionnaire``, an unanswered question doubted only because its
+    1-bit page may have lost ink (``ink_may_be_lost``) needs no review when
+    the respondent's routing certainly skips it (:func:`survey.skips.routed_out`):
+    a routed section is blank on purpose.
 
     Call inside a transaction (see :func:`finalise`).
     """
@@ -281,13 +292,15 @@ def assemble_respondents(store: Store, pseudonyms: set[str], page_count: int) ->
     returned: dict[str, Returned] = {}
     duplicates: list[Duplicate] = []
     for i in range(0, len(ordered), ASSEMBLE_CHUNK):
-        part = _assemble_chunk(store, ordered[i : i + ASSEMBLE_CHUNK], page_count)
+        part = _assemble_chunk(store, ordered[i : i + ASSEMBLE_CHUNK], page_count, questionnaire)
         returned.update(part.returned)
         duplicates.extend(part.duplicates)
     return Assembly(returned, tuple(duplicates))
 
 
-def _assemble_chunk(store: Store, pseudonyms: list[str], page_count: int) -> Assembly:
+def _assemble_chunk(
+    store: Store, pseudonyms: list[str], page_count: int, questionnaire: Questionnaire | None
+) -> Assembly:
     entries, results = _entries(store, pseudonyms)
     assembly = assemble(entries, page_count)
     now = utc_now()
@@ -311,6 +324,10 @@ def _assemble_chunk(store: Store, pseudonyms: list[str], page_count: int) -> Ass
     for p in pseudonyms:
         store.execute("DELETE FROM answers WHERE pseudonym = ? AND source = 'paper'", (p,))
     for returned in assembly.returned.values():
+        kept = [s for s in returned.pages.values() if s not in losers]
+        results.update(
+            zip(kept, settle_routed_blanks(questionnaire, [results[s] for s in kept]), strict=True)
+        )
         for sha in returned.pages.values():
             if sha in losers:  # pragma: no cover - assemble() never does this
                 continue
@@ -354,6 +371,7 @@ def finalise(
     calibrate: bool = True,
     executor: Executor | None = None,
     context: WorkContext | None = None,
+    questionnaire: Questionnaire | None = None,
 ) -> tuple[list[str], Assembly]:
     """Classify everything measured and assemble the respondents it touches, atomically.
 
@@ -367,11 +385,13 @@ def finalise(
         executor: classify the pages there (the scan's workers), with
             ``context``, the context those workers hold; else in this process.
         context: see ``executor``.
+        questionnaire: the round's questionnaire, for its routing (see
+            :func:`assemble_respondents`); ``None``: every doubt is kept.
     """
     page_count = len(next(iter(form_maps.values())).pages)
     with store.transaction():
         batches, touched = classify_pending(
             store, root, form_maps, params, calibrate=calibrate, executor=executor, context=context
         )
-        assembly = assemble_respondents(store, touched, page_count)
+        assembly = assemble_respondents(store, touched, page_count, questionnaire)
     return batches, assembly

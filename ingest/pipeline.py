@@ -42,9 +42,10 @@ from ingest.worker import QUARANTINE, PageOutcome, PageTask, WorkContext, read_p
 from ingest.worker_process import PRELOAD, start_worker
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey import entropy
-from survey.errors import CorruptInputError, ProjectError
+from survey.errors import CorruptInputError, ProjectError, QuestionnaireError
 from survey.executors import Executor, make_executor
 from survey.formmap import FormMap
+from survey.model import Questionnaire
 from survey.progress import NullProgressBar, ProgressFactory
 from survey.project import Project
 from survey.readingmaps import ReadingMaps, reading_maps, respondent_map_ids
@@ -147,6 +148,18 @@ def _form_maps(
         found = round_maps(project)
         maps, printed = found.maps, found.respondent_maps
     return maps, respondent_map_ids(project.store, maps, printed)
+
+
+def _questionnaire(project: Project) -> Questionnaire | None:
+    """The questionnaire, for its routing at assembly; ``None`` (keep every doubt) if it is broken."""
+    try:
+        return project.load_questionnaire()
+    except QuestionnaireError as exc:
+        log.warning(
+            "the questionnaire cannot be read (%s); routed questions on 1-bit pages stay in review",
+            exc.message,
+        )
+        return None
 
 
 def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) -> str:
@@ -309,6 +322,7 @@ def scan(
                 calibrate=options.calibrate,
                 executor=ex,
                 context=ctx,
+                questionnaire=_questionnaire(project),
             )
             t3 = time.perf_counter()
             cut_missing_clips(store, root, ex, ctx)

@@ -195,10 +195,13 @@ def ink_may_be_lost(
         dpi: the page's resolution from its registration.
         params: ``bilevel_min_marks``, ``bilevel_solid_line``, ``bilevel_min_dpi``.
     """
-    if int(np.count_nonzero(marked)) < params.bilevel_min_marks:
+    surviving = int(np.count_nonzero(marked))
+    if surviving < params.bilevel_min_marks:
         return True
     if dpi and dpi < params.bilevel_min_dpi:
         return True
+    if surviving == 0:  # bilevel_min_marks 0: no marks is no evidence either way
+        return False
     lines = measures.line
     if lines.shape != marked.shape:  # measures of an older version: no stroke measure
         return True

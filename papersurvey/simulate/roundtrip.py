@@ -26,8 +26,10 @@ from papersurvey.simulate.evaluate import summarize
 from papersurvey.simulate.forms import default_layout
 from papersurvey.simulate.sheets import SheetTruth, simulate_respondent
 from survey.executors import make_executor
+from survey.model import Questionnaire
 from survey.pageresult import PageResult
 from survey.pseudonym import ALPHABET, check_character
+from survey.skips import settle_routed_blanks
 
 SURVEY = "KBO-SIM"
 KEY = bytes(range(32))
@@ -142,4 +144,29 @@ def run_roundtrip(
         calibrations.append(cal)
         pairs += [(finish_page(m, form_map, calibration=cal), t) for t, m in batch]
     defaults = [(finish_page(m, form_map), t) for t, m in measured]
-    return RoundTrip(pairs, defaults, calibrations, seconds, measured, profile)
+    questionnaire = layout.questionnaire
+    return RoundTrip(
+        _settled(questionnaire, pairs),
+        _settled(questionnaire, defaults),
+        calibrations,
+        seconds,
+        measured,
+        profile,
+    )
+
+
+def _settled(
+    questionnaire: Questionnaire, pairs: list[tuple[PageResult, SheetTruth]]
+) -> list[tuple[PageResult, SheetTruth]]:
+    """Each respondent's pages as the scan's assembly leaves them: routed blanks settled
+    (:func:`survey.skips.settle_routed_blanks`)."""
+    out: list[tuple[PageResult, SheetTruth]] = []
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][1].pseudonym == pairs[i][1].pseudonym:
+            j += 1
+        results = settle_routed_blanks(questionnaire, [r for r, _ in pairs[i:j]])
+        out += list(zip(results, [t for _, t in pairs[i:j]], strict=True))
+        i = j
+    return out

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.dataset import META_COLUMNS, asked, build_dataset
+from analysis.dataset import META_COLUMNS, build_dataset
 from papersurvey.simulate.online import SimulatedResponse
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
@@ -115,13 +115,3 @@ def test_duplicates_review_and_bad_values(project: Project, tmp_path: Path) -> N
     )
     assert checks == {(d, "q01_grade_overall", "value_valid"), (d, "q19_intake_rights", "routing")}
     assert e not in set(ds.population["pseudonym"])  # not invited and no answer
-
-
-def test_routing_follows_answers_in_order() -> None:
-    from survey.questionnaire import default_questionnaire
-
-    q = default_questionnaire()
-    assert "q19_intake_rights" in asked(q, {"q18_intake_when": "1"})
-    assert "q19_intake_rights" not in asked(q, {"q18_intake_when": "3"})
-    assert "q38_grade_trajectory" not in asked(q, {"q37_trajectory": "3"})
-    assert "q04_counter_treatment" in asked(q, {"q03_counter_visit": "1"})
