@@ -22,6 +22,7 @@ The form maps are those the round's questionnaires were printed with
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -310,7 +311,10 @@ def scan(
         own = executor is None
         ex = executor or make_executor(options.workers, options.dask, preload=PRELOAD)
         executor_name, workers = ex.name, ex.workers
-        try:
+        with contextlib.ExitStack() as cleanup:
+            cleanup.callback(close_cached)  # the files a serial executor decoded here
+            if own:  # closed on the way out; on Ctrl-C without waiting for running tasks
+                cleanup.enter_context(ex)
             t1 = time.perf_counter()
             writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)
             t2 = time.perf_counter()
@@ -330,10 +334,6 @@ def scan(
             phases.update(
                 start=t1 - t0 - phases["inspect"], read=t2 - t1, classify=t3 - t2, clips=t4 - t3
             )
-        finally:
-            if own:
-                ex.close()
-            close_cached()  # the files a serial executor decoded here
         # report
         n = times[0] or 1.0
         run = RunStats(

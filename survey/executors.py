@@ -29,11 +29,13 @@ reference) and the context, tasks and results must pickle.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -254,6 +256,28 @@ def _mp_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
     return ctx
 
 
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C back until the block has run, then raise it.
+
+    A pool starts its worker processes inside ``submit``; a ``KeyboardInterrupt``
+    landing half-way leaves a started worker the pool does not know of, which
+    nobody stops and which then keeps the process from exiting. Signal handlers
+    can only be set from the main thread; elsewhere the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 END: Any = object()
 """What ``next(tasks, END)`` gives when the tasks run out (a task may be ``None``)."""
 
@@ -335,14 +359,16 @@ class ProcessExecutor(Closing):
             if suspects:
                 if not pending:
                     task = suspects.pop(0)
-                    pending[pool.submit(_pool_call, fn, task)] = task
+                    with _deferred_interrupt():
+                        pending[pool.submit(_pool_call, fn, task)] = task
                     isolated = True
             else:
                 while len(pending) < self._inflight:
                     task = next(source, END)
                     if task is END:
                         break
-                    pending[pool.submit(_pool_call, fn, task)] = task
+                    with _deferred_interrupt():
+                        pending[pool.submit(_pool_call, fn, task)] = task
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -378,15 +404,31 @@ class ProcessExecutor(Closing):
             self._pool = None
             self._started = None
 
+    def abort(self) -> None:
+        """Stop now (Ctrl-C): cancel what is queued, end the worker processes without waiting
+        for their tasks, and make sure none outlives this call (a worker left behind would
+        keep the terminal, or a pipe to this process, open)."""
+        pool, self._pool, self._started = self._pool, None, None
+        if pool is None:
+            return
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(ABORT_JOIN_SECONDS)
+            if proc.is_alive():  # pragma: no cover - a worker ignoring SIGTERM
+                proc.kill()
+                proc.join(ABORT_JOIN_SECONDS)
+
     def __exit__(self, *exc: object) -> None:
-        if exc and exc[0] is not None and self._pool is not None:
-            # Interrupted: do not wait for running tasks.
-            procs = list((getattr(self._pool, "_processes", None) or {}).values())
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:
-                proc.terminate()
-            self._pool = None
+        if exc and exc[0] is not None:
+            self.abort()  # interrupted or failed: do not wait for running tasks
         self.close()
+
+
+ABORT_JOIN_SECONDS = 5.0
+"""How long :meth:`ProcessExecutor.abort` waits for a terminated worker before killing it."""
 
 
 def make_executor(

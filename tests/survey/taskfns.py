@@ -34,3 +34,14 @@ def start(base: int) -> dict[str, int]:
 def scaled_with_pid(state: dict[str, int], task: int) -> tuple[int, int]:
     """``(task * factor, the process that ran it)``."""
     return scaled(state, task), state["pid"]
+
+
+def stuck(folder: str, task: int) -> int:
+    """Says it started (a file in ``folder``), then never returns on its own: a task still
+    running when the run is interrupted."""
+    import time
+    from pathlib import Path
+
+    (Path(folder) / f"started-{task}").touch()
+    while True:
+        time.sleep(0.05)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import threading
 
 import pytest
 
@@ -12,10 +15,11 @@ from survey.executors import (
     ProcessExecutor,
     SerialExecutor,
     TaskOutcome,
+    _deferred_interrupt,
     available_cores,
     make_executor,
 )
-from tests.survey.taskfns import scaled, scaled_with_pid, start
+from tests.survey.taskfns import scaled, scaled_with_pid, start, stuck
 
 TASKS = [*range(10), -1, 20]
 
@@ -139,3 +143,32 @@ def test_outcomes_compare_by_task_result_and_error():
         1, None, "ValueError: x"
     )
     assert TaskOutcome(1, 2).ok and not TaskOutcome(1, None, "boom").ok
+
+
+def test_ctrl_c_ends_workers_that_are_still_running(tmp_path):
+    """Ctrl-C while both workers run a task that never ends: leaving the ``with`` ends the
+    workers instead of waiting for them, and none is left behind."""
+    before = set(multiprocessing.active_children())
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def interrupt_once_both_run() -> None:
+        while len(list(tmp_path.glob("started-*"))) < 2:
+            threading.Event().wait(0.01)
+        signal.pthread_kill(main, signal.SIGINT)  # as Ctrl-C: KeyboardInterrupt in the main thread
+
+    watcher = threading.Thread(target=interrupt_once_both_run, daemon=True)
+    watcher.start()
+    with pytest.raises(KeyboardInterrupt), ProcessExecutor(2) as ex:
+        for _ in ex.map_unordered(stuck, str(tmp_path), range(6)):
+            pass
+    watcher.join()
+    assert set(multiprocessing.active_children()) - before == set()
+
+
+def test_ctrl_c_during_a_critical_step_is_raised_after_it():
+    ran = []
+    with pytest.raises(KeyboardInterrupt), _deferred_interrupt():
+        signal.raise_signal(signal.SIGINT)
+        ran.append("the rest of the step")
+    assert ran == ["the rest of the step"]
