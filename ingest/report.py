@@ -169,7 +169,7 @@ def _quality(store: Store, where: str, params: tuple[str, ...]) -> dict[str, Any
         "rendered": sum(p["method"] == "render" for p in pages),
         # Pages placed without three registration marks (by their QR codes, see omr.placement).
         "placed_by_qr": sum(str(p["registration"]).startswith(("marks+qr", "qr")) for p in pages),
-        # 1-bit scans: their unanswered questions go to review (omr.resolve, ink_may_be_lost).
+        # 1-bit scans: where ink may be lost their questions go to review (omr.noise.ink_may_be_lost).
         "bilevel": sum(p["bilevel"] for p in pages),
         "pages": pages,
     }
@@ -308,9 +308,9 @@ def format_report(report: BatchReport) -> str:
         )
     if q.get("bilevel"):
         lines.append(
-            f"  1-bit scans:  {q['bilevel']} pages scanned in black and white; their unanswered "
-            "questions go to review, because the threshold can drop light pen strokes. "
-            "Scan in gray (8-bit) to avoid this."
+            f"  1-bit scans:  {q['bilevel']} pages scanned in black and white; where the "
+            "threshold may have dropped light pen strokes their questions go to review. "
+            "Scan in gray (8-bit) at 300 dpi to avoid this."
         )
     for name, problem in run.rejected:
         lines.append(f"  not read:     {name}: {problem}")

@@ -29,7 +29,7 @@ import numpy as np
 
 from omr.calibration import Calibration
 from omr.checkboxes import BoxMeasures
-from omr.noise import creases, evidence, fit_noise
+from omr.noise import creases, evidence, fit_noise, pen_at_limit
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.pageresult import BoxState, ReviewReason
 
@@ -52,11 +52,14 @@ class BoxClasses:
         states: ``int8`` :class:`BoxState` values (the best guess, also when doubtful).
         confidence: ``float32`` 0-1.
         doubts: ``uint8`` bit set of :data:`DOUBT_BITS` (0 = no doubt).
+        pen_at_limit: the page's faintest ink stands close to its noise
+            (:func:`omr.noise.pen_at_limit`): a mark of that pen may not show.
     """
 
     states: np.ndarray
     confidence: np.ndarray
     doubts: np.ndarray
+    pen_at_limit: bool = False
 
 
 def _ramp(x: np.ndarray, width: float) -> np.ndarray:
@@ -128,7 +131,17 @@ def classify(
     traced = (excess_out >= params.outside_sigmas) & (
         (excess >= params.noise_sigmas / 2) | (measures.line_out >= params.outside_min_line)
     )
-    beside = quiet & ((measures.spill >= params.outside_min_spill) | (traced & ~explained))
+    # A light tick on the box's edge leaves part of its trace inside, part in the ring
+    # around it, neither enough alone. The two measures are independent, so their sum
+    # has sqrt(2) times their spread: edge_sigmas of 10 is 7 of its spreads.
+    straddling = (
+        (excess < params.noise_sigmas)
+        & (excess_out >= params.noise_sigmas / 2)
+        & (np.maximum(excess, 0.0) + excess_out >= params.edge_sigmas)
+    )
+    beside = quiet & (
+        (measures.spill >= params.outside_min_spill) | ((traced | straddling) & ~explained)
+    )
 
     # How far into the mark / empty zone a box is (0 at the threshold, 1 a width beyond).
     mark_depth = np.maximum((ink - hi) / hi, (core - core_hi) / core_hi)
@@ -182,4 +195,10 @@ def classify(
     doubts |= bit(doubt_line, ReviewReason.STRAY_LINE)
     doubts |= bit(beside, ReviewReason.MARK_OUTSIDE_BOX)
     doubts |= bit(faint & ~beside, ReviewReason.FAINT_MARK)
-    return BoxClasses(states=states, confidence=confidence.astype(np.float32), doubts=doubts)
+    traced = readable & ~filled & (excess >= params.noise_sigmas)
+    return BoxClasses(
+        states=states,
+        confidence=confidence.astype(np.float32),
+        doubts=doubts,
+        pen_at_limit=pen_at_limit(excess, traced, params),
+    )

@@ -24,6 +24,7 @@ never a confident blank.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
@@ -167,26 +168,70 @@ def creases(measures: BoxMeasures, candidates: np.ndarray) -> np.ndarray:
     return out
 
 
+def pen_at_limit(
+    excess: np.ndarray, traced: np.ndarray, params: OmrParams = DEFAULT_PARAMS
+) -> bool:
+    """Whether the page's pen writes at the edge of what the scan shows.
+
+    A respondent writes a page with one pen and one hand; its marks differ
+    in pressure and length, so their ink evidence scatters. When the
+    faintest of them (a faint box, or a marked one) stands less than
+    ``faint_pen_sigmas`` spreads above the page's empty boxes, the scatter
+    reaches down to the noise: another mark of the same pen, a little
+    lighter or shorter, may stand below ``noise_sigmas`` and look like an
+    empty box (a thin tick at 200 dpi behind blur and noise). Its
+    unanswered questions are then not certain.
+
+    Args:
+        excess: each box's ink evidence in spreads (:func:`evidence`).
+        traced: the boxes that hold ink by it (at least ``noise_sigmas``,
+            crease traces excluded), readable and not filled.
+        params: ``faint_pen_sigmas``.
+    """
+    if not traced.any():
+        return False
+    return float(excess[traced].min()) < params.faint_pen_sigmas
+
+
+class InkLoss(IntEnum):
+    """How far a 1-bit page's readings can be trusted (:func:`ink_may_be_lost`)."""
+
+    NONE = 0
+    """The pen had margin above the threshold: the page reads as a gray one does."""
+    BLANKS = 1
+    """Marks may be gone: an unanswered question is not sure."""
+    ANY = 2
+    """Marks are gone or thin ones cannot survive: no question is sure, answered ones neither."""
+
+
 def ink_may_be_lost(
     measures: BoxMeasures, marked: np.ndarray, dpi: float, params: OmrParams = DEFAULT_PARAMS
-) -> bool:
-    """Whether a 1-bit page's unanswered questions may hide marks its threshold dropped.
+) -> InkLoss:
+    """Whether a 1-bit page's threshold may have dropped marks, and which readings that touches.
 
     A scanner's black-and-white threshold keeps a stroke only where the pen,
     blurred by the optics, is darker than the threshold: a light pen, or a
     thin stroke at low resolution, leaves not a pixel, and its box is as
     clean as an empty one. No measure of such a box can tell; the page's
-    surviving marks can say whether the pen had margin. It had none when
-    fewer than ``bilevel_min_marks`` marks survived (a page whose marks all
-    fell under the threshold looks unanswered), when the weakest surviving
-    mark's strokes broke up (its ``line``, the darkest straight run, below
-    ``bilevel_solid_line``: a solid 1-bit stroke runs fully dark), or when
-    the scan is coarser than ``bilevel_min_dpi``.
+    surviving marks can say whether the pen had margin.
+
+    * It had none at all (:attr:`InkLoss.ANY`) when fewer than
+      ``bilevel_min_marks`` marks survived (a page whose marks fell under
+      the threshold looks unanswered; what survived may be the overlapping
+      strokes of a light fill, a cancelled box, beside the cross that was
+      lost), or when the scan is coarser than ``bilevel_min_dpi`` (a thin
+      stroke blurs away before the threshold whatever the pen: the second
+      mark of a double with it). Then an answered question is not sure
+      either, and every question goes to review.
+    * It had little (:attr:`InkLoss.BLANKS`) when the weakest surviving
+      mark's strokes broke up (its ``line``, the darkest straight run, below
+      ``bilevel_solid_line``: a solid 1-bit stroke runs fully dark). Then the
+      unanswered questions go to review.
 
     Measured on the round trip (``docs/omr.md``): on 1-bit pages of the hard
-    profile half the questions read as unanswered had been answered; with
-    this rule every one of them went to review, at 0.4 % of the questions of
-    the moderate profile.
+    profile half the questions read as unanswered had been answered, and the
+    answered questions read wrong (a surviving fill read as the answer, a
+    double's second mark gone) were all on pages of the first kind.
 
     Args:
         measures: the page's box measures.
@@ -196,13 +241,13 @@ def ink_may_be_lost(
         params: ``bilevel_min_marks``, ``bilevel_solid_line``, ``bilevel_min_dpi``.
     """
     surviving = int(np.count_nonzero(marked))
-    if surviving < params.bilevel_min_marks:
-        return True
-    if dpi and dpi < params.bilevel_min_dpi:
-        return True
+    if surviving < params.bilevel_min_marks or (dpi and dpi < params.bilevel_min_dpi):
+        return InkLoss.ANY
     if surviving == 0:  # bilevel_min_marks 0: no marks is no evidence either way
-        return False
+        return InkLoss.NONE
     lines = measures.line
     if lines.shape != marked.shape:  # measures of an older version: no stroke measure
-        return True
-    return float(lines[marked].min()) < params.bilevel_solid_line
+        return InkLoss.BLANKS
+    return (
+        InkLoss.BLANKS if float(lines[marked].min()) < params.bilevel_solid_line else InkLoss.NONE
+    )

@@ -25,7 +25,7 @@ from omr.classify import classify
 from omr.form import PreparedForm, prepare_form
 from omr.image import Levels, dpi_guess, is_blank, page_levels, to_gray
 from omr.marks import find_marks
-from omr.noise import ink_may_be_lost
+from omr.noise import InkLoss, ink_may_be_lost
 from omr.ocr_code import TextOcr
 from omr.opentext import read_text_areas
 from omr.pagecode import CodeReading, read_code
@@ -314,13 +314,11 @@ def finish_page(
     tables = prepare_form(form_map).page(m.page)
     classes = classify(m.boxes, calibration, params)
     lost = (
-        m.levels is not None
-        and m.levels.bilevel
-        and ink_may_be_lost(m.boxes, classes.states == BoxState.MARKED, reg.dpi, params)
+        ink_may_be_lost(m.boxes, classes.states == BoxState.MARKED, reg.dpi, params)
+        if m.levels is not None and m.levels.bilevel
+        else InkLoss.NONE
     )
-    raw = resolve_questions(
-        tables.questions, classes, clips=m.clips, params=params, ink_may_be_lost=lost
-    )
+    raw = resolve_questions(tables.questions, classes, clips=m.clips, params=params, ink_loss=lost)
     # Stored confidences are probabilities of being right (see omr.reliability).
     chance = question_probability(np.array([q.confidence for q in raw]))
     questions = tuple(

@@ -96,16 +96,28 @@ class OmrParams:
             the trace outside is a pen line (``outside_min_line``), and no
             marked neighbour explains it.
         outside_min_line: see ``outside_sigmas`` (0-1 of paper-to-black).
+        edge_sigmas: a trace on the box's edge, too weak inside the box and
+            outside it alone (the ring holding at least half ``noise_sigmas``),
+            is a possible mark beside the box when the two evidences add up to
+            this many spreads (a light tick whose corner touches the box).
         noise_min_spread: the smallest spread of ``line`` and ``speck`` the
             noise model uses (a 1-bit page has no noise at all), 0-1 of the
             paper-to-black range.
-        bilevel_min_marks: on a 1-bit scan, unanswered questions go to review
-            (``ink_may_be_lost``) when fewer marks than this survived the
-            scanner's threshold on the page, ...
-        bilevel_solid_line: ... or the weakest surviving mark's ``line`` is
-            below this (its strokes broke up: the pen is near the threshold), ...
-        bilevel_min_dpi: ... or the scan's resolution is below this (a thin
-            stroke blurs away before the threshold). See :func:`omr.noise.ink_may_be_lost`.
+        faint_pen_sigmas: a page whose faintest trace of ink (a faint or
+            marked box) stands less than this many spreads above its empty
+            boxes is written with a pen at the edge of what the scan shows:
+            another mark of that pen may not show at all, so its unanswered
+            questions go to review (``faint_pen``, :func:`omr.noise.pen_at_limit`).
+        bilevel_min_marks: on a 1-bit scan, every question goes to review
+            (``ink_may_be_lost``: a mark, or the second mark of a double, or
+            the cross beside a cancelled box, may be gone) when fewer marks
+            than this survived the scanner's threshold on the page, ...
+        bilevel_min_dpi: ... or when the scan's resolution is below this (a
+            thin stroke blurs away before the threshold, whatever the pen).
+        bilevel_solid_line: on a 1-bit scan whose weakest surviving mark's
+            ``line`` is below this (its strokes broke up: the pen is near the
+            threshold), the unanswered questions go to review. See
+            :func:`omr.noise.ink_may_be_lost`.
         filled_means_cancelled: the printed convention: a filled box is a
             cancelled choice. When ``False`` a filled box counts as marked.
         review_filled_only: a question with filled boxes but no cross goes to
@@ -173,7 +185,9 @@ class OmrParams:
     review_below: float = 0.5
     noise_sigmas: float = 5.0
     outside_sigmas: float = 6.0
+    edge_sigmas: float = 10.0
     noise_min_spread: tuple[float, float] = (0.01, 0.015)
+    faint_pen_sigmas: float = 10.0
     bilevel_min_marks: int = 2
     bilevel_solid_line: float = 0.97
     bilevel_min_dpi: float = 250.0

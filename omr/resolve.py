@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from omr.classify import DOUBT_BITS, BoxClasses
+from omr.noise import InkLoss
 from omr.params import DEFAULT_PARAMS, OmrParams
 from survey.pageresult import BoxState, PixelRect, QuestionResult, ReviewReason
 
@@ -50,7 +51,7 @@ def resolve_questions(
     *,
     clips: np.ndarray | None = None,
     params: OmrParams = DEFAULT_PARAMS,
-    ink_may_be_lost: bool = False,
+    ink_loss: InkLoss = InkLoss.NONE,
 ) -> tuple[QuestionResult, ...]:
     """Question values and review reasons from the classified boxes of a page.
 
@@ -60,11 +61,17 @@ def resolve_questions(
         clips: optional pixel bounds per box ``(n, 4)`` as ``(x0, y0, x1, y1)``;
             each question's clip is their union.
         params: the resolution rules.
-        ink_may_be_lost: the page is a 1-bit scan whose threshold may have
-            dropped marks entirely (:func:`omr.noise.ink_may_be_lost`). A
-            question without any mark then goes to review
-            (``ink_may_be_lost``): its boxes are as clean as empty ones, and
-            no measure of the image can tell.
+        ink_loss: what a 1-bit scan's threshold may have dropped
+            (:func:`omr.noise.ink_may_be_lost`): with ``BLANKS`` every
+            unanswered question not already in doubt goes to review
+            (``ink_may_be_lost``), with ``ANY`` every question does. A box
+            whose mark was dropped is as clean as an empty one, in an
+            unanswered question or beside an answer, and no measure of the
+            image can tell.
+
+    A question without any mark on a page whose pen writes at the limit of
+    what the scan shows (``classes.pen_at_limit``) goes to review as
+    ``faint_pen``.
 
     Returns:
         One :class:`QuestionResult` per question, in page order.
@@ -103,8 +110,10 @@ def resolve_questions(
         if filled_only[k]:
             reasons.append(ReviewReason.FILLED_WITHOUT_CROSS)
         mine = tuple(picked.get(k, ()))
-        if ink_may_be_lost and not mine and not reasons:
+        if not reasons and (ink_loss is InkLoss.ANY or (ink_loss and not mine)):
             reasons.append(ReviewReason.INK_MAY_BE_LOST)
+        elif classes.pen_at_limit and not mine and not reasons:
+            reasons.append(ReviewReason.FAINT_PEN)
         value: str | tuple[str, ...] | None
         value = mine if questions.multiple[k] else mine[0] if len(mine) == 1 else None
         clip: PixelRect = tuple(int(v) for v in bounds[k])  # type: ignore[assignment]

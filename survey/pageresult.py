@@ -52,9 +52,8 @@ class ReviewReason(StrEnum):
     STRAY_LINE = "stray_line"  # a line through the box that continues far outside it
     FILLED_WITHOUT_CROSS = "filled_without_cross"  # only filled boxes: cancelled, or the answer?
     UNREADABLE = "unreadable"  # the box area is outside the image, covered or not found
-    INK_MAY_BE_LOST = (
-        "ink_may_be_lost"  # no mark on a 1-bit scan: light ink may be under its threshold
-    )
+    INK_MAY_BE_LOST = "ink_may_be_lost"  # a 1-bit scan without margin: light ink may be gone
+    FAINT_PEN = "faint_pen"  # no mark, but the page's pen barely shows: one may not show at all
 
 
 @dataclass(frozen=True)
@@ -77,8 +76,9 @@ class Quality:
             registration marks), ``marks+qr`` (fewer marks plus the page QR
             codes) or ``qr`` (the QR codes alone); ``+outlines`` when the printed
             box outlines refined the fit. Empty for a page that was not placed.
-        bilevel: a 1-bit (black and white) scan: its unanswered questions go
-            to review (``ink_may_be_lost``), so the scan report counts these.
+        bilevel: a 1-bit (black and white) scan: where its pen had no margin
+            above the threshold its questions go to review (``ink_may_be_lost``),
+            so the scan report counts these.
     """
 
     marks_found: int = 0

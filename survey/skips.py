@@ -4,9 +4,10 @@ The questionnaire's ``relevant`` conditions (on questions and groups) decide,
 from the answers given so far, which questions a respondent is asked. The
 dataset uses :func:`asked` to tell "skipped by routing" from "no answer";
 the scan uses :func:`routed_out` to leave an unanswered question alone when
-the routing says it was never meant to be answered (a 1-bit page whose ink
-may be lost, see :func:`omr.noise.ink_may_be_lost`, holds whole routed
-sections left blank on purpose).
+the routing says it was never meant to be answered (a page whose ink may be
+lost or whose pen barely shows, see :func:`omr.noise.ink_may_be_lost` and
+:func:`omr.noise.pen_at_limit`, holds whole routed sections left blank on
+purpose).
 """
 
 from __future__ import annotations
@@ -88,15 +89,18 @@ def settle_routed_blanks(
     """One respondent's page results, without the lost-ink doubt where the routing skips anyway.
 
     An unanswered question on a 1-bit page whose ink may be lost goes to
-    review as ``ink_may_be_lost`` (:func:`omr.noise.ink_may_be_lost`). When
+    review as ``ink_may_be_lost`` (:func:`omr.noise.ink_may_be_lost`), and
+    one on a page whose pen barely shows as ``faint_pen``
+    (:func:`omr.noise.pen_at_limit`): no mark is seen, but one might not
+    show. When
     the respondent's confident answers on all their pages route it out
     (:func:`routed_out`), it was never meant to be answered: the doubt is
     dropped. Other reasons are never touched; without a questionnaire
     nothing is.
     """
     questions = [q for r in results for q in r.questions]
-    only_lost = (ReviewReason.INK_MAY_BE_LOST,)
-    lost = {q.name for q in questions if q.review == only_lost}
+    only_lost = ((ReviewReason.INK_MAY_BE_LOST,), (ReviewReason.FAINT_PEN,))
+    lost = {q.name for q in questions if q.review in only_lost and q.value in (None, ())}
     if questionnaire is None or not lost:
         return list(results)
     answers: dict[str, Answer] = {

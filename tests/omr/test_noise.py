@@ -119,15 +119,26 @@ def test_a_box_far_above_its_page_noise_is_never_a_confident_blank(
 
 
 def test_a_1bit_page_tells_when_its_threshold_may_have_dropped_marks() -> None:
-    """Fewer than two surviving marks, a broken-up weakest mark, or a coarse scan."""
-    from omr.noise import ink_may_be_lost
+    """Fewer than two surviving marks or a coarse scan: nothing is sure; a broken-up weakest
+    mark: the unanswered questions are not."""
+    from omr.noise import InkLoss, ink_may_be_lost
     from tests.omr.measures import measures
 
     solid = measures(4, line=np.array([1.0, 1.0, 0.99, 0.0]))
     marked = np.array([True, True, True, False])
-    assert not ink_may_be_lost(solid, marked, 300.0)
-    assert ink_may_be_lost(solid, np.array([True, False, False, False]), 300.0)
-    assert ink_may_be_lost(solid, np.zeros(4, bool), 300.0)
-    assert ink_may_be_lost(solid, marked, 200.0)
+    assert ink_may_be_lost(solid, marked, 300.0) is InkLoss.NONE
+    assert ink_may_be_lost(solid, np.array([True, False, False, False]), 300.0) is InkLoss.ANY
+    assert ink_may_be_lost(solid, np.zeros(4, bool), 300.0) is InkLoss.ANY
+    assert ink_may_be_lost(solid, marked, 200.0) is InkLoss.ANY
     broken = measures(4, line=np.array([1.0, 0.6, 1.0, 0.0]))
-    assert ink_may_be_lost(broken, marked, 300.0)
+    assert ink_may_be_lost(broken, marked, 300.0) is InkLoss.BLANKS
+
+
+def test_a_page_whose_faintest_ink_is_near_its_noise_has_its_pen_at_the_limit() -> None:
+    from omr.noise import pen_at_limit
+
+    excess = np.array([0.3, 6.0, 40.0, -0.5])
+    assert pen_at_limit(excess, excess >= P.noise_sigmas)  # a faint trace at 6 spreads
+    strong = np.array([0.3, 25.0, 40.0, -0.5])
+    assert not pen_at_limit(strong, strong >= P.noise_sigmas)
+    assert not pen_at_limit(excess, np.zeros(4, bool))  # no ink at all: no pen to judge

@@ -120,13 +120,15 @@ def test_unanswered_questions_of_a_coarse_1bit_scan_go_to_review(
     form_map: FormMap,
     read_args: dict[str, Any],
 ) -> None:
-    """At 200 dpi a thin stroke can blur away before the threshold: "no answer" is not sure."""
+    """At 200 dpi a thin stroke can blur away before the threshold: no reading is sure, an
+    answer neither (a double's thin second mark may be gone)."""
     gray = _marked(page_image, mark, dpi=200)
     result = read_page(gray >= 170, form_map, **read_args)
     assert result.quality.bilevel
     assert result.values()["q06_reach_phone"] == "4"
-    blank = [q for q in result.questions if not q.value and q.name != "q09_reach_client_manager"]
-    assert blank and all(q.review == (ReviewReason.INK_MAY_BE_LOST,) for q in blank)
+    others = [q for q in result.questions if q.name != "q09_reach_client_manager"]
+    assert any(q.value for q in others) and any(not q.value for q in others)
+    assert all(q.review == (ReviewReason.INK_MAY_BE_LOST,) for q in others)
     # the same page in gray: the unanswered questions are confident blanks
     gray_result = read_page(gray, form_map, **read_args)
     assert [q.name for q in gray_result.review_queue()] == ["q09_reach_client_manager"]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from omr.classify import DOUBT_BITS, BoxClasses
+from omr.noise import InkLoss
 from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.resolve import PageQuestions, resolve_questions
 from survey.pageresult import ReviewReason
@@ -25,17 +26,16 @@ def _resolve(
     states: list[int],
     doubts: dict[int, ReviewReason] | None = None,
     params: OmrParams = DEFAULT_PARAMS,
-    ink_may_be_lost: bool = False,
+    ink_loss: InkLoss = InkLoss.NONE,
+    pen_at_limit: bool = False,
 ):
     bits = np.zeros(6, np.uint8)
     for i, reason in (doubts or {}).items():
         bits[i] = DOUBT_BITS[reason]
     conf = np.where(bits > 0, 0.3, 0.9).astype(np.float32)
     clips = np.array([[10 * i, 5, 10 * i + 8, 13] for i in range(6)])
-    classes = BoxClasses(np.array(states, np.int8), conf, bits)
-    return resolve_questions(
-        QUESTIONS, classes, clips=clips, params=params, ink_may_be_lost=ink_may_be_lost
-    )
+    classes = BoxClasses(np.array(states, np.int8), conf, bits, pen_at_limit)
+    return resolve_questions(QUESTIONS, classes, clips=clips, params=params, ink_loss=ink_loss)
 
 
 def test_single_and_multiple_choice_values() -> None:
@@ -54,14 +54,28 @@ def test_no_answer_is_none_and_an_empty_tuple() -> None:
 
 def test_no_answer_where_ink_may_be_lost_is_never_confident() -> None:
     """A light pen under a 1-bit scanner's threshold leaves clean boxes: the paper must tell."""
-    q1, q2 = _resolve([E] * 6, ink_may_be_lost=True)
+    q1, q2 = _resolve([E] * 6, ink_loss=InkLoss.BLANKS)
     assert q1.review == q2.review == (ReviewReason.INK_MAY_BE_LOST,)
     assert q1.confidence < DEFAULT_PARAMS.review_below
-    answered, ticked = _resolve([E, M, E, E, E, M], ink_may_be_lost=True)
+    answered, ticked = _resolve([E, M, E, E, E, M], ink_loss=InkLoss.BLANKS)
     assert answered.review == () and ticked.review == ()
     # a question already doubted keeps its own reason only
-    faint, _ = _resolve([E] * 6, doubts={1: ReviewReason.FAINT_MARK}, ink_may_be_lost=True)
+    faint, _ = _resolve([E] * 6, doubts={1: ReviewReason.FAINT_MARK}, ink_loss=InkLoss.BLANKS)
     assert faint.review == (ReviewReason.FAINT_MARK,)
+
+
+def test_where_marks_are_gone_an_answer_is_not_sure_either() -> None:
+    """The cross beside a cancelled box, or a double's second mark, may be what was lost."""
+    answered, ticked = _resolve([E, M, E, E, E, M], ink_loss=InkLoss.ANY)
+    assert answered.value == "2" and answered.review == (ReviewReason.INK_MAY_BE_LOST,)
+    assert ticked.review == (ReviewReason.INK_MAY_BE_LOST,)
+    assert answered.confidence < DEFAULT_PARAMS.review_below
+
+
+def test_no_answer_on_a_page_whose_pen_barely_shows_goes_to_review() -> None:
+    blank, ticked = _resolve([E, E, E, E, E, M], pen_at_limit=True)
+    assert blank.value is None and blank.review == (ReviewReason.FAINT_PEN,)
+    assert ticked.value == ("c",) and ticked.review == ()  # a mark that shows is read
 
 
 def test_two_marks_on_single_choice_go_to_review() -> None:
