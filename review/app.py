@@ -43,7 +43,7 @@ from review import decisions, queue, texts, transcripts, undo, web
 from review.auth import LoginThrottle, Session, Sessions, authenticate
 from review.drafts import DraftOcr, DraftService, default_ocr
 from review.items import RETURNED_TWICE, Item, compare_copies, decode_value, load_item
-from review.leases import LEASE_SECONDS, PAGES, QUESTIONS, Leases
+from review.leases import LEASE_SECONDS, PAGES, QUESTIONS, TEXTS, Leases
 from review.textviews import TextViews
 from survey.errors import ReviewError
 from survey.followups import follow_ups
@@ -380,8 +380,14 @@ class ReviewApp:
         self, ctx: RequestContext, queue_name: str, entries: list[queue.Entry], after: int | None
     ) -> int | None:
         """Lease the next open item after ``after`` that no colleague holds; ``None`` if none."""
+        table = "transcriptions" if queue_name == TEXTS else "review_items"
+
+        def still_open(item_id: int) -> bool:
+            state = ctx.store.scalar(f"SELECT state FROM {table} WHERE id = ?", (item_id,))
+            return bool(state == "open")
+
         candidates = queue.open_after(entries, after)
-        found = self.leases.claim(ctx.store, queue_name, candidates, ctx.operator)
+        found = self.leases.claim(ctx.store, queue_name, candidates, ctx.operator, still_open)
         if found is None:
             self.leases.release(ctx.store, ctx.operator, queue_name)
         return found

@@ -90,17 +90,28 @@ class Leases:
         return str(name or "")
 
     def claim(
-        self, store: Store, queue: str, candidates: Iterable[int], operator: str
+        self,
+        store: Store,
+        queue: str,
+        candidates: Iterable[int],
+        operator: str,
+        still_open: Callable[[int], bool],
     ) -> int | None:
-        """Lease the first of ``candidates`` nobody else holds; its id, or ``None``.
+        """Lease the first of ``candidates`` nobody else holds and still open; its id, or ``None``.
 
-        Items another operator holds are skipped; an item lost to a colleague
-        between the look and the take is skipped too. At most one take per
-        candidate, so this ends however many operators race.
+        Items another operator holds are skipped; so is an item lost to a
+        colleague between the look and the take, and one a colleague decided
+        meanwhile (``still_open`` is asked once the lease is taken: a decision
+        needs the lease, so after the take nobody else can decide it). At most
+        one take per candidate, so this ends however many operators race.
         """
         busy = self.holders(store, queue, operator)
         for item_id in candidates:
-            if item_id not in busy and self.take(store, queue, item_id, operator):
+            if (
+                item_id not in busy
+                and self.take(store, queue, item_id, operator)
+                and still_open(item_id)
+            ):
                 return item_id
         return None
 

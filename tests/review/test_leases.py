@@ -61,9 +61,11 @@ def test_an_operator_holds_one_item_per_queue(empty_store):
 def test_claim_skips_items_colleagues_hold(empty_store):
     leases = Leases()
     leases.take(empty_store, QUESTIONS, 1, "anna")
-    assert leases.claim(empty_store, QUESTIONS, [1, 2, 3], "bert") == 2
-    assert leases.claim(empty_store, QUESTIONS, [1, 2], "carla") is None
-    assert leases.claim(empty_store, QUESTIONS, [], "carla") is None
+    assert leases.claim(empty_store, QUESTIONS, [1, 2, 3], "bert", lambda i: True) == 2
+    assert leases.claim(empty_store, QUESTIONS, [1, 2], "carla", lambda i: True) is None
+    assert leases.claim(empty_store, QUESTIONS, [], "carla", lambda i: True) is None
+    # an item decided after the queue was read is passed over once its lease is taken
+    assert leases.claim(empty_store, QUESTIONS, [3, 4], "carla", lambda i: i != 3) == 4
 
 
 def test_of_many_operators_racing_for_one_item_exactly_one_wins(tmp_path, empty_store):
