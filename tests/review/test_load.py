@@ -8,6 +8,10 @@ operator the server gave it to, with one audit-log entry, and no operator may
 ever be refused an item because a colleague had it (leases hand out distinct
 items). No sleeps, no timing assertions: every loop is bounded by the items.
 
+Two servers are two apps in this process (each with its own store
+connections) or the ``papersurvey review`` command in a real second process,
+stopped with Ctrl-C (SIGINT) at the end.
+
 The store under test is the ``store_opener`` fixture's: SQLite files here;
 another store (PostgreSQL) is one more parameter.
 """
@@ -35,11 +39,17 @@ StoreOpener = Callable[[Path], Callable[[], Store]]
 
 
 @pytest.fixture(params=["sqlite"])
-def store_opener(request) -> StoreOpener:
+def store_kind(request) -> str:
+    """The kind of store under test (add ``postgresql`` here and in ``store_opener``)."""
+    return request.param
+
+
+@pytest.fixture
+def store_opener(store_kind) -> StoreOpener:
     """How the apps under test open the round's store, given the project folder."""
-    if request.param == "sqlite":
+    if store_kind == "sqlite":
         return lambda root: lambda: Store.open(root / "store.sqlite")
-    raise NotImplementedError(request.param)
+    raise NotImplementedError(store_kind)
 
 
 @pytest.fixture
@@ -104,4 +114,43 @@ def test_two_servers_on_one_round_share_the_queue_sessions_and_leases(load_round
         runs += run_operators([b.url], made.operators[:1], max_items=ITEMS)
     first.close()
     second.close()
+    check_every_item_decided_once(made, config, runs)
+
+
+def test_a_second_process_shares_the_round_and_stops_on_ctrl_c(load_round, store_kind):
+    """``papersurvey review DIR`` in a real second process, next to a server in this one."""
+    import signal
+    import subprocess
+    import sys
+
+    if store_kind != "sqlite":
+        pytest.skip("the command serves the project's own store.sqlite")
+    made, config = load_round
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from papersurvey.cli import main; sys.exit(main(sys.argv[1:]))",
+            *("review", str(made.root), "--port", "0"),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("review UI on http://127.0.0.1:"), child.stderr.read()
+        other = line.split()[3].rstrip("/")
+        app = ReviewApp(config)
+        with BackgroundServer(app) as here:
+            runs = run_operators([here.url, other], made.operators, max_items=ITEMS)
+        app.close()
+        child.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 0 and "review UI stopped" in err and "Traceback" not in err
     check_every_item_decided_once(made, config, runs)
