@@ -6,7 +6,8 @@ a free port of 127.0.0.1, once per server (``--servers 2``: two apps, each
 with its own store connections, sharing the round as two processes would).
 The simulated operators log in and decide items (log in, next item, look,
 decide, follow the redirect) until the queue is empty. Figures are printed,
-never asserted: items decided per second (wall time of the whole run, logins
+never asserted (the load average before and after is recorded: the
+machine is shared): items decided per second (wall time of the whole run, logins
 included) and the median and 95th percentile of the response times of all
 requests. ``tests/review/test_load.py`` checks the same run for correctness.
 
@@ -24,6 +25,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 import platform
 import statistics
 import sys
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth 1": expected here
 
     best: dict[str, Any] | None = None
+    load_before = os.getloadavg()[0]
     for _ in range(args.repeat):
         run = run_once(args.items, args.operators, args.servers)
         if best is None or run["seconds"] < best["seconds"]:
@@ -100,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "response_ms_p50": round(statistics.median(times) * 1000, 1),
         "response_ms_p95": round(_percentile(times, 0.95) * 1000, 1),
         "conflicts": best["conflicts"],
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
