@@ -61,6 +61,12 @@ LANG_COOKIE = "psr_lang"
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 Route = Callable[..., None]
 """``route(method, rule, handler, *, public=False, name="")``: :meth:`ReviewApp.route`."""
+_STATE_SQL = {
+    QUESTIONS: "SELECT state FROM review_items WHERE id = ?",
+    PAGES: "SELECT state FROM review_items WHERE id = ?",
+    TEXTS: "SELECT state FROM transcriptions WHERE id = ?",
+}
+"""The state (``open``, ...) of an item of each queue."""
 MESSAGES = ("saved", "page_decided", "all_done", "all_taken", "page_undone", "texts_done")
 
 
@@ -380,11 +386,9 @@ class ReviewApp:
         self, ctx: RequestContext, queue_name: str, entries: list[queue.Entry], after: int | None
     ) -> int | None:
         """Lease the next open item after ``after`` that no colleague holds; ``None`` if none."""
-        table = "transcriptions" if queue_name == TEXTS else "review_items"
 
         def still_open(item_id: int) -> bool:
-            state = ctx.store.scalar(f"SELECT state FROM {table} WHERE id = ?", (item_id,))
-            return bool(state == "open")
+            return bool(ctx.store.scalar(_STATE_SQL[queue_name], (item_id,)) == "open")
 
         candidates = queue.open_after(entries, after)
         found = self.leases.claim(ctx.store, queue_name, candidates, ctx.operator, still_open)

@@ -7,11 +7,11 @@ made with ``papersurvey review DIR --add-operator NAME``.
 Sessions live in the round's store (:class:`Sessions`, schema version 6), so
 several server processes on one round share them: a random token in an
 HttpOnly, SameSite=Strict cookie (the store keeps its hash), and a
-per-session CSRF token that every POST must carry. A visitor who is not logged in gets an anonymous
-session too, so the login form itself is protected against cross-site posts;
-logging in replaces it with a new one (no session fixation). Repeated wrong
-passwords for one name are slowed down by :class:`LoginThrottle`, whose
-failures are in the store too.
+per-session CSRF token that every POST must carry. A visitor who is not
+logged in gets an anonymous session too, so the login form itself is
+protected against cross-site posts; logging in replaces it with a new one
+(no session fixation). Repeated wrong passwords for one name are slowed down
+by :class:`LoginThrottle`, whose failures are in the store too.
 """
 
 from __future__ import annotations
