@@ -127,12 +127,7 @@ def test_a_second_process_shares_the_round_and_stops_on_ctrl_c(load_round, store
         pytest.skip("the command serves the project's own store.sqlite")
     made, config = load_round
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from papersurvey.cli import main; sys.exit(main(sys.argv[1:]))",
-            *("review", str(made.root), "--port", "0"),
-        ],
+        [sys.executable, "-m", "papersurvey.cli", "review", str(made.root), "--port", "0"],
         cwd=Path(__file__).resolve().parents[2],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
