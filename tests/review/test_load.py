@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from papersurvey.simulate.operators import LoadRound, make_load_round, run_operators
+from papersurvey.simulate.operators import PASSWORD, LoadRound, make_load_round, run_operators
 from review.app import ReviewApp, ReviewConfig
 from review.roundconfig import review_config
 from review.server import BackgroundServer
@@ -103,7 +103,7 @@ def test_two_servers_on_one_round_share_the_queue_sessions_and_leases(load_round
         http = requests.Session()
         login = http.get(a.url + "/login", timeout=30).text
         token = login.split('name="csrf" value="')[1].split('"')[0]
-        form = {"csrf": token, "name": made.operators[0], "password": "operators load test"}
+        form = {"csrf": token, "name": made.operators[0], "password": PASSWORD}
         assert http.post(a.url + "/login", data=form, timeout=30).url == a.url + "/"
         held = http.get(b.url + "/items/next", allow_redirects=False, timeout=30)
         assert held.status_code == 303 and held.headers["Location"] == f"/items/{made.items[0]}"
