@@ -178,3 +178,18 @@ def test_page_items_are_leased_too(config, store):
     assert anna.get(f"/pages/{page_id}").status == 200
     refused = bert.post(f"/pages/{page_id}", {"action": "foreign"})
     assert refused.status == 409 and "anna werkt aan dit item" in refused.text
+
+
+def test_texts_are_leased_too(config, store):
+    from review.transcripts import sync, text_queue
+
+    anna, bert = two_operators(config)
+    sync(store)
+    ids = [e.id for e in text_queue(store, question_order(config.questionnaire))]
+    assert anna.get("/texts/next").location == f"/texts/{ids[0]}"
+    assert bert.get("/texts/next").location == f"/texts/{ids[1]}"
+    refused = bert.post(f"/texts/{ids[0]}", {"action": "empty"})
+    assert refused.status == 409 and "anna werkt aan dit item" in refused.text
+    assert (
+        anna.post(f"/texts/{ids[0]}", {"action": "empty"}).location == f"/texts/{ids[2]}?msg=saved"
+    )
