@@ -18,9 +18,12 @@ needs the session's CSRF token):
 ``GET /static/<name>``     the stylesheet and the script
 =========================  =====================================================
 
+The app is a Flask application served by waitress (:mod:`review.server`).
 The store is opened per request (SQLite in WAL mode: cheap, and safe while a
 scan run writes), so the app keeps no connection between requests and runs
-in a threading server.
+in a threaded server. Sessions, login failures and leases on items
+(:mod:`review.leases`) are in the store too, so two server processes on one
+round share them: an operator never gets an item a colleague has open.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from flask import Flask, Request, Response, abort, g, request
+from werkzeug.exceptions import HTTPException
 
-from review import decisions, queue, texts, transcripts, undo
+from review import decisions, queue, texts, transcripts, undo, web
 from review.auth import LoginThrottle, Session, Sessions, authenticate
 from review.drafts import DraftOcr, DraftService, default_ocr
-from review.http import HttpError, Request, Response, Router
 from review.items import RETURNED_TWICE, Item, compare_copies, decode_value, load_item
+from review.leases import LEASE_SECONDS, PAGES, QUESTIONS, TEXTS, Leases
 from review.textviews import TextViews
 from survey.errors import ReviewError
 from survey.followups import follow_ups
@@ -54,7 +59,15 @@ IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 SESSION_COOKIE = "psr_session"
 LANG_COOKIE = "psr_lang"
 KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
-MESSAGES = ("saved", "page_decided", "all_done", "page_undone", "texts_done")
+Route = Callable[..., None]
+"""``route(method, rule, handler, *, public=False, name="")``: :meth:`ReviewApp.route`."""
+_STATE_SQL = {
+    QUESTIONS: "SELECT state FROM review_items WHERE id = ?",
+    PAGES: "SELECT state FROM review_items WHERE id = ?",
+    TEXTS: "SELECT state FROM transcriptions WHERE id = ?",
+}
+"""The state (``open``, ...) of an item of each queue."""
+MESSAGES = ("saved", "page_decided", "all_done", "all_taken", "page_undone", "texts_done")
 
 
 def joined_label(grid: str, statement: str) -> str:
@@ -86,6 +99,11 @@ class ReviewConfig:
         page_maps: the form maps per respondent, for a round printed with
             several (:class:`review.decisions.PageMaps`); ``None``: every
             page is laid out as ``form_map``.
+        lease_seconds: how long an opened item stays with its operator
+            (:mod:`review.leases`).
+        store_opener: opens a new connection to the round's store; ``None``:
+            ``root/store.sqlite``. Several apps (or processes) opening the
+            same store share sessions, login failures and leases.
     """
 
     root: Path
@@ -95,28 +113,60 @@ class ReviewConfig:
     on_items_opened: Callable[[Store], None] | None = None
     draft_ocr: DraftOcr | None = field(default_factory=default_ocr)
     page_maps: decisions.PageMaps | None = None
+    lease_seconds: int = LEASE_SECONDS
+    store_opener: Callable[[], Store] | None = None
+
+    def open_store(self) -> Store:
+        """A new connection to the round's store."""
+        if self.store_opener is not None:
+            return self.store_opener()
+        return Store.open(self.root / "store.sqlite")
 
 
-@dataclass
 class RequestContext:
     """One request as the handlers see it: the request, the operator's session, the UI
-    language, and the round's store, opened on first use and closed after the response."""
+    language, and the round's store, opened on first use and closed after the response.
 
-    req: Request
-    session: Session
-    lang: str
-    app: ReviewApp
-    _store: Store | None = field(default=None, repr=False)
+    The session is looked up on first use; a visitor without one gets an
+    anonymous session only when a page needs its CSRF token (the login form),
+    so images and the stylesheet never write to the store.
+    """
+
+    def __init__(self, req: Request, lang: str, app: ReviewApp) -> None:
+        self.req = req
+        self.lang = lang
+        self.app = app
+        self.new_cookie = ""
+        self._store: Store | None = None
+        self._session: Session | None = None
+        self._looked_up = False
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.app.config.root / "store.sqlite")
+            self._store = self.app.config.open_store()
         return self._store
+
+    def existing_session(self) -> Session | None:
+        """The request's live session, or ``None`` (nothing is created)."""
+        if not self._looked_up:
+            self._session = self.app.sessions.get(self.store, self.req.cookies.get(SESSION_COOKIE))
+            self._looked_up = True
+        return self._session
+
+    @property
+    def session(self) -> Session:
+        """The request's session; an anonymous one is made (and its cookie set) if need be."""
+        s = self.existing_session()
+        if s is None:
+            s = self._session = self.app.sessions.create(self.store)
+            self.new_cookie = s.token
+        return s
 
     @property
     def operator(self) -> str:
-        return self.session.operator
+        s = self.existing_session()
+        return s.operator if s is not None else ""
 
     def close(self) -> None:
         if self._store is not None:
@@ -139,7 +189,12 @@ def _safe_next(target: str) -> str:
 
 
 class ReviewApp:
-    """The WSGI application. Create one per server; it holds the sessions."""
+    """The WSGI application (a Flask app inside). Create one per server process.
+
+    It keeps no state between requests but its configuration: sessions, login
+    failures and leases are in the round's store, so several apps (in one
+    process or several) can serve one round.
+    """
 
     def __init__(
         self,
@@ -147,19 +202,19 @@ class ReviewApp:
         *,
         sessions: Sessions | None = None,
         throttle: LoginThrottle | None = None,
+        leases: Leases | None = None,
     ) -> None:
         self.config = config
         self.sessions = sessions or Sessions()
         self.throttle = throttle or LoginThrottle()
+        self.leases = leases or Leases(config.lease_seconds)
         self.order = queue.question_order(config.questionnaire)
         self.numbers = {q.name: q.number for q in config.form_map.questions}
         self._groups = {g.name: g for g in config.questionnaire.groups()}
         self._follows = follow_ups(
             config.questionnaire
         )  # "Wilt u uitleggen waarom?" -> its question
-        self.drafts = DraftService(
-            config.root, config.draft_ocr, lambda: Store.open(config.root / "store.sqlite")
-        )
+        self.drafts = DraftService(config.root, config.draft_ocr, config.open_store)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -167,24 +222,55 @@ class ReviewApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        r = self.router = Router()
-        r.add("GET", "/", self.overview)
-        r.add("GET", "/items/next", self.next_item)
-        r.add("GET", "/items/<int:item_id>", self.show_item)
-        r.add("POST", "/items/<int:item_id>", self.decide_item)
-        r.add("GET", "/items/<int:item_id>/image", self.item_image)
-        r.add("GET", "/pages", self.pages)
-        r.add("GET", "/pages/<int:item_id>", self.show_page)
-        r.add("POST", "/pages/<int:item_id>", self.decide_page)
-        r.add("GET", "/pages/<int:item_id>/image", self.item_image)
-        r.add("POST", "/pages/<int:item_id>/undo", self.undo_page)
+        # Flask's own static route and templates are off: /static serves two named files.
+        self.flask = Flask(__name__, static_folder=None, template_folder=None)
+        self.flask.config["MAX_CONTENT_LENGTH"] = web.MAX_BODY
+        self.flask.url_map.converters["item"] = web.ItemIdConverter
+        self._public: set[str] = set()
+        r = self.route
+        r("GET", "/", self.overview)
+        r("GET", "/items/next", self.next_item)
+        r("GET", "/items/<item:item_id>", self.show_item)
+        r("POST", "/items/<item:item_id>", self.decide_item)
+        r("GET", "/items/<item:item_id>/image", self.item_image)
+        r("GET", "/pages", self.pages)
+        r("GET", "/pages/<item:item_id>", self.show_page)
+        r("POST", "/pages/<item:item_id>", self.decide_page)
+        r("GET", "/pages/<item:item_id>/image", self.item_image, name="page_image")
+        r("POST", "/pages/<item:item_id>/undo", self.undo_page)
         TextViews(self).register(r)
-        r.add("GET", "/login", self.login_form)
-        r.add("POST", "/login", self.login)
-        r.add("POST", "/logout", self.logout)
-        r.add("GET", "/lang", self.switch_language)
-        r.add("GET", "/static/<name>", self.static)
-        self._public = {self.login_form, self.login, self.switch_language, self.static}
+        r("GET", "/login", self.login_form, public=True)
+        r("POST", "/login", self.login, public=True)
+        r("POST", "/logout", self.logout)
+        r("GET", "/lang", self.switch_language, public=True)
+        r("GET", "/static/<name>", self.static, public=True)
+        self.flask.before_request(self._before)
+        self.flask.after_request(self._after)
+        self.flask.teardown_request(self._teardown)
+        self.flask.register_error_handler(HTTPException, web.error_page)
+        self.flask.register_error_handler(Exception, self._unexpected)
+
+    def route(
+        self,
+        method: str,
+        rule: str,
+        handler: Callable[..., Response],
+        *,
+        public: bool = False,
+        name: str = "",
+    ) -> None:
+        """Serve ``method rule`` with ``handler(ctx, **path arguments)``.
+
+        Every route but a ``public`` one needs a logged-in operator.
+        """
+        endpoint = name or handler.__name__
+
+        def view(**kwargs: Any) -> Response:
+            return handler(g.review, **kwargs)
+
+        self.flask.add_url_rule(rule, endpoint, view, methods=[method])
+        if public:
+            self._public.add(endpoint)
 
     def close(self) -> None:
         """Stop the background reading of drafts (after the current one)."""
@@ -195,34 +281,39 @@ class ReviewApp:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        ctx: RequestContext | None = None
-        new_cookie = ""
-        try:
-            req = Request.from_environ(environ)
-            session = self.sessions.get(req.cookies.get(SESSION_COOKIE))
-            if session is None:
-                session = self.sessions.create()
-                new_cookie = session.token
-            lang = texts.language(req.cookies.get(LANG_COOKIE) or self.config.language)
-            ctx = RequestContext(req, session, lang, self)
-            handler, args = self.router.match(req.method, req.path)
-            if handler not in self._public and not session.operator:
-                response = Response.redirect("/login?" + urlencode({"next": req.path}))
-            elif req.method == "POST" and not session.csrf_ok(req.field("csrf")):
-                response = self.render(ctx, "message.html", {"message": "csrf_failed"}, 403)
-            else:
-                response = handler(ctx, **args)
-        except HttpError as exc:
-            response = Response.text(exc.message, exc.status)
-        except Exception:
-            log.exception("review: unexpected error")
-            response = Response.text("Internal error; see the server's log.", 500)
-        finally:
-            if ctx is not None:
-                ctx.close()
-        if new_cookie and not any(h[0] == "Set-Cookie" for h in response.headers):
-            response.set_cookie(SESSION_COOKIE, new_cookie)
-        return response.wsgi(start_response)
+        return self.flask(environ, start_response)
+
+    def _before(self) -> Response | None:
+        """Log-in and CSRF checks, before any handler runs."""
+        lang = texts.language(request.cookies.get(LANG_COOKIE) or self.config.language)
+        ctx = g.review = RequestContext(request._get_current_object(), lang, self)  # type: ignore[attr-defined]
+        if request.method == "POST" and request.mimetype not in ("", web.FORM):
+            abort(415)
+        token = request.form.get("csrf", "")  # reads the body: 413 when it is too large
+        if request.endpoint is None:  # not found, or the wrong method: Flask answers
+            return None
+        if request.endpoint not in self._public and not ctx.operator:
+            return web.redirect("/login?" + urlencode({"next": request.path}))
+        if request.method == "POST":
+            s = ctx.existing_session()
+            if s is None or not s.csrf_ok(token):
+                return self.render(ctx, "message.html", {"message": "csrf_failed"}, 403)
+        return None
+
+    def _after(self, response: Response) -> Response:
+        ctx: RequestContext | None = g.get("review")
+        if ctx is not None and ctx.new_cookie and not web.sets_cookie(response, SESSION_COOKIE):
+            web.set_cookie(response, SESSION_COOKIE, ctx.new_cookie)
+        return web.add_security_headers(response)
+
+    def _teardown(self, exc: BaseException | None) -> None:
+        ctx: RequestContext | None = g.pop("review", None)
+        if ctx is not None:
+            ctx.close()
+
+    def _unexpected(self, exc: Exception) -> Response:
+        log.exception("review: unexpected error", exc_info=exc)
+        return web.plain("Internal error; see the server's log.", 500)
 
     # ------------------------------------------------------------------ helpers
 
@@ -241,7 +332,7 @@ class ReviewApp:
             state_text=lambda s: texts.box_state_text(ctx.lang, s),
             **values,
         )
-        return Response.html(page, status)
+        return web.html(page, status)
 
     def question(self, name: str) -> Question | None:
         try:
@@ -279,51 +370,76 @@ class ReviewApp:
     def _item(self, ctx: RequestContext, item_id: int, *, page: bool) -> Item:
         item = load_item(ctx.store, item_id, self.config.root)
         if item is None or item.is_page_item != page:
-            raise HttpError(404, texts.translator(ctx.lang)("not_found"))
+            abort(404, texts.translator(ctx.lang)("not_found"))
         return item
+
+    # ------------------------------------------------------------------ leases
+
+    def hold(self, ctx: RequestContext, queue_name: str, item_id: int) -> str:
+        """Lease the item to the operator: ``""`` when it is theirs, else who has it (a notice)."""
+        if self.leases.take(ctx.store, queue_name, item_id, ctx.operator):
+            return ""
+        who = self.leases.holder(ctx.store, queue_name, item_id)
+        return texts.translator(ctx.lang)("leased", who=who or "?")
+
+    def claim_next(
+        self, ctx: RequestContext, queue_name: str, entries: list[queue.Entry], after: int | None
+    ) -> int | None:
+        """Lease the next open item after ``after`` that no colleague holds; ``None`` if none."""
+
+        def still_open(item_id: int) -> bool:
+            return bool(ctx.store.scalar(_STATE_SQL[queue_name], (item_id,)) == "open")
+
+        candidates = queue.open_after(entries, after)
+        found = self.leases.claim(ctx.store, queue_name, candidates, ctx.operator, still_open)
+        if found is None:
+            self.leases.release(ctx.store, ctx.operator, queue_name)
+        return found
 
     # ------------------------------------------------------------------ login
 
     def login_form(self, ctx: RequestContext, error: str = "", status: int = 200) -> Response:
-        nxt = _safe_next(ctx.req.arg("next") or ctx.req.field("next") or "/")
+        nxt = _safe_next(ctx.req.args.get("next", "") or ctx.req.form.get("next", "") or "/")
         return self.render(ctx, "login.html", {"error": error, "next": nxt}, status)
 
     def login(self, ctx: RequestContext) -> Response:
-        name = ctx.req.field("name").strip()[:64]
-        password = ctx.req.field("password")
-        if self.throttle.blocked(name):
+        name = ctx.req.form.get("name", "").strip()[:64]
+        password = ctx.req.form.get("password", "")
+        if self.throttle.blocked(ctx.store, name):
             return self.login_form(ctx, "login_blocked", 429)
         if not name or not authenticate(ctx.store, name, password):
-            self.throttle.failed(name)
+            self.throttle.failed(ctx.store, name)
             with ctx.store.transaction():
                 ctx.store.audit("review.login_failed", {"name": name}, actor="review")
             return self.login_form(ctx, "login_failed", 401)
-        self.throttle.succeeded(name)
-        self.sessions.drop(ctx.session.token)
-        session = self.sessions.create(name)
+        self.throttle.succeeded(ctx.store, name)
+        self.sessions.drop(ctx.store, ctx.session.token)
+        session = self.sessions.create(ctx.store, name)
         with ctx.store.transaction():
             ctx.store.audit("review.login", {}, actor=name)
-        response = Response.redirect(_safe_next(ctx.req.field("next") or "/"))
-        response.set_cookie(SESSION_COOKIE, session.token)
+        response = web.redirect(_safe_next(ctx.req.form.get("next", "") or "/"))
+        web.set_cookie(response, SESSION_COOKIE, session.token)
         return response
 
     def logout(self, ctx: RequestContext) -> Response:
         with ctx.store.transaction():
             ctx.store.audit("review.logout", {}, actor=ctx.operator)
-        self.sessions.drop(ctx.session.token)
-        response = Response.redirect("/login")
-        response.set_cookie(SESSION_COOKIE, "", max_age=0)
+        self.leases.release(ctx.store, ctx.operator)
+        self.sessions.drop(ctx.store, ctx.session.token)
+        response = web.redirect("/login")
+        web.set_cookie(response, SESSION_COOKIE, "", max_age=0)
         return response
 
     def switch_language(self, ctx: RequestContext) -> Response:
-        response = Response.redirect(_safe_next(ctx.req.arg("next") or "/"))
-        response.set_cookie(LANG_COOKIE, texts.language(ctx.req.arg("to")), max_age=365 * 86400)
+        response = web.redirect(_safe_next(ctx.req.args.get("next", "") or "/"))
+        lang = texts.language(ctx.req.args.get("to", ""))
+        web.set_cookie(response, LANG_COOKIE, lang, max_age=365 * 86400)
         return response
 
     def static(self, ctx: RequestContext, name: str) -> Response:
         if name not in STATIC:
-            raise HttpError(404)
-        return Response.data((HERE / "static" / name).read_bytes(), STATIC[name], cache="no-cache")
+            abort(404)
+        return web.data((HERE / "static" / name).read_bytes(), STATIC[name], cache="no-cache")
 
     # ------------------------------------------------------------------ overview
 
@@ -354,14 +470,15 @@ class ReviewApp:
 
     def message(self, ctx: RequestContext) -> str:
         """The notice named in the ``msg`` argument, if it is one of :data:`MESSAGES`."""
-        m = ctx.req.arg("msg")
+        m = ctx.req.args.get("msg", "")
         return m if m in MESSAGES else ""
 
     def next_item(self, ctx: RequestContext) -> Response:
-        first = queue.first_open(queue.question_queue(ctx.store, self.order))
+        entries = queue.question_queue(ctx.store, self.order)
+        first = self.claim_next(ctx, QUESTIONS, entries, None)
         if first is None:
-            return Response.redirect("/?msg=all_done")
-        return Response.redirect(f"/items/{first}")
+            return web.redirect(f"/?msg={queue.none_left(entries, 'all_done')}")
+        return web.redirect(f"/items/{first}")
 
     # ------------------------------------------------------------------ question items
 
@@ -369,6 +486,7 @@ class ReviewApp:
         self, ctx: RequestContext, item_id: int, error: str = "", status: int = 200
     ) -> Response:
         item = self._item(ctx, item_id, page=False)
+        error = error or self.hold(ctx, QUESTIONS, item_id)
         entries = queue.question_queue(ctx.store, self.order)
         pos = queue.position(entries, item_id)
         q = self.question(item.question)
@@ -423,8 +541,11 @@ class ReviewApp:
 
     def decide_item(self, ctx: RequestContext, item_id: int) -> Response:
         item = self._item(ctx, item_id, page=False)
-        action = ctx.req.field("action") or "set"
-        seen = ctx.req.field("seen") if "seen" in ctx.req.form else None
+        held = self.hold(ctx, QUESTIONS, item_id)
+        if held:
+            return self.show_item(ctx, item_id, error=held, status=409)
+        action = ctx.req.form.get("action", "") or "set"
+        seen = ctx.req.form.get("seen", "") if "seen" in ctx.req.form else None
         try:
             if action == "confirm":
                 decisions.confirm(ctx.store, item_id, operator=ctx.operator, seen=seen)
@@ -434,7 +555,7 @@ class ReviewApp:
                 q = self.question(item.question)
                 if q is None:
                     raise ReviewError(f"{item.question} is not in the questionnaire.")
-                values = [v for v in ctx.req.fields("value") if v]
+                values = [v for v in ctx.req.form.getlist("value") if v]
                 value: str | tuple[str, ...] | None = (
                     tuple(values)
                     if q.type is QuestionType.SELECT_MULTIPLE
@@ -444,21 +565,22 @@ class ReviewApp:
                     ctx.store, item_id, value, question=q, operator=ctx.operator, seen=seen
                 )
             else:
-                raise HttpError(400)
+                abort(400)
         except ReviewError as exc:
             return self.show_item(ctx, item_id, error=str(exc), status=409)
-        pos = queue.position(queue.question_queue(ctx.store, self.order), item_id)
-        if pos.next_open is None:
-            return Response.redirect("/?msg=all_done")
-        return Response.redirect(f"/items/{pos.next_open}?msg=saved")
+        entries = queue.question_queue(ctx.store, self.order)
+        nxt = self.claim_next(ctx, QUESTIONS, entries, item_id)
+        if nxt is None:
+            return web.redirect(f"/?msg={queue.none_left(entries, 'all_done')}")
+        return web.redirect(f"/items/{nxt}?msg=saved")
 
     def item_image(self, ctx: RequestContext, item_id: int) -> Response:
         item = load_item(ctx.store, item_id, self.config.root)
         if item is None:
-            raise HttpError(404)
+            abort(404)
         rel = item.clip or item.preview
         if not rel:
-            raise HttpError(404)
+            abort(404)
         return self.clip_response(rel)
 
     def clip_response(self, rel: str) -> Response:
@@ -466,8 +588,8 @@ class ReviewApp:
         clips = (self.config.root / "clips").resolve()
         path = (self.config.root / rel).resolve()
         if not path.is_relative_to(clips) or path.suffix.lower() not in IMAGE_TYPES:
-            raise HttpError(404)
-        return Response.data(path.read_bytes(), IMAGE_TYPES[path.suffix.lower()])
+            abort(404)
+        return web.data(path.read_bytes(), IMAGE_TYPES[path.suffix.lower()])
 
     # ------------------------------------------------------------------ page items
 
@@ -488,8 +610,10 @@ class ReviewApp:
         form: Any = None,
     ) -> Response:
         item = self._item(ctx, item_id, page=True)
+        error = error or self.hold(ctx, PAGES, item_id)
         pos = queue.position(queue.page_queue(ctx.store), item_id)
         copies = compare_copies(ctx.store, item) if item.reason == RETURNED_TWICE else None
+        opened = ctx.req.args.get("opened", "")
         rows = []
         if copies is not None:
             rows = [(self.question_context(r.question, ctx.lang), r) for r in copies.rows]
@@ -505,15 +629,21 @@ class ReviewApp:
                 "form": form or {"pseudonym": "", "page_no": str(item.machine_page or "")},
                 "error": error,
                 "message": self.message(ctx),
-                "opened": int(ctx.req.arg("opened", "0")) if ctx.req.arg("opened").isdigit() else 0,
+                "opened": int(opened) if opened.isdigit() else 0,
             },
             status,
         )
 
     def decide_page(self, ctx: RequestContext, item_id: int) -> Response:
         self._item(ctx, item_id, page=True)
-        action = ctx.req.field("action")
-        form = {"pseudonym": ctx.req.field("pseudonym"), "page_no": ctx.req.field("page_no")}
+        form = {
+            "pseudonym": ctx.req.form.get("pseudonym", ""),
+            "page_no": ctx.req.form.get("page_no", ""),
+        }
+        held = self.hold(ctx, PAGES, item_id)
+        if held:
+            return self.show_page(ctx, item_id, error=held, status=409, form=form)
+        action = ctx.req.form.get("action", "")
         try:
             if action == "assign":
                 try:
@@ -536,7 +666,7 @@ class ReviewApp:
             elif action == "use_this":
                 d = decisions.use_this_copy(ctx.store, item_id, operator=ctx.operator)
             else:
-                raise HttpError(400)
+                abort(400)
         except ReviewError as exc:
             return self.show_page(ctx, item_id, error=str(exc), status=409, form=form)
         if d.opened and self.config.on_items_opened is not None:
@@ -544,13 +674,16 @@ class ReviewApp:
                 self.config.on_items_opened(ctx.store)
             except Exception:  # the decision stands; the page image is shown instead
                 log.exception("review: cutting clips for the new items failed")
-        pos = queue.position(queue.page_queue(ctx.store), item_id)
-        target = f"/pages/{pos.next_open}" if pos.next_open is not None else "/pages"
-        return Response.redirect(f"{target}?msg=page_decided&opened={d.opened}")
+        nxt = self.claim_next(ctx, PAGES, queue.page_queue(ctx.store), item_id)
+        target = f"/pages/{nxt}" if nxt is not None else "/pages"
+        return web.redirect(f"{target}?msg=page_decided&opened={d.opened}")
 
     def undo_page(self, ctx: RequestContext, item_id: int) -> Response:
         item = self._item(ctx, item_id, page=True)
-        confirm = ctx.req.field("confirm")
+        held = self.hold(ctx, PAGES, item_id)
+        if held:
+            return self.show_page(ctx, item_id, error=held, status=409)
+        confirm = ctx.req.form.get("confirm", "")
         try:
             plan = undo.plan(ctx.store, item_id, ctx.operator)
             if plan.blocked:
@@ -574,4 +707,4 @@ class ReviewApp:
             undo.undo_page(ctx.store, item_id, operator=ctx.operator, confirm=confirm)
         except ReviewError as exc:
             return self.show_page(ctx, item_id, error=str(exc), status=409)
-        return Response.redirect(f"/pages/{item_id}?msg=page_undone")
+        return web.redirect(f"/pages/{item_id}?msg=page_undone")

@@ -4,12 +4,14 @@ Operator accounts live in the store (table ``operators``, schema version 3):
 a name and a salted scrypt hash of the password, never the password. They are
 made with ``papersurvey review DIR --add-operator NAME``.
 
-Sessions live only in the server's memory (:class:`Sessions`): a random
-token in an HttpOnly, SameSite=Strict cookie, and a per-session CSRF token
-that every POST must carry. A visitor who is not logged in gets an anonymous
-session too, so the login form itself is protected against cross-site posts;
-logging in replaces it with a new one (no session fixation). Repeated wrong
-passwords for one name are slowed down by :class:`LoginThrottle`.
+Sessions live in the round's store (:class:`Sessions`, schema version 6), so
+several server processes on one round share them: a random token in an
+HttpOnly, SameSite=Strict cookie (the store keeps its hash), and a
+per-session CSRF token that every POST must carry. A visitor who is not
+logged in gets an anonymous session too, so the login form itself is
+protected against cross-site posts; logging in replaces it with a new one
+(no session fixation). Repeated wrong passwords for one name are slowed down
+by :class:`LoginThrottle`, whose failures are in the store too.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from survey.errors import ConflictError, ReviewError
 from survey.store import Store, utc_now
@@ -129,86 +130,111 @@ class Session:
     """One browser's session.
 
     Attributes:
-        token: the cookie value (random, 256 bits).
+        token: the cookie value (random, 256 bits); the store keeps only its hash.
         csrf: the token every POST of this session must carry.
         operator: the logged-in operator, or ``""`` before login.
-        expires: ``time.monotonic()`` after which the session is void.
+        expires: epoch seconds after which the session is void.
     """
 
     token: str
     csrf: str
     operator: str
-    expires: float
+    expires: int
 
     def csrf_ok(self, token: str) -> bool:
         return bool(token) and hmac.compare_digest(token, self.csrf)
 
 
-@dataclass
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
 class Sessions:
-    """The server's sessions, in memory, safe to use from several threads."""
+    """The review sessions, in the round's store (table ``review_sessions``).
 
-    lifetime: float = SESSION_SECONDS
-    clock: Callable[[], float] = time.monotonic
-    _by_token: dict[str, Session] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    Every server process on the round sees the same sessions, so an operator
+    logged in through one process is logged in on all of them. The store
+    keeps a hash of each cookie value, never the value.
 
-    def create(self, operator: str = "") -> Session:
+    Attributes:
+        lifetime: seconds a session lasts from its creation.
+        clock: epoch seconds now (:func:`time.time`; tests pass a fake).
+    """
+
+    lifetime: int = SESSION_SECONDS
+    clock: Callable[[], float] = time.time
+
+    def create(self, store: Store, operator: str = "") -> Session:
         """A new session (anonymous when ``operator`` is empty)."""
-        now = self.clock()
+        now = int(self.clock())
         s = Session(
             secrets.token_urlsafe(32), secrets.token_urlsafe(32), operator, now + self.lifetime
         )
-        with self._lock:
-            self._prune(now)
-            self._by_token[s.token] = s
+        with store.transaction():
+            self._prune(store, now)
+            store.execute(
+                "INSERT INTO review_sessions "
+                "(token_hash, csrf, operator, seq, created_at, expires_at) "
+                "SELECT ?, ?, ?, coalesce(max(seq), 0) + 1, ?, ? FROM review_sessions",
+                (_token_hash(s.token), s.csrf, operator, now, s.expires),
+            )
         return s
 
-    def get(self, token: str | None) -> Session | None:
+    def get(self, store: Store, token: str | None) -> Session | None:
         """The live session of ``token``, or ``None``."""
         if not token:
             return None
-        with self._lock:
-            s = self._by_token.get(token)
-            if s is not None and s.expires <= self.clock():
-                del self._by_token[token]
-                return None
-            return s
+        row = store.query_one(
+            "SELECT csrf, operator, expires_at FROM review_sessions "
+            "WHERE token_hash = ? AND expires_at > ?",
+            (_token_hash(token), int(self.clock())),
+        )
+        if row is None:
+            return None
+        return Session(token, row["csrf"], row["operator"], int(row["expires_at"]))
 
-    def drop(self, token: str) -> None:
-        with self._lock:
-            self._by_token.pop(token, None)
+    def drop(self, store: Store, token: str) -> None:
+        with store.transaction():
+            store.execute("DELETE FROM review_sessions WHERE token_hash = ?", (_token_hash(token),))
 
-    def _prune(self, now: float) -> None:
-        for t in [t for t, s in self._by_token.items() if s.expires <= now]:
-            del self._by_token[t]
-        anonymous = [t for t, s in self._by_token.items() if not s.operator]
-        for t in anonymous[: max(0, len(anonymous) - MAX_ANONYMOUS_SESSIONS + 1)]:
-            del self._by_token[t]  # oldest first: dicts keep insertion order
+    def _prune(self, store: Store, now: int) -> None:
+        """Drop expired sessions, and the oldest anonymous ones beyond the cap."""
+        store.execute("DELETE FROM review_sessions WHERE expires_at <= ?", (now,))
+        store.execute(
+            "DELETE FROM review_sessions WHERE operator = '' AND token_hash NOT IN "
+            "(SELECT token_hash FROM review_sessions WHERE operator = '' "
+            "ORDER BY seq DESC LIMIT ?)",
+            (max(0, MAX_ANONYMOUS_SESSIONS - 1),),
+        )
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoginThrottle:
-    """Refuse logins for a name after ``limit`` failures within ``window`` seconds."""
+    """Refuse logins for a name after ``limit`` failures within ``window`` seconds.
+
+    The failures are in the round's store (table ``review_login_failures``),
+    so a name blocked through one server process is blocked on all of them.
+    """
 
     limit: int = 5
-    window: float = 300.0
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    window: int = 300
+    clock: Callable[[], float] = time.time
 
-    def blocked(self, name: str) -> bool:
-        now = self.clock()
-        with self._lock:
-            recent = [t for t in self._failures.pop(name, []) if now - t < self.window]
-            if recent:
-                self._failures[name] = recent
-            return len(recent) >= self.limit
+    def blocked(self, store: Store, name: str) -> bool:
+        since = int(self.clock()) - self.window
+        recent = store.scalar(
+            "SELECT count(*) FROM review_login_failures WHERE name = ? AND at > ?",
+            (name, since),
+        )
+        return int(recent or 0) >= self.limit
 
-    def failed(self, name: str) -> None:
-        with self._lock:
-            self._failures.setdefault(name, []).append(self.clock())
+    def failed(self, store: Store, name: str) -> None:
+        now = int(self.clock())
+        with store.transaction():
+            store.execute("DELETE FROM review_login_failures WHERE at <= ?", (now - self.window,))
+            store.execute("INSERT INTO review_login_failures (name, at) VALUES (?, ?)", (name, now))
 
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name, None)
+    def succeeded(self, store: Store, name: str) -> None:
+        with store.transaction():
+            store.execute("DELETE FROM review_login_failures WHERE name = ?", (name,))

@@ -12,7 +12,8 @@ copy of a returned page) are a separate, short list: open ones first, in
 scan order (batch, file, page), so an operator can follow the stack of paper.
 
 The queue is read from the store on every request, so several operators can
-work at the same time and the order never depends on hidden state.
+work at the same time and the order never depends on hidden state; which
+operator works on which item is a lease in the store (:mod:`review.leases`).
 """
 
 from __future__ import annotations
@@ -123,6 +124,23 @@ def position(entries: Sequence[Entry], item_id: int) -> Position:
         next=ids[i + 1] if i + 1 < len(ids) else None,
         next_open=after[0].id if after else None,
     )
+
+
+def open_after(entries: Sequence[Entry], item_id: int | None = None) -> list[int]:
+    """The open items to go to from ``item_id``: those after it, then from the start.
+
+    ``item_id`` itself is left out; ``None`` (or an item not in the queue)
+    gives every open item in queue order. The caller leases the first one
+    nobody else holds (:meth:`review.leases.Leases.claim`).
+    """
+    ids = [e.id for e in entries]
+    i = ids.index(item_id) if item_id in ids else -1
+    return [e.id for e in [*entries[i + 1 :], *entries[: max(i, 0)]] if e.is_open]
+
+
+def none_left(entries: Sequence[Entry], done: str) -> str:
+    """The notice for an operator who gets no next item: ``done``, or colleagues have the rest."""
+    return "all_taken" if any(e.is_open for e in entries) else done
 
 
 def first_open(entries: Sequence[Entry]) -> int | None:

@@ -15,17 +15,21 @@ from pathlib import Path
 from ingest.rereader import Rereader
 from review.app import ReviewConfig
 from review.auth import add_operator, operators
+from review.leases import LEASE_SECONDS
 from review.texts import LANGUAGES
 from survey.errors import ProjectError
 from survey.project import Project
 
 
-def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
+def review_config(
+    directory: Path, language: str | None = None, *, lease_seconds: int = LEASE_SECONDS
+) -> ReviewConfig:
     """The app's configuration for the project in ``directory``.
 
     Args:
         directory: the project folder.
         language: the default UI language (default: the round's, else Dutch).
+        lease_seconds: how long an opened item stays with its operator.
 
     Raises:
         ProjectError: not a project folder, or no operator can log in yet.
@@ -45,6 +49,7 @@ def review_config(directory: Path, language: str | None = None) -> ReviewConfig:
             language=language or (default if default in LANGUAGES else LANGUAGES[0]),
             on_items_opened=rereader.cut_new_clips,
             page_maps=rereader,
+            lease_seconds=lease_seconds,
         )
 
 

@@ -1,9 +1,11 @@
-"""Serving the review app: a threading WSGI server from the standard library.
+"""Serving the review app: waitress, a production WSGI server (pure Python, threads).
 
 Threads, because a browser opens several connections at once (the page, its
-stylesheet, script and clip) and may keep an idle one open; a single-threaded
-server would wait on that one. The app opens the store per request, so
-threads share nothing but the in-memory sessions, which are locked.
+stylesheet, script and clip) and may keep an idle one open; waitress reads
+and writes the connections in one loop and hands requests to a pool of
+worker threads. The app opens the store per request and keeps sessions and
+leases in it, so the threads share nothing, and several server processes
+can serve one round.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from socketserver import ThreadingMixIn
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from waitress.server import BaseWSGIServer
+from waitress.server import create_server as waitress_server
 
 from review.app import ReviewApp, ReviewConfig
 from survey.errors import ConflictError
@@ -22,45 +25,57 @@ log = logging.getLogger("papersurvey.review.server")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+DEFAULT_THREADS = 8
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    """A WSGI server that handles each connection in its own daemon thread."""
+def create_server(
+    app: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, threads: int = DEFAULT_THREADS
+) -> BaseWSGIServer:
+    """A waitress server for ``app`` bound to ``host:port`` (port 0: any free port).
 
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class QuietHandler(WSGIRequestHandler):
-    """Request lines go to the ``papersurvey.review.server`` logger, not to stderr."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s %s", self.address_string(), format % args)
-
-
-def create_server(app: Any, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> WSGIServer:
-    """A server for ``app`` bound to ``host:port`` (port 0: any free port; see ``server_port``)."""
-    return make_server(
-        host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler
+    Raises:
+        OSError: the address cannot be listened on.
+    """
+    server = waitress_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="papersurvey",
+        clear_untrusted_proxy_headers=True,
+        channel_timeout=60,
     )
+    if not isinstance(server, BaseWSGIServer):  # a host name with several addresses
+        server.close()
+        raise OSError(f"{host} names several addresses: give one address to listen on")
+    return server
 
 
-def address(server: WSGIServer) -> str:
+def address(server: BaseWSGIServer) -> str:
     """``host:port`` the server listens on."""
-    host, port = server.server_address[:2]
-    return f"{host if isinstance(host, str) else host.decode()}:{port}"
+    host = str(server.effective_host)
+    return f"[{host}]:{server.effective_port}" if ":" in host else f"{host}:{server.effective_port}"
+
+
+def _stop(server: BaseWSGIServer) -> None:
+    """Stop ``server``'s loop from another thread: close its sockets inside the loop."""
+    from waitress import wasyncore
+
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
 
 
 class BackgroundServer:
-    """The server running in a thread, for tests and for embedding.
+    """The server running in a thread, for tests, benchmarks and embedding.
 
     Use as a context manager; :attr:`url` is where it listens.
     """
 
-    def __init__(self, app: Any, host: str = DEFAULT_HOST, port: int = 0) -> None:
-        self.server = create_server(app, host, port)
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def __init__(
+        self, app: Any, host: str = DEFAULT_HOST, port: int = 0, *, threads: int = DEFAULT_THREADS
+    ) -> None:
+        self.server = create_server(app, host, port, threads=threads)
+        self._thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
     def url(self) -> str:
@@ -71,9 +86,9 @@ class BackgroundServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
+        _stop(self.server)
+        self._thread.join(timeout=10)
+        self.server.task_dispatcher.shutdown()
 
 
 def serve(
@@ -81,6 +96,7 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
+    threads: int = DEFAULT_THREADS,
     ready: Callable[[str], None] = lambda url: None,
 ) -> None:
     """Serve the review app for ``config`` until Ctrl-C.
@@ -89,6 +105,7 @@ def serve(
         config: the round (:func:`review.roundconfig.review_config`).
         host: the address to listen on; anything but this computer is warned about.
         port: the port (0: any free port).
+        threads: worker threads (requests handled at once).
         ready: called with the URL once the server listens.
 
     Raises:
@@ -96,7 +113,7 @@ def serve(
     """
     app = ReviewApp(config)
     try:
-        server = create_server(app, host, port)
+        server = create_server(app, host, port, threads=threads)
     except OSError as exc:
         app.close()
         raise ConflictError(
@@ -111,9 +128,7 @@ def serve(
         )
     ready(f"http://{address(server)}/")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        server.run()  # returns on Ctrl-C, after stopping the worker threads
     finally:
-        server.server_close()
+        server.close()
         app.close()  # stop the background OCR of drafts

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from review import texts, transcripts
-from review.http import HttpError, Response, Router
-from review.queue import position
+from flask import Response, abort
+
+from review import texts, transcripts, web
+from review.leases import TEXTS
+from review.queue import none_left, position
 from review.transcripts import TextItem, load_text, text_queue
 from survey.errors import ReviewError
 from survey.privacy_flags import Flag, flags
 
 if TYPE_CHECKING:
-    from review.app import RequestContext, ReviewApp
+    from review.app import RequestContext, ReviewApp, Route
 
 ACTIONS = ("save", "illegible", "empty")
 
@@ -44,25 +46,25 @@ class TextViews:
     def __init__(self, app: ReviewApp) -> None:
         self.app = app
 
-    def register(self, r: Router) -> None:
-        r.add("GET", "/texts/next", self.next_text)
-        r.add("GET", "/texts/<int:item_id>", self.show_text)
-        r.add("POST", "/texts/<int:item_id>", self.decide_text)
-        r.add("GET", "/texts/<int:item_id>/image", self.text_image)
+    def register(self, r: Route) -> None:
+        r("GET", "/texts/next", self.next_text)
+        r("GET", "/texts/<item:item_id>", self.show_text)
+        r("POST", "/texts/<item:item_id>", self.decide_text)
+        r("GET", "/texts/<item:item_id>/image", self.text_image)
 
     def _item(self, ctx: RequestContext, item_id: int) -> TextItem:
         item = load_text(ctx.store, item_id, self.app.config.root)
         if item is None:
-            raise HttpError(404, texts.translator(ctx.lang)("not_found"))
+            abort(404, texts.translator(ctx.lang)("not_found"))
         return item
 
     def next_text(self, ctx: RequestContext) -> Response:
         transcripts.sync(ctx.store)
         entries = text_queue(ctx.store, self.app.order)
-        first = next((e.id for e in entries if e.is_open), None)
+        first = self.app.claim_next(ctx, TEXTS, entries, None)
         if first is None:
-            return Response.redirect("/?msg=texts_done")
-        return Response.redirect(f"/texts/{first}")
+            return web.redirect(f"/?msg={none_left(entries, 'texts_done')}")
+        return web.redirect(f"/texts/{first}")
 
     def show_text(
         self,
@@ -75,6 +77,7 @@ class TextViews:
     ) -> Response:
         transcripts.sync(ctx.store)
         item = self._item(ctx, item_id)
+        error = error or self.app.hold(ctx, TEXTS, item_id)
         if item.is_open and item.counts and item.draft is None:
             self.app.drafts.ensure(ctx.store, item_id)
             item = self._item(ctx, item_id)
@@ -113,15 +116,20 @@ class TextViews:
 
     def decide_text(self, ctx: RequestContext, item_id: int) -> Response:
         self._item(ctx, item_id)
-        action = ctx.req.field("action") or "save"
+        held = self.app.hold(ctx, TEXTS, item_id)
+        if held:
+            return self.show_text(
+                ctx, item_id, error=held, status=409, typed=ctx.req.form.get("text", "")
+            )
+        action = ctx.req.form.get("action", "") or "save"
         if action not in ACTIONS:
-            raise HttpError(400)
-        seen = ctx.req.field("seen") if "seen" in ctx.req.form else None
-        typed = ctx.req.field("text")
+            abort(400)
+        seen = ctx.req.form.get("seen", "") if "seen" in ctx.req.form else None
+        typed = ctx.req.form.get("text", "")
         try:
             if action == "save":
                 value = transcripts.normalise(typed)
-                if value and flags(value) and value != ctx.req.field("warned"):
+                if value and flags(value) and value != ctx.req.form.get("warned", ""):
                     return self.show_text(ctx, item_id, typed=typed, warned=value)
                 transcripts.transcribe(ctx.store, item_id, typed, operator=ctx.operator, seen=seen)
             elif action == "illegible":
@@ -130,13 +138,14 @@ class TextViews:
                 transcripts.empty(ctx.store, item_id, operator=ctx.operator, seen=seen)
         except ReviewError as exc:
             return self.show_text(ctx, item_id, error=str(exc), status=409, typed=typed)
-        pos = position(text_queue(ctx.store, self.app.order), item_id)
-        if pos.next_open is None:
-            return Response.redirect("/?msg=texts_done")
-        return Response.redirect(f"/texts/{pos.next_open}?msg=saved")
+        entries = text_queue(ctx.store, self.app.order)
+        nxt = self.app.claim_next(ctx, TEXTS, entries, item_id)
+        if nxt is None:
+            return web.redirect(f"/?msg={none_left(entries, 'texts_done')}")
+        return web.redirect(f"/texts/{nxt}?msg=saved")
 
     def text_image(self, ctx: RequestContext, item_id: int) -> Response:
         item = self._item(ctx, item_id)
         if not item.clip:
-            raise HttpError(404)
+            abort(404)
         return self.app.clip_response(item.clip)

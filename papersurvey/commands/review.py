@@ -16,10 +16,11 @@ from typing import Any, TextIO
 from review.texts import LANGUAGES
 from survey.errors import ReviewError
 
-# review.server's defaults, copied so that building the parser does not import the
-# http.server/ssl stack; tests/papersurvey/test_cli_startup.py checks that they agree.
+# review.server's and review.leases' defaults, copied so that building the parser does not
+# import Flask and waitress; tests/papersurvey/test_cli_startup.py checks that they agree.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+DEFAULT_LEASE_MINUTES = 10
 
 
 def register(subparsers: Any) -> None:
@@ -44,6 +45,15 @@ def register(subparsers: Any) -> None:
         "--language",
         choices=LANGUAGES,
         help="default UI language (default: the round's first language)",
+    )
+    p.add_argument(
+        "--lease-minutes",
+        type=int,
+        default=DEFAULT_LEASE_MINUTES,
+        help=(
+            "an item an operator opened comes back to the others after this many minutes "
+            f"without being opened or decided again (default {DEFAULT_LEASE_MINUTES})"
+        ),
     )
     p.add_argument(
         "--add-operator",
@@ -87,8 +97,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.password_stdin:
         raise ReviewError("--password-stdin goes with --add-operator NAME.")
+    if args.lease_minutes < 1:
+        raise ReviewError("--lease-minutes must be at least 1.")
     serve(
-        review_config(args.directory, args.language),
+        review_config(args.directory, args.language, lease_seconds=args.lease_minutes * 60),
         args.host,
         args.port,
         ready=lambda url: print(f"review UI on {url} (Ctrl-C stops it)", flush=True),

@@ -10,6 +10,8 @@ the truth of every sheet (:mod:`.sheets`), all from a seed. A damage profile
 thin pens; thin ticks). :mod:`.roundtrip` reads the sheets with the real OMR
 and :mod:`.evaluate` scores them. :mod:`.online` simulates the online
 channel: LimeSurvey response exports, a previous round and a reference group.
+:mod:`.operators` simulates review operators working one queue over HTTP
+(the review UI's load test and benchmark).
 """
 
 from papersurvey.simulate.answers import RespondentStyle, fill_answers

@@ -19,6 +19,7 @@ from survey.migrations import (
     v003_review_operators,
     v004_transcriptions_undo,
     v005_audit_chain,
+    v006_review_leases,
 )
 
 
@@ -44,5 +45,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("review operators", v003_review_operators.SQL),
     Migration("transcriptions and undo of page decisions", v004_transcriptions_undo.SQL),
     Migration("hash chain over the audit log", v005_audit_chain.SQL, chain_existing),
+    Migration("review sessions, login failures and item leases", v006_review_leases.SQL),
 )
 """Every migration, oldest first; the schema version is the length of this tuple."""

@@ -108,10 +108,11 @@ def test_main_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> No
 def test_constants_copied_for_a_light_parser_agree_with_the_library() -> None:
     from analysis.exports import FORMATS
     from papersurvey.commands import export, review
-    from review import server
+    from review import leases, server
 
     assert export.FORMATS == FORMATS
     assert (review.DEFAULT_HOST, review.DEFAULT_PORT) == (server.DEFAULT_HOST, server.DEFAULT_PORT)
+    assert review.DEFAULT_LEASE_MINUTES * 60 == leases.LEASE_SECONDS
 
 
 def _imports_in_functions(tree: ast.Module) -> list[ast.ImportFrom]:

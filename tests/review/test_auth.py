@@ -84,40 +84,57 @@ def test_unusable_accounts_are_refused(empty_store, name, password, error, messa
     assert auth.operators(empty_store) == ["taken"]
 
 
-def test_sessions_expire_and_can_be_dropped():
+def test_sessions_expire_and_can_be_dropped(empty_store):
     clock = Clock()
     sessions = auth.Sessions(lifetime=60, clock=clock)
-    s = sessions.create("anna")
-    assert sessions.get(s.token) == s and s.operator == "anna"
+    s = sessions.create(empty_store, "anna")
+    assert sessions.get(empty_store, s.token) == s and s.operator == "anna"
     assert s.csrf_ok(s.csrf) and not s.csrf_ok("") and not s.csrf_ok(s.csrf + "x")
-    assert sessions.get("made-up") is None and sessions.get(None) is None
-    other = sessions.create()
+    assert sessions.get(empty_store, "made-up") is None and sessions.get(empty_store, None) is None
+    other = sessions.create(empty_store)
     assert other.token != s.token and other.csrf != s.csrf and other.operator == ""
-    sessions.drop(other.token)
-    assert sessions.get(other.token) is None
+    sessions.drop(empty_store, other.token)
+    assert sessions.get(empty_store, other.token) is None
     clock.now += 61
-    assert sessions.get(s.token) is None
+    assert sessions.get(empty_store, s.token) is None
 
 
-def test_anonymous_sessions_are_capped(monkeypatch):
+def test_the_store_keeps_a_hash_of_the_cookie_not_the_cookie(empty_store):
+    s = auth.Sessions().create(empty_store, "anna")
+    rows = [tuple(r) for r in empty_store.query("SELECT * FROM review_sessions")]
+    assert len(rows) == 1 and s.token not in str(rows)
+
+
+def test_sessions_are_shared_by_every_connection_to_the_store(empty_store, tmp_path):
+    s = auth.Sessions().create(empty_store, "anna")
+    with Store.open(tmp_path / "store.sqlite") as other:  # another process, say
+        assert auth.Sessions().get(other, s.token) == s
+        auth.Sessions().drop(other, s.token)
+    assert auth.Sessions().get(empty_store, s.token) is None
+
+
+def test_anonymous_sessions_are_capped(monkeypatch, empty_store):
     monkeypatch.setattr(auth, "MAX_ANONYMOUS_SESSIONS", 5)
     sessions = auth.Sessions()
-    operator = sessions.create("anna")
-    tokens = [sessions.create().token for _ in range(20)]
-    live = [t for t in tokens if sessions.get(t) is not None]
+    operator = sessions.create(empty_store, "anna")
+    tokens = [sessions.create(empty_store).token for _ in range(20)]
+    live = [t for t in tokens if sessions.get(empty_store, t) is not None]
     assert live == tokens[-5:]
-    assert sessions.get(operator.token) is not None  # logged-in sessions are never evicted
+    assert sessions.get(empty_store, operator.token) is not None  # logged-in ones stay
 
 
-def test_the_throttle_blocks_a_name_after_repeated_failures():
+def test_the_throttle_blocks_a_name_after_repeated_failures(empty_store, tmp_path):
     clock = Clock()
     throttle = auth.LoginThrottle(limit=3, window=100, clock=clock)
     for _ in range(3):
-        assert not throttle.blocked("anna")
-        throttle.failed("anna")
-    assert throttle.blocked("anna") and not throttle.blocked("bert")
+        assert not throttle.blocked(empty_store, "anna")
+        throttle.failed(empty_store, "anna")
+    assert throttle.blocked(empty_store, "anna") and not throttle.blocked(empty_store, "bert")
+    with Store.open(tmp_path / "store.sqlite") as other:  # shared by every server process
+        assert throttle.blocked(other, "anna")
     clock.now += 101
-    assert not throttle.blocked("anna")
-    throttle.failed("anna")
-    throttle.succeeded("anna")
-    assert not throttle.blocked("anna")
+    assert not throttle.blocked(empty_store, "anna")
+    throttle.failed(empty_store, "anna")
+    throttle.succeeded(empty_store, "anna")
+    assert not throttle.blocked(empty_store, "anna")
+    assert empty_store.scalar("SELECT count(*) FROM review_login_failures") == 0  # old ones pruned

@@ -22,6 +22,7 @@ import pytest
 
 from review import decisions
 from review.app import ReviewApp, ReviewConfig
+from review.auth import add_operator
 from review.drafts import TesseractDraft
 from review.items import load_item
 from review.queue import question_order, question_queue
@@ -183,6 +184,36 @@ def test_an_operator_works_through_the_questions_with_the_keyboard(page, server,
             )
         ]
     assert actions == ["review.login", "review.correct", "review.confirm", "review.no_answer"]
+
+
+def test_two_operators_in_two_browsers_get_different_items(browser, server, config):
+    with open_store(config) as store:
+        add_operator(store, "bert", PASSWORD)
+        entries = question_queue(store, question_order(config.questionnaire))
+    tabs = []
+    for name in (OPERATOR, "bert"):
+        tab = browser.new_context(locale="nl-NL").new_page()
+        tab.set_default_timeout(10_000)
+        tab.goto(server.url + "/login")
+        tab.fill("input[name=name]", name)
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button[type=submit].primary")
+        tab.wait_for_url(server.url + "/")
+        tab.click("#start")
+        tab.wait_for_url(re.compile(r".*/items/\d+$"))
+        tabs.append(tab)
+    anna, bert = tabs
+    assert item_path(anna) == entries[0].id and item_path(bert) == entries[1].id
+    # bert opens anna's item: he is told she has it, and a digit does not decide it
+    bert.goto(f"{server.url}/items/{entries[0].id}")
+    assert "anna werkt aan dit item" in bert.inner_text("#error")
+    with bert.expect_navigation():
+        bert.keyboard.press("1")
+    assert "anna werkt aan dit item" in bert.inner_text("#error")
+    with open_store(config) as store:
+        assert load_item(store, entries[0].id).is_open
+    for tab in tabs:
+        tab.context.close()
 
 
 def test_multiple_choice_questions_toggle_with_digits_and_save_with_enter(browser, config):
@@ -438,7 +469,9 @@ def test_screenshots_for_the_operator_guide(page, server, config, tmp_path):
     page.screenshot(path=str(target / "review-page.png"))
     # the texts queue with tesseract's real draft of the (simulated) handwriting
     with serve(dataclasses.replace(config, draft_ocr=TesseractDraft())) as texts_server:
-        login(page, texts_server.url)
+        # a second server on the same round: the session (in the store) holds there too
+        page.goto(texts_server.url + "/")
+        assert page.inner_text("#operator-name") == OPERATOR
         with page.expect_navigation():
             page.click("#nav-texts")
         page.screenshot(path=str(target / "review-texts.png"))

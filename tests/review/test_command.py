@@ -49,6 +49,7 @@ def test_add_operator_reads_the_password_from_stdin(monkeypatch, review_dir, cap
         ),
         (["--add-operator", "bert"], "", ExitCode.INPUT_INVALID, "--password-stdin"),
         (["--password-stdin"], "", ExitCode.INPUT_INVALID, "goes with --add-operator"),
+        (["--lease-minutes", "0"], "", ExitCode.INPUT_INVALID, "at least 1"),
     ],
 )
 def test_add_operator_problems(monkeypatch, review_dir, capsys, args, stdin, exit_code, message):
@@ -74,11 +75,11 @@ def test_a_busy_port_is_a_clear_conflict(monkeypatch, review_dir, capsys):
 def test_the_server_runs_until_interrupted(monkeypatch, review_dir, capsys):
     served = []
 
-    def serve_forever(self, poll_interval=0.5):
-        served.append(self.server_address)
+    def loop(*args, map=None, **kwargs):  # waitress's loop; Ctrl-C at once
+        served.extend(s.socket.getsockname() for s in map.values() if s.accepting)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("socketserver.BaseServer.serve_forever", serve_forever)
+    monkeypatch.setattr("waitress.wasyncore.loop", loop)
     assert run_cli(monkeypatch, [review_dir, "--port", 0]) == 0
     host, port = served[0][:2]
     out = capsys.readouterr()

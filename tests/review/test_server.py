@@ -1,4 +1,4 @@
-"""Serving the review app: the address it listens on, a warning off this computer, Ctrl-C."""
+"""Serving the review app with waitress: the address, a warning off this computer, Ctrl-C."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from review.server import serve
 from survey.errors import ConflictError
 
 
-def _interrupted(self, poll_interval=0.5):
+def _interrupted(*args, **kwargs):
     raise KeyboardInterrupt
 
 
 def test_serve_says_where_it_listens_and_stops_on_ctrl_c(monkeypatch, review_dir, caplog):
-    monkeypatch.setattr("socketserver.BaseServer.serve_forever", _interrupted)
+    monkeypatch.setattr("waitress.wasyncore.loop", _interrupted)  # Ctrl-C in waitress's loop
     config = dataclasses.replace(review_config(review_dir), draft_ocr=None)
     urls: list[str] = []
     with caplog.at_level(logging.WARNING, logger="papersurvey.review.server"):
@@ -38,3 +38,22 @@ def test_a_taken_port_is_a_conflict(review_dir):
         port = busy.getsockname()[1]
         with pytest.raises(ConflictError, match=f"cannot listen on 127.0.0.1:{port}"):
             serve(config, "127.0.0.1", port)
+
+
+def test_the_background_server_serves_the_app_and_stops(config):
+    import requests
+
+    from review.app import ReviewApp
+    from review.server import BackgroundServer
+
+    app = ReviewApp(config)
+    with BackgroundServer(app, threads=2) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        reply = requests.get(server.url + "/login", timeout=10)
+        assert reply.status_code == 200 and reply.headers["Server"] == "papersurvey"
+        assert "frame-ancestors 'none'" in reply.headers["Content-Security-Policy"]
+        cookie = reply.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    app.close()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(server.url + "/login", timeout=5)
