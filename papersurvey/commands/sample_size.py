@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
         "sample-size",
         help="the responses a round needs and which way of inviting is likely to reach it",
         description=(
-            "Compute the responses needed for 95%% reliability and a 5%% margin of error "
+            "Compute the responses needed for 95% reliability and a 5% margin of error "
             "(Cochran's formula with the finite population correction) for a population given "
             "with --population or counted from the round's imported address file, and advise, "
             "from the expected response rate of each way of inviting, how many to invite and "
