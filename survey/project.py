@@ -74,6 +74,11 @@ class ProjectPaths:
         return self.root / "pii"
 
     @property
+    def online(self) -> Path:
+        """Response exports of the online survey as downloaded (they hold the free text)."""
+        return self.root / "online"
+
+    @property
     def addresses(self) -> Path:
         """Names and addresses of the current respondents, with their pseudonyms (encrypted)."""
         return self.pii / "addresses.csv.age"

@@ -8,7 +8,11 @@ date plus ``privacy.retention_days`` (survey.toml), purge removes:
 * ``print/``: batch PDFs and manifests (the letters carry names and addresses);
 * ``scans/`` and ``clips/``: scanned questionnaires and clips of handwriting,
   which may hold personal details a respondent wrote down (``--keep-scans``
-  keeps them, for a bureau whose contract says so).
+  keeps them, for a bureau whose contract says so);
+* ``online/``: the online survey's response exports as downloaded, whose
+  open answers are free text like those in the store (exports kept outside
+  the project folder are the bureau's to delete: purge names the files the
+  round imported).
 
 It also strips the **free text** from the store (:func:`strip_free_text`):
 the answers to open (``text``) questions, paper and online, the
@@ -102,12 +106,28 @@ def retention_end(project: Project) -> dt.date | None:
 def plan_purge(project: Project, *, keep_scans: bool = False) -> PurgePlan:
     """The files and folders a purge would empty (the folders themselves stay)."""
     p = project.paths
-    folders = [p.pii, p.print] + ([] if keep_scans else [p.scans, p.clips])
+    folders = [p.pii, p.print, p.online] + ([] if keep_scans else [p.scans, p.clips])
     files = tuple(
         sorted(f for folder in folders if folder.exists() for f in folder.rglob("*") if f.is_file())
     )
     size = sum(f.stat().st_size for f in files)
     return PurgePlan(retention_end(project), files, tuple(folders), size)
+
+
+def imported_online_files(project: Project) -> list[str]:
+    """The names of the online response exports the round imported (from the audit log).
+
+    Copies kept in ``online/`` go with the purge; copies elsewhere are the
+    bureau's to delete, so the command names them.
+    """
+    names = set()
+    for (detail,) in project.store.query(
+        "SELECT detail FROM audit_log WHERE action = 'import-online'"
+    ):
+        file = json.loads(detail).get("file")
+        if file:
+            names.add(str(file))
+    return sorted(names)
 
 
 def text_questions(project: Project) -> set[str]:

@@ -11,10 +11,11 @@ from typing import Any
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "purge",
-        help="remove personal data (pii/, print/, scans/, clips/) and free text after retention",
+        help="remove personal data (pii/, print/, online/, scans/, clips/) and free text after retention",
         description=(
             "Remove the round's personal data once dates.close + privacy.retention_days has "
-            "passed: pii/ (addresses, pseudonym key), print/ (letters with addresses), scans/ "
+            "passed: pii/ (addresses, pseudonym key), print/ (letters with addresses), online/ "
+            "(online response exports as downloaded), scans/ "
             "and clips/, and every open answer and transcription in the store and the exports "
             "(out/export/ is made again). The pseudonymous closed answers, aggregates and "
             "reports stay."
@@ -39,7 +40,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from papersurvey.purging import purge_round
     from survey.project import Project
-    from survey.purge import PurgeOptions
+    from survey.purge import PurgeOptions, imported_online_files
 
     options = PurgeOptions(
         today=dt.date.today(),
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     )
     with Project.open(args.directory) as project:
         plan, exported = purge_round(project, options, args.keep_quotes)
+        imported = imported_online_files(project)
     verb = "would remove" if args.dry_run else "removed"
     folders = ", ".join(f"{f.name}/" for f in plan.folders)
     print(f"{verb} {len(plan.files)} files ({plan.bytes / 1e6:.1f} MB) from {folders}")
@@ -60,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
     )
     if exported:
         print(f"made {len(exported)} export files again without free text in {exported[0].parent}")
+    if imported:
+        print(
+            f"the round imported online exports named {', '.join(imported)}: copies kept "
+            "outside online/ hold free text too and are not removed by purge; "
+            "delete them where you keep them"
+        )
     if args.dry_run:
         for f in plan.files:
             print(f"  {f}")

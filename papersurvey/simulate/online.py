@@ -212,7 +212,7 @@ def simulate_online_export(
         questionnaire = project.load_questionnaire()
         position = positions(project)
         respondents = sorted(project.store.respondents(), key=lambda r: position[r.pseudonym])
-        out = out or project.paths.root / "online" / "limesurvey-responses.csv"
+        out = out or project.paths.online / "limesurvey-responses.csv"
     groups = sum(isinstance(i, Group) for i in questionnaire.items)
     start = dt.datetime(2027, 3, 1, 9, 0, 0)
     responses = []

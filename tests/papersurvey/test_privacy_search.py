@@ -152,6 +152,10 @@ def test_purge_removes_free_text_from_the_store_and_the_exports(
     assert cli.main(["purge", str(copy), "--force"]) == 0
     out = capsys.readouterr().out
     assert f"1 paper answers, {online} online answers, 1 transcriptions" in out
+    # the online export as downloaded holds the free text too: online/ is emptied, and
+    # the command names the imported exports so copies kept elsewhere can be deleted
+    assert not any((copy / "online").iterdir())
+    assert "the round imported online exports named limesurvey-responses.csv" in out
     assert find_personal_data(copy, people, exclude=()) == []  # pii/ and print/ are empty too
     assert _free_text_left(copy) == []
     for f in (copy / "out" / "export").iterdir():
