@@ -16,7 +16,12 @@ a subprocess and measures:
   nothing else), and the ratio of the two: the share of the decode limit the
   whole command reaches;
 * the load average before and after, so a run slowed by other work on a
-  shared machine can be recognised.
+  shared machine can be recognised;
+* the same command on a Dask cluster (``scan --dask``): a local cluster of
+  as many single-threaded worker processes as the pool has, started before
+  the run (as a bureau's cluster would be running already), the store
+  written by the command: its pages per second and the ratio to the process
+  pool's rate, with ``--dask`` (Dask installed: the ``dask`` extra).
 
 The simulated pages are made once and kept in a cache folder (about 0.5 MB a
 page), with the project whose key they were printed with. Results go to
@@ -288,6 +293,33 @@ def run_command(root: Path, pdfs: list[Path], workers: int) -> dict[str, Any]:
     }
 
 
+def run_dask(root: Path, pdfs: list[Path], scheduler: str) -> dict[str, Any]:
+    """The whole command against a running Dask scheduler (the workers are the cluster's)."""
+    cmd = [sys.executable, "-m", "papersurvey.cli", "scan", str(root), *map(str, pdfs),
+           "--dask", scheduler, "--batch", "bench", "--json"]  # fmt: skip
+    out, wall, _ = sampled(cmd)
+    return {"wall_seconds": round(wall, 2), "report": json.loads(out)}
+
+
+def bench_dask(
+    size: int, template: Path, pages: list[Path], workers: int, work: Path, scheduler: str
+) -> dict[str, Any]:
+    """``scan --dask`` on a fresh copy of the round: pages per second and what it stored."""
+    root = work / f"round-{size}-dask"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(template, root)
+    pdfs = write_pdfs(pages[:size], work / f"scans-{size}")
+    got = run_dask(root, pdfs, scheduler)
+    return {
+        "pages": size,
+        "workers": workers,
+        "pages_per_second": round(size / got["wall_seconds"], 2),
+        "wall_seconds": got["wall_seconds"],
+        "pages_by_status": got["report"]["pages"],
+        "review_items": got["report"]["review_items"],
+    }
+
+
 def bench(size: int, template: Path, pages: list[Path], workers: int, work: Path) -> dict[str, Any]:
     root = work / f"round-{size}"
     shutil.rmtree(root, ignore_errors=True)
@@ -332,6 +364,24 @@ def bench(size: int, template: Path, pages: list[Path], workers: int, work: Path
     }
 
 
+def _dask_runs(
+    sizes: list[int], template: Path, pages: list[Path], workers: int, work: Path
+) -> list[dict[str, Any]]:
+    """Every size on a local Dask cluster; none when Dask is not installed."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("Dask is not installed (the dask extra): no Dask run", flush=True)
+        return []
+    with LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        return [
+            bench_dask(size, template, pages, workers, work, cluster.scheduler_address)
+            for size in sizes
+        ]
+
+
 def main(argv: list[str] | None = None) -> int:
     from survey.executors import available_cores
 
@@ -344,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("TMPDIR", "/tmp")) / "papersurvey-bench-scan",
     )
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--no-dask", action="store_true", help="skip the run on a local Dask cluster"
+    )
     parser.add_argument("--decode-only", nargs="+", metavar="PDF", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.decode_only:
@@ -363,6 +416,19 @@ def main(argv: list[str] | None = None) -> int:
             f"load {r['load_average_before'][0]:.1f}",
             flush=True,
         )
+    if not args.no_dask:
+        for r in _dask_runs(args.sizes, template, pages, args.workers, work):
+            mine = next(x for x in results if x["pages"] == r["pages"])
+            r["ratio_to_process_pool"] = round(
+                r["pages_per_second"] / mine["command_pages_per_second"], 3
+            )
+            mine["dask"] = r
+            print(
+                f"{r['pages']:>6} pages on Dask ({r['workers']} local workers): "
+                f"{r['pages_per_second']:6.1f} pages/s, x{r['ratio_to_process_pool']:.2f} "
+                "of the process pool",
+                flush=True,
+            )
     shutil.rmtree(work, ignore_errors=True)
     peaks = [r["peak_rss_mb"] for r in results]
     summary = {
