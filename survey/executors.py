@@ -36,6 +36,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -405,18 +406,29 @@ class ProcessExecutor(Closing):
             self._started = None
 
     def abort(self) -> None:
-        """Stop now (Ctrl-C): cancel what is queued, end the worker processes without waiting
-        for their tasks, and make sure none outlives this call (a worker left behind would
-        keep the terminal, or a pipe to this process, open)."""
+        """Stop now (Ctrl-C): cancel what is queued and let the workers end.
+
+        A worker finishes the task it is running (a few pages) and exits; one
+        still running after ``ABORT_GRACE_SECONDS`` (a task that hangs) is
+        terminated. Terminating a worker while it sends its result back would
+        leave the pool's result pipe half written, and the interpreter then
+        waits for ever at exit; so termination is the last resort. No worker
+        outlives this call (one left behind would keep the terminal, or a pipe
+        to this process, open).
+        """
         pool, self._pool, self._started = self._pool, None, None
         if pool is None:
             return
         procs = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + ABORT_GRACE_SECONDS
         for proc in procs:
-            proc.terminate()
+            proc.join(max(0.0, deadline - time.monotonic()))
         for proc in procs:
-            proc.join(ABORT_JOIN_SECONDS)
+            if proc.is_alive():
+                log.warning("a worker process did not stop; it is terminated")
+                proc.terminate()
+                proc.join(ABORT_JOIN_SECONDS)
             if proc.is_alive():  # pragma: no cover - a worker ignoring SIGTERM
                 proc.kill()
                 proc.join(ABORT_JOIN_SECONDS)
@@ -427,6 +439,8 @@ class ProcessExecutor(Closing):
         self.close()
 
 
+ABORT_GRACE_SECONDS = 10.0
+"""How long :meth:`ProcessExecutor.abort` lets the workers finish their running task."""
 ABORT_JOIN_SECONDS = 5.0
 """How long :meth:`ProcessExecutor.abort` waits for a terminated worker before killing it."""
 

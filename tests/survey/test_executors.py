@@ -145,9 +145,10 @@ def test_outcomes_compare_by_task_result_and_error():
     assert TaskOutcome(1, 2).ok and not TaskOutcome(1, None, "boom").ok
 
 
-def test_ctrl_c_ends_workers_that_are_still_running(tmp_path):
-    """Ctrl-C while both workers run a task that never ends: leaving the ``with`` ends the
-    workers instead of waiting for them, and none is left behind."""
+def test_ctrl_c_ends_workers_that_are_still_running(tmp_path, monkeypatch):
+    """Ctrl-C while both workers run a task that never ends: leaving the ``with`` gives them
+    the grace period, then ends them, and none is left behind."""
+    monkeypatch.setattr("survey.executors.ABORT_GRACE_SECONDS", 0.2)
     before = set(multiprocessing.active_children())
     main = threading.main_thread().ident
     assert main is not None
