@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -118,6 +118,21 @@ def _identifier(name: str) -> str:
     if not _IDENTIFIER.match(name):
         raise ValueError(f"not a plain SQL identifier: {name!r}")
     return name
+
+
+def on_conflict_update(key: Sequence[str], columns: Sequence[str]) -> str:
+    """`` ON CONFLICT (key) DO UPDATE SET c = excluded.c, ...``: portable ``INSERT OR REPLACE``.
+
+    Append it to an ``INSERT`` that lists every column, so the row is replaced
+    as a whole (on SQLite and on PostgreSQL alike).
+    """
+    sets = ", ".join(f"{_identifier(c)} = excluded.{c}" for c in columns if c not in key)
+    return f" ON CONFLICT ({', '.join(_identifier(k) for k in key)}) DO UPDATE SET {sets}"
+
+
+ANSWER_COLUMNS = ("pseudonym", "question", "value", "source", "confidence", "page_sha256")
+REPLACE_ANSWER = on_conflict_update(("pseudonym", "question", "source"), ANSWER_COLUMNS)
+"""Appended to ``INSERT INTO answers (every column) VALUES (...)``: replace the stored answer."""
 
 
 class Store:
