@@ -44,6 +44,7 @@ from survey.errors import ReviewError
 from survey.followups import follow_ups
 from survey.formmap import FormMap
 from survey.model import Question, Questionnaire, QuestionType
+from survey.project import ProjectPaths, store_location
 from survey.store import Store
 
 log = logging.getLogger("papersurvey.review")
@@ -73,7 +74,8 @@ class ReviewConfig:
     """What the app needs to know about the round.
 
     Attributes:
-        root: the project folder (``store.sqlite`` and ``clips/`` are in it).
+        root: the project folder (``clips/`` is in it, and ``store.sqlite`` unless
+            ``survey.toml`` names another store).
         questionnaire: the round's questionnaire (texts and choices).
         form_map: the form map of the printed questionnaire (page count,
             question numbers, questions per page).
@@ -95,6 +97,8 @@ class ReviewConfig:
     on_items_opened: Callable[[Store], None] | None = None
     draft_ocr: DraftOcr | None = field(default_factory=default_ocr)
     page_maps: decisions.PageMaps | None = None
+    store: Path | str | None = None
+    """The store's file or URL; ``None``: the project folder's (:func:`survey.project.store_location`)."""
 
 
 @dataclass
@@ -111,7 +115,7 @@ class RequestContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.app.config.root / "store.sqlite")
+            self._store = Store.open(self.app.store_location)
         return self._store
 
     @property
@@ -149,6 +153,7 @@ class ReviewApp:
         throttle: LoginThrottle | None = None,
     ) -> None:
         self.config = config
+        self.store_location = config.store or store_location(ProjectPaths(config.root))
         self.sessions = sessions or Sessions()
         self.throttle = throttle or LoginThrottle()
         self.order = queue.question_order(config.questionnaire)
@@ -158,7 +163,7 @@ class ReviewApp:
             config.questionnaire
         )  # "Wilt u uitleggen waarom?" -> its question
         self.drafts = DraftService(
-            config.root, config.draft_ocr, lambda: Store.open(config.root / "store.sqlite")
+            config.root, config.draft_ocr, lambda: Store.open(self.store_location)
         )
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
