@@ -22,6 +22,8 @@ from survey.project import NewProjectOptions, Project, create_project
 
 WriteCsv = Callable[..., Path]
 
+pytest_plugins = ["tests.stores"]  # pg_url, store_location: the stores the tests run on
+
 
 @pytest.fixture
 def project_dir(tmp_path: Path) -> Path:
