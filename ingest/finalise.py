@@ -66,8 +66,8 @@ def encode_value(value: str | tuple[str, ...] | None) -> str | None:
 def pending_batches(store: Store) -> list[str]:
     """Batches with measured pages not yet classified, oldest first."""
     rows = store.query(
-        "SELECT DISTINCT m.batch FROM page_measures m JOIN scan_batches b ON b.name = m.batch "
-        "WHERE m.stage = 'measured' ORDER BY b.started_at, b.name"
+        "SELECT b.name FROM page_measures m JOIN scan_batches b ON b.name = m.batch "
+        "WHERE m.stage = 'measured' GROUP BY b.name, b.started_at ORDER BY b.started_at, b.name"
     )
     return [r[0] for r in rows]
 

@@ -243,6 +243,36 @@ class PostgresBackend:
             self._conn.execute("ROLLBACK")
             raise
 
+    def reset_ids(self, table: str) -> None:
+        column = self._identity(table)
+        if column is not None:
+            self._conn.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                f"coalesce(max({column}), 0) + 1, false) FROM {table}",
+                (table, column),
+            )
+
+    # Round-wide locks are session-level advisory locks: released when the
+    # connection ends, however it ends.
+
+    def _named_lock(self, name: str) -> tuple[int, int]:
+        return LOCK_CLASS, round_lock_key(f"{self.schema}:{name}")
+
+    def try_lock(self, name: str) -> bool:
+        row = self._conn.execute("SELECT pg_try_advisory_lock(%s, %s)", self._named_lock(name))
+        got = row.fetchone()
+        return bool(got and got[0])
+
+    def lock(self, name: str) -> None:
+        self._conn.execute("SET lock_timeout = 0")  # as long as it takes
+        try:
+            self._conn.execute("SELECT pg_advisory_lock(%s, %s)", self._named_lock(name))
+        finally:
+            self._conn.execute(f"SET lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
+
+    def unlock(self, name: str) -> None:
+        self._conn.execute("SELECT pg_advisory_unlock(%s, %s)", self._named_lock(name))
+
     def run_ddl(self, sql: str) -> None:
         self._conn.execute(translate_ddl(sql))
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from survey import entropy, opentexts
 from survey.auditlog import ChainCheck, entry_hash, last_hash, verify_chain
-from survey.errors import ProjectError
+from survey.errors import ConflictError, ProjectError
 from survey.migrations import MIGRATIONS
 from survey.storedb import Backend, Cursor, Params, Row, SqliteBackend, is_url
 
@@ -351,6 +351,36 @@ class Store:
                 yield [r[c] for c in cols]
 
         return self.executemany(sql, values())
+
+    @contextmanager
+    def exclusive(self, name: str, *, wait: bool, busy: str) -> Iterator[None]:
+        """Hold the round-wide lock ``name`` for the block: one process at a time.
+
+        Unlike :meth:`transaction` this lock spans many transactions (a whole
+        scan run, say), and readers and other writers go on meanwhile. It is
+        released when the block ends, and by the system when the process dies.
+
+        Args:
+            name: what the lock is for (``scan``).
+            wait: wait for the process that holds it; otherwise refuse.
+            busy: what is going on when another process holds it (for the message).
+
+        Raises:
+            ConflictError: another process holds the lock and ``wait`` is false.
+        """
+        if not self._db.try_lock(name):
+            if not wait:
+                raise ConflictError(busy)
+            log.warning("%s; waiting for it to finish", busy.split(". ")[0])
+            self._db.lock(name)
+        try:
+            yield
+        finally:
+            self._db.unlock(name)
+
+    def reset_ids(self, table: str) -> None:
+        """After inserting rows with their own ids (a copy): new rows get ids above them."""
+        self._db.reset_ids(_identifier(table))
 
     # ------------------------------------------------------------ meta and audit
 

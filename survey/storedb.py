@@ -11,6 +11,8 @@ project folder, the default) and ``survey.pgstore.PostgresBackend``
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -75,6 +77,20 @@ class Backend(Protocol):
         """Begin a transaction holding the round's write lock (waits for another writer)."""
         ...
 
+    def reset_ids(self, table: str) -> None:
+        """After rows were inserted with their own ids: new rows get ids above them."""
+        ...
+
+    def try_lock(self, name: str) -> bool:
+        """Take the round-wide lock ``name`` for this connection unless another process has it."""
+        ...
+
+    def lock(self, name: str) -> None:
+        """Take the round-wide lock ``name``, waiting as long as another process has it."""
+        ...
+
+    def unlock(self, name: str) -> None: ...
+
     def run_ddl(self, sql: str) -> None:
         """Run a migration's statements inside the open transaction."""
         ...
@@ -112,6 +128,7 @@ class SqliteBackend:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
+        self._locks: dict[str, int] = {}
         self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         try:
@@ -139,6 +156,33 @@ class SqliteBackend:
 
     def begin_write(self) -> None:
         self._conn.execute("BEGIN IMMEDIATE")
+
+    def reset_ids(self, table: str) -> None:
+        pass  # SQLite gives a new row max(id) + 1 by itself
+
+    # Round-wide locks are flock()s on a file next to the store: released by the
+    # kernel when the process ends, however it ends.
+
+    def _lock_file(self, name: str) -> int:
+        if name not in self._locks:
+            path = self.path.with_name(f"{self.path.name}.{name}.lock")
+            self._locks[name] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._locks[name]
+
+    def try_lock(self, name: str) -> bool:
+        try:
+            fcntl.flock(self._lock_file(name), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def lock(self, name: str) -> None:
+        fcntl.flock(self._lock_file(name), fcntl.LOCK_EX)
+
+    def unlock(self, name: str) -> None:
+        fd = self._locks.pop(name, None)
+        if fd is not None:
+            os.close(fd)  # closing the file releases the lock
 
     def run_ddl(self, sql: str) -> None:
         # executescript would COMMIT the open transaction first: run statement by statement,
@@ -168,6 +212,8 @@ class SqliteBackend:
         return str(backup)
 
     def close(self) -> None:
+        for name in list(self._locks):
+            self.unlock(name)
         self._conn.close()
 
 
