@@ -13,8 +13,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from papersurvey.cli import main
 from survey.errors import ExitCode
 from survey.project import ProjectPaths, store_location

@@ -15,8 +15,8 @@ import pytest
 import survey.store as store_module
 from survey.errors import ProjectError
 from survey.migrations import MIGRATIONS, Migration
-from survey.storedb import SqliteBackend
 from survey.store import Channel, Respondent, RespondentStatus, Store
+from survey.storedb import SqliteBackend
 from tests.stores import columns, table_exists
 
 TABLES = {
@@ -96,7 +96,9 @@ def test_rows_by_name_and_position_and_values_as_sqlite_gives_them(store: Store)
                            "status": "ok", "processed_at": "t"})  # fmt: skip
     blob = bytes(range(256)) * 3
     store.insert("scan_batches", {"name": "b", "started_at": "t"})
-    store.insert("page_measures", {"image_sha256": "i", "batch": "b", "stage": "m", "measures": blob})
+    store.insert(
+        "page_measures", {"image_sha256": "i", "batch": "b", "stage": "m", "measures": blob}
+    )
     assert store.scalar("SELECT measures FROM page_measures") == blob
     store.insert("answers", {"pseudonym": "A", "question": "q", "source": "paper",
                              "confidence": 0.1234567890123})  # fmt: skip
