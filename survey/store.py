@@ -1,15 +1,20 @@
-"""The store: one SQLite file per survey round (``store.sqlite``).
+"""The store: one database per survey round, ``store.sqlite`` or a PostgreSQL schema.
 
 It holds everything except personal data: respondents by pseudonym, mailings,
 scan files and pages, answers, review items, online responses, an audit log
-and a little metadata. The schema is versioned with ``PRAGMA user_version``
-and brought up to date on open by the forward migrations in
-:mod:`survey.migrations`. The connection runs in WAL mode with foreign keys on
-and a busy timeout, so the review UI can read while a scan run writes.
+and a little metadata. The schema is versioned and brought up to date on open
+by the forward migrations in :mod:`survey.migrations`.
 
-Only one process should write at a time (the parent of a scan run, say);
-SQLite serialises writers, and :meth:`Store.transaction` takes the write lock
-up front so a transaction never fails half way on a busy database.
+By default the store is the SQLite file ``store.sqlite`` in the project
+folder (WAL mode, foreign keys on, a busy timeout, so the review UI can read
+while a scan run writes); ``[store] url`` in ``survey.toml`` can name a
+PostgreSQL database instead (``docs/store.md``). :class:`Store` speaks
+portable SQL with ``?`` placeholders to either; what differs between the
+engines is in their backends (:mod:`survey.storedb`, :mod:`survey.pgstore`).
+
+Writers from several processes take turns: :meth:`Store.transaction` takes
+the round's write lock up front, so a transaction never fails half way on a
+busy database.
 """
 
 from __future__ import annotations
