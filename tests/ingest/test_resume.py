@@ -42,7 +42,7 @@ def dying_at(k: int) -> Iterator[list[int]]:
 
     @contextmanager
     def transaction(self: Store) -> Iterator[Store]:
-        if self._conn.in_transaction:  # a savepoint inside a counted transaction
+        if self.in_transaction:  # a savepoint inside a counted transaction
             with original(self) as s:
                 yield s
             return
