@@ -125,3 +125,41 @@ def test_a_store_opened_by_several_processes_at_once_is_migrated_once(
         assert s.schema_version == len(MIGRATIONS) + 1
         done = s.scalar("SELECT count(*) FROM audit_log WHERE detail LIKE ?", ('%"a note"%',))
         assert done == 1
+
+
+def test_a_store_copied_to_postgresql_and_back_is_the_same_row_for_row(
+    tmp_path: Path, pg_url: str
+) -> None:
+    from survey.storecopy import copy_store, tables
+
+    def dump(s: Store) -> dict[str, list[tuple]]:
+        return {t: sorted(tuple(r) for r in s.query(f"SELECT * FROM {t}")) for t in tables(s)}
+
+    with Store.open(tmp_path / "a.sqlite", create=True) as a:
+        for p in ("B", "A"):
+            a.insert("respondents", {"pseudonym": p, "channel": "paper", "imported_at": "t"})
+        a.insert("mailings", {"pseudonym": "A", "batch": "x/1", "sequence": 1, "variant": "v"})
+        a.insert("scan_files", {"sha256": "f", "path": "f.pdf", "pages": 1, "added_at": "t"})
+        a.insert("scan_batches", {"name": "b", "started_at": "t"})
+        a.insert("pages", {"image_sha256": "i", "file_sha256": "f", "page_index": 0,
+                           "status": "ok", "processed_at": "t"})  # fmt: skip
+        a.insert("page_measures", {"image_sha256": "i", "batch": "b", "stage": "m",
+                                   "measures": b"\x00\xff"})  # fmt: skip
+        a.audit("step", {"n": 1})
+        with (
+            Store.open(pg_url, create=True) as pg,
+            Store.open(tmp_path / "c.sqlite", create=True) as c,
+        ):
+            copy_store(a, pg)
+            assert pg.verify_audit_log().ok and dump(pg) == dump(a)
+            pg.audit("after the copy", {})  # new rows take ids above the copied ones
+            assert (
+                pg.insert(
+                    "mailings", {"pseudonym": "B", "batch": "x/1", "sequence": 2, "variant": "v"}
+                )
+                == 2
+            )
+            copy_store(pg, c)
+            assert dump(c) == dump(pg) and c.verify_audit_log().ok
+            with pytest.raises(Exception, match="copy into a new store only"):
+                copy_store(a, c)
