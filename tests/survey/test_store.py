@@ -92,6 +92,8 @@ def test_rows_by_name_and_position_and_values_as_sqlite_gives_them(store: Store)
     store.insert("scan_files", {"sha256": "f", "path": "p%?.pdf", "pages": 1, "added_at": "t"})
     assert store.scalar("SELECT path FROM scan_files WHERE path LIKE '%?%'") == "p%?.pdf"
     assert store.scalar("SELECT count(*) FROM scan_files WHERE path LIKE ?", ("p%",)) == 1
+    store.insert("scan_files", {"sha256": "g", "path": "g", "pages": True, "added_at": "t"})
+    assert store.scalar("SELECT pages FROM scan_files WHERE pages = ?", (True,)) == 1  # as 0/1
     store.insert("pages", {"image_sha256": "i", "file_sha256": "f", "page_index": 0,
                            "status": "ok", "processed_at": "t"})  # fmt: skip
     blob = bytes(range(256)) * 3
@@ -420,3 +422,65 @@ def test_migration_5_chains_the_entries_written_before(store_location: Path | st
         assert check.ok and check.entries == 3  # the two old ones and the migration
         first = s.query_one("SELECT prev_hash, hash FROM audit_log ORDER BY id LIMIT 1")
         assert first is not None and first["prev_hash"] == "" and len(first["hash"]) == 64
+
+
+LEASES = """
+CREATE TABLE review_leases (
+    item_id    INTEGER PRIMARY KEY REFERENCES review_items(id) ON DELETE CASCADE,
+    operator   TEXT NOT NULL,
+    expires_at TEXT NOT NULL            -- ISO 8601 UTC; a lease past it is free again
+);
+CREATE TABLE review_sessions (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    operator   TEXT NOT NULL REFERENCES operators(name),
+    revoked    BOOLEAN NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS review_sessions_operator ON review_sessions(operator);
+CREATE TABLE lockouts (
+    name         TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+    locked_until TEXT
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('leases', 'on');
+"""
+
+
+def test_a_portable_migration_runs_on_both_engines(
+    store_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a migration like v006 (review leases, sessions, lock-outs) may use."""
+    with Store.open(store_location, create=True) as s:
+        s.insert("operators", {"name": "anna", "password_hash": "x", "created_at": "t"})
+        item = s.insert(
+            "review_items", {"question": "q", "page_sha256": "p", "reason": "r", "created_at": "t"}
+        )
+    seen = []
+    step = Migration("review leases", LEASES, lambda st: seen.append(st.scalar("SELECT 1")))
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, step))
+    with Store.open(store_location) as s:
+        assert seen == [1] and s.get_meta("leases") == "on"
+        with s.transaction():
+            s.insert("review_leases", {"item_id": item, "operator": "anna", "expires_at": "t1"})
+            sid = s.insert(
+                "review_sessions", {"token_hash": "h", "operator": "anna", "created_at": "t"}
+            )
+            s.execute(
+                "INSERT INTO lockouts (name, failures) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET failures = lockouts.failures + 1",
+                ("bob",),
+            )
+            s.execute(
+                "INSERT INTO lockouts (name, failures) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET failures = lockouts.failures + 1",
+                ("bob",),
+            )
+        assert sid == 1
+        assert s.scalar("SELECT failures FROM lockouts WHERE name = 'bob'") == 2
+        assert s.scalar("SELECT revoked FROM review_sessions WHERE id = ?", (sid,)) == 0
+        with pytest.raises(s.integrity_error):
+            s.execute("UPDATE lockouts SET failures = -1")
+        s.execute("DELETE FROM review_items WHERE id = ?", (item,))
+        assert s.scalar("SELECT count(*) FROM review_leases") == 0  # ON DELETE CASCADE
+        assert s.verify_audit_log().ok
