@@ -143,7 +143,8 @@ class NewProjectOptions:
     survey_id: str | None = None
     online_url: str | None = None
     store_url: str | None = None
-    """A PostgreSQL database for the store (``[store] url``); ``None``: ``store.sqlite``."""
+    """A PostgreSQL database for the store (``[store] url``); ``None``: ``$PAPERSURVEY_STORE``
+    when set (``papersurvey --store URL new``, ``demo``), else ``store.sqlite``."""
 
 
 def store_location(paths: ProjectPaths, settings: Settings | None = None) -> Path | str:
@@ -202,8 +203,9 @@ def _populate(root: Path, options: NewProjectOptions, source: Path, survey_id: s
     _write_private(paths.round_key, new_round_key().hex().encode() + b"\n")
     public_key = create_key_pair(root, settings)
     settings = replace(settings, privacy=replace(settings.privacy, public_key=public_key))
-    if options.store_url:
-        settings = replace(settings, store=replace(settings.store, url=options.store_url))
+    store_url = options.store_url or os.environ.get(STORE_ENV, "").strip()
+    if store_url:
+        settings = replace(settings, store=replace(settings.store, url=store_url))
     paths.settings_file.write_text(render_settings(settings), encoding="utf-8")
     with Store.open(store_location(paths, settings), create=True) as store:
         if store.scalar("SELECT count(*) FROM audit_log WHERE action != 'migrate'"):
@@ -245,7 +247,7 @@ def create_project(options: NewProjectOptions) -> Project:
     url_problem = check_online_url(options.online_url or "")
     if url_problem:
         raise ProjectError(f"--online-url {options.online_url!r} {url_problem}.")
-    store_problem = check_store_url(options.store_url or "")
+    store_problem = check_store_url(options.store_url or os.environ.get(STORE_ENV, "").strip())
     if store_problem:
         raise ProjectError(f"--store {store_problem}.")
     source = Path(options.questionnaire) if options.questionnaire else DEFAULT_QUESTIONNAIRE
