@@ -3,7 +3,8 @@
 #
 #   scripts/pgtest.sh start   start the cluster unless it runs, make a role for this user and the
 #                             test database; print the URL for PAPERSURVEY_TEST_PG_URL on stdout
-#   scripts/pgtest.sh stop    stop the cluster, only if `start` started it
+#   scripts/pgtest.sh stop    stop the cluster, only if `start` started it (with the same
+#                             PAPERSURVEY_PGTEST_MARK, so a server someone else started stays up)
 #
 # Idempotent. Prints nothing on stdout when no server can be had (the PostgreSQL tests then
 # skip and say why). Runs as root too: the server itself runs as the `postgres` OS user.
@@ -11,7 +12,7 @@ set -euo pipefail
 
 DB=${PAPERSURVEY_TEST_PG_DB:-papersurvey_test}
 ME=$(id -un)
-MARK=${TMPDIR:-/tmp}/papersurvey-pgtest-started
+MARK=${PAPERSURVEY_PGTEST_MARK:-${TMPDIR:-/tmp}/papersurvey-pgtest-started}  # "start started it"
 
 say() { echo "pgtest: $*" >&2; }
 as_postgres() {
