@@ -134,10 +134,17 @@ def round_template(tmp_path_factory) -> RoundTemplate:
 
 
 @pytest.fixture
-def round_dir(round_template: RoundTemplate, tmp_path: Path) -> Path:
-    """A fresh copy of the template round, with a ``scans/`` folder to write scan files in."""
+def round_dir(
+    round_template: RoundTemplate, tmp_path: Path, request: pytest.FixtureRequest
+) -> Path:
+    """A fresh copy of the template round, with a ``scans/`` folder to write scan files in.
+
+    Parametrised indirectly with ``"postgresql"``, its store is in a fresh PostgreSQL schema.
+    """
     dest = tmp_path / "round"
     shutil.copytree(round_template.root, dest)
+    if getattr(request, "param", "sqlite") == "postgresql":
+        move_store_to(dest, request.getfixturevalue("pg_url"))
     return dest
 
 
@@ -164,7 +171,7 @@ def pg_round_dir(round_dir: Path, pg_url: str) -> Path:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_round_dir(request: pytest.FixtureRequest, round_dir: Path) -> Path:
     """``round_dir`` on each engine in turn."""
-    if request.param == "postgresql":
+    if request.param == "postgresql" and (round_dir / "store.sqlite").exists():
         move_store_to(round_dir, request.getfixturevalue("pg_url"))
     return round_dir
 

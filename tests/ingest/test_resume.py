@@ -78,6 +78,7 @@ def transactions(round_template, tmp_path_factory) -> int:
     return count[0]
 
 
+@pytest.mark.parametrize("round_dir", ["sqlite", "postgresql"], indirect=True)
 @pytest.mark.parametrize("where", ["pages", "classify", "clips", "report"])
 def test_a_run_killed_at_any_transaction_resumes_to_a_clean_store(
     where, transactions, clean, round_dir, round_template
