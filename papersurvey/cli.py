@@ -43,6 +43,7 @@ COMMANDS = [
     "export",
     "report",
     "purge",
+    "move_store",
     "demo",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""

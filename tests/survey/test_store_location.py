@@ -164,3 +164,24 @@ def test_a_store_copied_to_postgresql_and_back_is_the_same_row_for_row(
             assert dump(c) == dump(pg) and c.verify_audit_log().ok
             with pytest.raises(Exception, match="copy into a new store only"):
                 copy_store(a, c)
+
+
+def test_move_store_puts_an_existing_round_into_postgresql(
+    project_dir: Path, pg_url: str, capsys
+) -> None:
+    with Project.open(project_dir) as project:
+        project.store.audit("step", {"n": 1})
+        before = project.store.verify_audit_log()
+    assert main(["move-store", str(project_dir), "mysql://x"]) == ExitCode.PROJECT
+    assert main(["move-store", str(project_dir), pg_url]) == 0
+    out = capsys.readouterr().out
+    assert "Moved the store to" in out and "store.sqlite.before-move" in out
+    assert not (project_dir / "store.sqlite").exists()
+    assert (project_dir / "store.sqlite.before-move").is_file()
+    with Project.open(project_dir) as project:
+        assert project.store.engine == "postgresql"
+        after = project.store.verify_audit_log()
+        assert after.ok and after.entries == before.entries + 1  # the move itself is audited
+        entries = project.store.query("SELECT hash FROM audit_log ORDER BY id")
+        assert entries[before.entries - 1][0] == before.head  # the old chain, unchanged
+    assert main(["move-store", str(project_dir), pg_url]) == ExitCode.CONFLICT  # holds data now
