@@ -97,7 +97,12 @@ def move_store(project: Project, url: str) -> MoveReport:
         ProjectError: the target cannot be reached.
     """
     source = project.store
-    with Store.open(url, create=True) as target:
+    busy = "a 'papersurvey scan' is reading into this round. Let it finish, then move the store."
+    with (
+        source.exclusive("scan", wait=False, busy=busy),
+        source.transaction(),  # holds other writers off: the copy is of one moment
+        Store.open(url, create=True) as target,
+    ):
         rows = copy_store(source, target)
         for table, n in rows.items():
             if target.scalar(f"SELECT count(*) FROM {table}") != n:

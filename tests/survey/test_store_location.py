@@ -173,6 +173,12 @@ def test_move_store_puts_an_existing_round_into_postgresql(
         project.store.audit("step", {"n": 1})
         before = project.store.verify_audit_log()
     assert main(["move-store", str(project_dir), "mysql://x"]) == ExitCode.PROJECT
+    with (
+        Store.open(project_dir / "store.sqlite") as other,
+        other.exclusive("scan", wait=False, busy="test"),
+    ):  # a scan is running
+        assert main(["move-store", str(project_dir), pg_url]) == ExitCode.CONFLICT
+    assert "Let it finish, then move the store" in capsys.readouterr().err
     assert main(["move-store", str(project_dir), pg_url]) == 0
     out = capsys.readouterr().out
     assert "Moved the store to" in out and "store.sqlite.before-move" in out
