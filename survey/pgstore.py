@@ -204,7 +204,10 @@ class PostgresBackend:
                     f"the store at {self.location} has no schema {self.schema!r}. Correct "
                     "[store] url in survey.toml, or create the round with 'papersurvey new'."
                 )
-            self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {q}")
+            try:
+                self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {q}")
+            except self._psycopg.errors.UniqueViolation:
+                pass  # another process made it at the same moment (IF NOT EXISTS can race)
         self._conn.execute(f"SET search_path TO {q}")
         self._conn.execute(f"SET lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
 
