@@ -27,6 +27,7 @@ psycopg is imported only when a store URL is opened.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import zlib
@@ -204,10 +205,9 @@ class PostgresBackend:
                     f"the store at {self.location} has no schema {self.schema!r}. Correct "
                     "[store] url in survey.toml, or create the round with 'papersurvey new'."
                 )
-            try:
+            # another process may make it at the same moment (IF NOT EXISTS can race)
+            with contextlib.suppress(self._psycopg.errors.UniqueViolation):
                 self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {q}")
-            except self._psycopg.errors.UniqueViolation:
-                pass  # another process made it at the same moment (IF NOT EXISTS can race)
         self._conn.execute(f"SET search_path TO {q}")
         self._conn.execute(f"SET lock_timeout = '{int(BUSY_TIMEOUT_S * 1000)}ms'")
 
@@ -296,8 +296,14 @@ class PostgresBackend:
         self._conn.execute(translate_ddl(sql))
 
     def schema_version(self) -> int:
-        found = self._conn.execute("SELECT to_regclass(%s)", (VERSION_TABLE,)).fetchone()
-        if found is None or found[0] is None:
+        # Not to_regclass(): a name lookup that takes no lock can answer from a cache made
+        # before another process committed the table (as when waiting for the write lock).
+        found = self._conn.execute(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = %s",
+            (self.schema, VERSION_TABLE),
+        ).fetchone()
+        if found is None:
             return 0
         row = self._conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
         return 0 if row is None else int(row[0] or 0)

@@ -191,3 +191,28 @@ def test_move_store_puts_an_existing_round_into_postgresql(
         entries = project.store.query("SELECT hash FROM audit_log ORDER BY id")
         assert entries[before.entries - 1][0] == before.head  # the old chain, unchanged
     assert main(["move-store", str(project_dir), pg_url]) == ExitCode.CONFLICT  # holds data now
+
+
+def test_a_new_store_created_by_several_processes_at_once_is_made_once(
+    store_location: Path | str,
+) -> None:
+    errors: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            Store.open(store_location, create=True).close()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store.open(store_location) as s:
+        assert s.schema_version == len(MIGRATIONS)
+        assert s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'") == len(
+            MIGRATIONS
+        )
+        assert s.verify_audit_log().ok
