@@ -13,11 +13,15 @@ setup:
 demo: setup
 	$(VENV)/bin/papersurvey demo demo-project
 
+# The store tests also run on PostgreSQL: scripts/pgtest.sh starts the local server unless it
+# runs and prints its URL (nothing when there is none: those tests then skip and say why).
+PG_URL = $${PAPERSURVEY_TEST_PG_URL:-$$(scripts/pgtest.sh start)}
+
 test: setup
-	$(PY) -m pytest -q -n 2 -m "not slow"
+	PAPERSURVEY_TEST_PG_URL="$(PG_URL)" $(PY) -m pytest -q -n 2 -m "not slow"
 
 test-all: setup
-	$(PY) -m pytest -q -n 2
+	PAPERSURVEY_TEST_PG_URL="$(PG_URL)" $(PY) -m pytest -q -n 2
 
 bench: setup
 	@mkdir -p benchmarks/results

@@ -67,8 +67,9 @@ def record_clip(
     """Note a clip in ``clips``: of a question under review (``review``), of an open-text
     answer (``text``) or of a whole page (``page``, question ``""``)."""
     store.execute(
-        "INSERT OR REPLACE INTO clips (page_sha256, question, pseudonym, kind, path) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO clips (page_sha256, question, pseudonym, kind, path) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (page_sha256, question) DO UPDATE SET "
+        "pseudonym = excluded.pseudonym, kind = excluded.kind, path = excluded.path",
         (sha, question, pseudonym, kind, name),
     )
 

@@ -66,8 +66,8 @@ def encode_value(value: str | tuple[str, ...] | None) -> str | None:
 def pending_batches(store: Store) -> list[str]:
     """Batches with measured pages not yet classified, oldest first."""
     rows = store.query(
-        "SELECT DISTINCT m.batch FROM page_measures m JOIN scan_batches b ON b.name = m.batch "
-        "WHERE m.stage = 'measured' ORDER BY b.started_at, b.name"
+        "SELECT b.name FROM page_measures m JOIN scan_batches b ON b.name = m.batch "
+        "WHERE m.stage = 'measured' GROUP BY b.name, b.started_at ORDER BY b.started_at, b.name"
     )
     return [r[0] for r in rows]
 
@@ -242,7 +242,9 @@ def _entries(
 ) -> tuple[list[PageEntry], dict[str, PageResult]]:
     store.execute("CREATE TEMP TABLE IF NOT EXISTS _assemble (pseudonym TEXT PRIMARY KEY)")
     store.execute("DELETE FROM _assemble")
-    store.executemany("INSERT OR IGNORE INTO _assemble VALUES (?)", [(p,) for p in pseudonyms])
+    store.executemany(
+        "INSERT INTO _assemble VALUES (?) ON CONFLICT DO NOTHING", [(p,) for p in pseudonyms]
+    )
     rows = store.query(
         "SELECT p.image_sha256, p.pseudonym, p.page_no, p.result, b.started_at, m.batch, i.seq, "
         "p.page_index, f.path FROM pages p "
@@ -317,8 +319,9 @@ def _assemble_chunk(
         )
         if d.kind is DuplicateKind.RETURNED_TWICE:
             store.execute(
-                "INSERT OR IGNORE INTO review_items (pseudonym, question, page_sha256, reason, "
-                "state, created_at) VALUES (?, '', ?, 'returned_twice', 'open', ?)",
+                "INSERT INTO review_items (pseudonym, question, page_sha256, reason, "
+                "state, created_at) VALUES (?, '', ?, 'returned_twice', 'open', ?) "
+                "ON CONFLICT DO NOTHING",
                 (d.pseudonym, sha, now),
             )
     for p in pseudonyms:
@@ -351,8 +354,8 @@ def _assemble_chunk(
                 ],
             )
             store.executemany(
-                "INSERT OR IGNORE INTO review_items (pseudonym, question, page_sha256, reason, "
-                "state, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+                "INSERT INTO review_items (pseudonym, question, page_sha256, reason, "
+                "state, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
                 [
                     (returned.pseudonym, q.name, sha, ",".join(r.value for r in q.review), now)
                     for q in result.questions

@@ -83,6 +83,8 @@ class ScanOptions:
         calibrate: fit thresholds per batch (else the documented defaults).
         commit_pages: write to the store after at most this many pages (and
             at least every second): what a crash can cost, at most.
+        wait: when another scan is reading into the round, wait for it to
+            finish (then read what it left); otherwise refuse.
     """
 
     project: Path
@@ -96,6 +98,7 @@ class ScanOptions:
     ocr: bool = True
     calibrate: bool = True
     commit_pages: int = 64
+    wait: bool = False
 
 
 RETIRED_OMR_SETTINGS = {
@@ -161,6 +164,20 @@ def _questionnaire(project: Project) -> Questionnaire | None:
             exc.message,
         )
         return None
+
+
+def _one_scan_at_a_time(project: Project, wait: bool) -> contextlib.AbstractContextManager[None]:
+    """The round's scan lock: two scans of one round at once would read the same pages twice
+    and classify each other's half-written batches."""
+    return project.store.exclusive(
+        "scan",
+        wait=wait,
+        busy=(
+            f"another 'papersurvey scan' is reading into this round ({project.store.location}). "
+            "Wait for it to finish and run this command again (it skips every page already "
+            "read), or add --wait to wait for it."
+        ),
+    )
 
 
 def default_batch_name(paths: Sequence[Path], now: dt.datetime | None = None) -> str:
@@ -277,7 +294,7 @@ def scan(
         ProjectError: the project folder or its settings are wrong.
     """
     t0 = time.perf_counter()
-    with Project.open(options.project) as project:
+    with Project.open(options.project) as project, _one_scan_at_a_time(project, options.wait):
         store = project.store
         root = project.paths.root
         # inspect

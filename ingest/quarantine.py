@@ -76,9 +76,9 @@ def quarantine_page(
 ) -> None:
     """Open a page-level review item for a quarantined page, with its preview (idempotent)."""
     store.execute(
-        "INSERT OR IGNORE INTO review_items "
+        "INSERT INTO review_items "
         "(pseudonym, question, page_sha256, reason, state, created_at) "
-        "VALUES (?, '', ?, ?, 'open', ?)",
+        "VALUES (?, '', ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
         (pseudonym or None, image_sha256, reason, utc_now()),
     )
     preview = page_preview_name(image_sha256)

@@ -106,14 +106,16 @@ def _respondents(
 ) -> dict[str, Any]:
     """Complete and incomplete questionnaires of the respondents these pages belong to."""
     rows = store.query(
-        "SELECT pseudonym, group_concat(DISTINCT page_no) FROM pages "
+        "SELECT DISTINCT pseudonym, page_no FROM pages "
         f"WHERE status = 'ok' AND pseudonym IN (SELECT p.pseudonym FROM {_PAGES} WHERE {where} "
-        "AND p.status = 'ok') GROUP BY pseudonym ORDER BY pseudonym",
+        "AND p.status = 'ok') AND page_no IS NOT NULL ORDER BY pseudonym",
         params,
     )
+    pages_of: dict[str, set[int]] = {}
+    for pseudonym, page_no in rows:
+        pages_of.setdefault(str(pseudonym), set()).add(int(page_no))
     complete, incomplete = 0, []
-    for pseudonym, pages in rows:
-        got = {int(p) for p in str(pages).split(",")}
+    for pseudonym, got in pages_of.items():
         missing = sorted(set(range(1, page_count + 1)) - got) if page_count else []
         if missing:
             incomplete.append({"pseudonym": pseudonym, "missing_pages": missing})

@@ -20,7 +20,7 @@ from pathlib import Path
 from ingest.clipstore import record_clip
 from ingest.sources import ScanFile
 from ingest.worker import PageOutcome
-from survey.store import Store, utc_now
+from survey.store import Store, on_conflict_update, utc_now
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class FileRecord:
 def register_batch(store: Store, name: str) -> None:
     """Create the batch unless it exists (a rerun joins the batch it names)."""
     store.execute(
-        "INSERT OR IGNORE INTO scan_batches (name, started_at) VALUES (?, ?)", (name, utc_now())
+        "INSERT INTO scan_batches (name, started_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (name, utc_now()),
     )
 
 
@@ -103,6 +104,12 @@ def position_label(store: Store, file_sha256: str, index: int) -> str:
     return f"{Path(path).name} p.{index + 1}"
 
 
+_REPLACE_POSITION = on_conflict_update(
+    ("file_sha256", "page_index"),
+    ("file_sha256", "page_index", "image_sha256", "outcome", "reason", "read_at"),
+)
+
+
 class PageWriter:
     """Writes worker outcomes in transactions of at most ``max_pages`` or ``max_seconds``.
 
@@ -145,9 +152,9 @@ class PageWriter:
 
     def _position(self, o: PageOutcome, image: str | None, outcome: str, reason: str) -> None:
         self._store.execute(
-            "INSERT OR REPLACE INTO scan_pages "
+            "INSERT INTO scan_pages "
             "(file_sha256, page_index, image_sha256, outcome, reason, read_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?)" + _REPLACE_POSITION,
             (o.ref.file_sha256, o.ref.index, image, outcome, reason, utc_now()),
         )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -42,6 +43,7 @@ COMMANDS = [
     "export",
     "report",
     "purge",
+    "move_store",
     "demo",
 ]
 """Modules under ``papersurvey.commands``, in the order ``--help`` lists them."""
@@ -65,6 +67,14 @@ def _add_common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
         help="show debug messages and the traceback of unexpected errors",
+    )
+    store = parser.add_argument_group("store")
+    store.add_argument(
+        "--store",
+        metavar="URL",
+        default=argparse.SUPPRESS if suppress else None,
+        help="the round's store for this command, e.g. postgresql://user@host/db?schema=round "
+        "(default: [store] url in survey.toml, else store.sqlite; 'new' records it there)",
     )
 
 
@@ -110,6 +120,24 @@ def _configure_logging(verbose: int, debug: bool) -> Callable[[], None]:
     return restore
 
 
+def _override_store(url: str | None) -> Callable[[], None]:
+    """Point this command (and the processes it starts) at ``url``; the function that undoes it."""
+    if not url:
+        return lambda: None
+    from survey.project import STORE_ENV
+
+    previous = os.environ.get(STORE_ENV)
+    os.environ[STORE_ENV] = url
+
+    def restore() -> None:
+        if previous is None:
+            os.environ.pop(STORE_ENV, None)
+        else:
+            os.environ[STORE_ENV] = previous
+
+    return restore
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``papersurvey`` command; the process exit code.
 
@@ -124,7 +152,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from papersurvey.tqdm_progress import for_stream  # tqdm: only once a command runs
 
     args.progress = for_stream(sys.stderr)
+    if args.store:
+        from survey.settings import check_store_url
+
+        problem = check_store_url(args.store)
+        if problem:
+            print(f"papersurvey: --store {problem}", file=sys.stderr)
+            return int(ExitCode.USAGE)
     restore_logging = _configure_logging(args.verbose, args.debug)
+    restore_store = _override_store(args.store)
     try:
         return int(args.func(args))
     except PaperSurveyError as exc:
@@ -145,6 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(ExitCode.OTHER)
     finally:
+        restore_store()
         restore_logging()
 
 

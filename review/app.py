@@ -49,6 +49,7 @@ from survey.errors import ReviewError
 from survey.followups import follow_ups
 from survey.formmap import FormMap
 from survey.model import Question, Questionnaire, QuestionType
+from survey.project import ProjectPaths, store_location
 from survey.store import Store
 
 log = logging.getLogger("papersurvey.review")
@@ -86,7 +87,8 @@ class ReviewConfig:
     """What the app needs to know about the round.
 
     Attributes:
-        root: the project folder (``store.sqlite`` and ``clips/`` are in it).
+        root: the project folder (``clips/`` is in it, and ``store.sqlite`` unless
+            ``survey.toml`` names another store).
         questionnaire: the round's questionnaire (texts and choices).
         form_map: the form map of the printed questionnaire (page count,
             question numbers, questions per page).
@@ -114,13 +116,16 @@ class ReviewConfig:
     draft_ocr: DraftOcr | None = field(default_factory=default_ocr)
     page_maps: decisions.PageMaps | None = None
     lease_seconds: int = LEASE_SECONDS
+    store: Path | str | None = None
+    """The store's file or URL; ``None``: the project folder's (:func:`survey.project.store_location`)."""
     store_opener: Callable[[], Store] | None = None
+    """Opens the store instead (the load tests' choice of store); ``None``: :attr:`store`."""
 
     def open_store(self) -> Store:
         """A new connection to the round's store."""
         if self.store_opener is not None:
             return self.store_opener()
-        return Store.open(self.root / "store.sqlite")
+        return Store.open(self.store or store_location(ProjectPaths(self.root)))
 
 
 class RequestContext:

@@ -55,7 +55,7 @@ from survey import pseudonym as pseudonyms
 from survey.errors import ReviewError
 from survey.formmap import FormMap
 from survey.model import Question, QuestionType
-from survey.store import Store, utc_now
+from survey.store import REPLACE_ANSWER, Store, utc_now
 
 PAGE_MARKS = ("foreign", "blank")
 
@@ -166,9 +166,9 @@ def _decide_question(
         now = utc_now()
         previous = item.decided_value if item.state == "decided" else None
         store.execute(
-            "INSERT OR REPLACE INTO answers "
+            "INSERT INTO answers "
             "(pseudonym, question, value, source, confidence, page_sha256) "
-            "VALUES (?, ?, ?, 'review', NULL, ?)",
+            "VALUES (?, ?, ?, 'review', NULL, ?)" + REPLACE_ANSWER,
             (item.pseudonym, item.question, stored, item.page_sha256),
         )
         _close(store, item, operator, stored, now)
@@ -296,8 +296,8 @@ def _open_items(store: Store, pseudonym: str, sha: str, items: list[tuple[str, s
     opened = 0
     for question, reason in items:
         cur = store.execute(
-            "INSERT OR IGNORE INTO review_items (pseudonym, question, page_sha256, reason, "
-            "state, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+            "INSERT INTO review_items (pseudonym, question, page_sha256, reason, "
+            "state, created_at) VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
             (pseudonym, question, sha, reason, now),
         )
         opened += cur.rowcount
@@ -371,9 +371,9 @@ def assign_page(
         questions = result.get("questions", []) if item.has_readings else []
         if questions:
             store.executemany(
-                "INSERT OR REPLACE INTO answers "
+                "INSERT INTO answers "
                 "(pseudonym, question, value, source, confidence, page_sha256) "
-                "VALUES (?, ?, ?, 'paper', ?, ?)",
+                "VALUES (?, ?, ?, 'paper', ?, ?)" + REPLACE_ANSWER,
                 [
                     (
                         p,
@@ -493,9 +493,9 @@ def use_this_copy(store: Store, item_id: int, *, operator: str) -> Decision:
         )
         certain = [q for q in questions if not q.get("review")]
         store.executemany(
-            "INSERT OR REPLACE INTO answers "
+            "INSERT INTO answers "
             "(pseudonym, question, value, source, confidence, page_sha256) "
-            "VALUES (?, ?, ?, 'review', ?, ?)",
+            "VALUES (?, ?, ?, 'review', ?, ?)" + REPLACE_ANSWER,
             [
                 (
                     item.pseudonym,

@@ -37,7 +37,7 @@ from review.queue import Entry
 from survey import opentexts
 from survey.errors import ReviewError
 from survey.privacy_flags import Flag, flags
-from survey.store import Store, utc_now
+from survey.store import REPLACE_ANSWER, Store, utc_now
 
 ILLEGIBLE = "[onleesbaar]"
 """The answer stored for an illegible open answer (a constant code, whatever the UI language)."""
@@ -68,8 +68,8 @@ def sync(store: Store) -> int:
     with store.transaction():
         rows = store.query(missing)
         return store.executemany(
-            "INSERT OR IGNORE INTO transcriptions (page_sha256, question, pseudonym, state, "
-            "created_at) VALUES (?, ?, ?, 'open', ?)",
+            "INSERT INTO transcriptions (page_sha256, question, pseudonym, state, "
+            "created_at) VALUES (?, ?, ?, 'open', ?) ON CONFLICT DO NOTHING",
             [(r[0], r[1], r[2] or "", now) for r in rows],
         )
 
@@ -229,9 +229,9 @@ def _decide(
             )
         now = utc_now()
         store.execute(
-            "INSERT OR REPLACE INTO answers "
+            "INSERT INTO answers "
             "(pseudonym, question, value, source, confidence, page_sha256) "
-            "VALUES (?, ?, ?, 'review', NULL, ?)",
+            "VALUES (?, ?, ?, 'review', NULL, ?)" + REPLACE_ANSWER,
             (item.pseudonym, item.question, value, item.page_sha256),
         )
         store.execute(

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(poppler-utils tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng chromium fonts-dejavu-core file)  # file: the privacy tests check `file pii/*`
+APT_PACKAGES=(poppler-utils tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng chromium fonts-dejavu-core file postgresql)  # file: the privacy tests check `file pii/*`; postgresql: the store tests on PostgreSQL (scripts/pgtest.sh)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -18,10 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+
+class Sql(Protocol):
+    """What the chain functions need: a store (or a connection) that runs SQL with ``?``."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+
 
 GENESIS = ""
 """The 'previous hash' of the first entry."""
@@ -56,7 +62,7 @@ class ChainCheck:
         return self.broken_at is None
 
 
-def verify_chain(rows: Sequence[Sequence[Any]]) -> ChainCheck:
+def verify_chain(rows: Sequence[Any]) -> ChainCheck:
     """Check the chain over ``(id, at, actor, action, detail, prev_hash, hash)`` rows in id order."""
     prev = GENESIS
     for r in rows:
@@ -74,13 +80,13 @@ def verify_chain(rows: Sequence[Sequence[Any]]) -> ChainCheck:
     return ChainCheck(len(rows), prev)
 
 
-def last_hash(conn: sqlite3.Connection) -> str:
+def last_hash(conn: Sql) -> str:
     """The hash of the newest entry (``GENESIS`` for an empty log)."""
     row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     return GENESIS if row is None or row[0] is None else str(row[0])
 
 
-def chain_existing(conn: sqlite3.Connection) -> None:
+def chain_existing(conn: Sql) -> None:
     """Chain the entries written before the log had hashes (run once, by migration 5)."""
     prev = GENESIS
     rows = conn.execute(

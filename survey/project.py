@@ -9,7 +9,8 @@
       pii/               personal data only (mode 0700), age-encrypted: addresses, pseudonym key
       secret/round.key   the round's secret key for page codes (dir 0700, file 0600)
       secret/age.key     the round's age private key for pii/ (privacy.private_key)
-      store.sqlite       everything else, by pseudonym (survey.store)
+      store.sqlite       everything else, by pseudonym (survey.store); or a PostgreSQL
+                         database named by [store] url in survey.toml (docs/store.md)
       formmaps/          the form maps the questionnaires were printed with (survey.formmaps_store)
       print/ scans/ clips/ out/
 
@@ -35,6 +36,7 @@ from survey.roundkeys import create_key_pair, load_identity, round_public_key
 from survey.settings import (
     Settings,
     check_online_url,
+    check_store_url,
     default_settings,
     load_settings,
     render_settings,
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("papersurvey.project")
 
 DEFAULT_LETTERS = Path(__file__).parent / "data" / "letters"
+STORE_ENV = "PAPERSURVEY_STORE"
+"""An environment variable that overrides ``[store] url`` (the CLI's ``--store URL`` sets it)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class ProjectPaths:
 
     @property
     def store(self) -> Path:
+        """The embedded store: used unless ``[store] url`` names a PostgreSQL database."""
         return self.root / "store.sqlite"
 
     @property
@@ -142,6 +147,26 @@ class NewProjectOptions:
     municipality: str | None = None
     survey_id: str | None = None
     online_url: str | None = None
+    store_url: str | None = None
+    """A PostgreSQL database for the store (``[store] url``); ``None``: ``$PAPERSURVEY_STORE``
+    when set (``papersurvey --store URL new``, ``demo``), else ``store.sqlite``."""
+
+
+def store_location(paths: ProjectPaths, settings: Settings | None = None) -> Path | str:
+    """Where the round's store is: ``$PAPERSURVEY_STORE``, else ``[store] url``, else the file.
+
+    Args:
+        paths: the project folder.
+        settings: its settings; ``None`` to read ``survey.toml`` (when there is one).
+    """
+    override = os.environ.get(STORE_ENV, "").strip()
+    if override:
+        return override
+    if settings is None and paths.settings_file.is_file():
+        settings = load_settings(paths.settings_file)
+    if settings is not None and settings.store.url:
+        return settings.store.url
+    return paths.store
 
 
 def _mkdir_private(path: Path) -> None:
@@ -183,8 +208,16 @@ def _populate(root: Path, options: NewProjectOptions, source: Path, survey_id: s
     _write_private(paths.round_key, new_round_key().hex().encode() + b"\n")
     public_key = create_key_pair(root, settings)
     settings = replace(settings, privacy=replace(settings.privacy, public_key=public_key))
+    store_url = options.store_url or os.environ.get(STORE_ENV, "").strip()
+    if store_url:
+        settings = replace(settings, store=replace(settings.store, url=store_url))
     paths.settings_file.write_text(render_settings(settings), encoding="utf-8")
-    with Store.open(paths.store, create=True) as store:
+    with Store.open(store_location(paths, settings), create=True) as store:
+        if store.scalar("SELECT count(*) FROM audit_log WHERE action != 'migrate'"):
+            raise ConflictError(
+                f"the store at {store.location} already holds a survey round. "
+                "Give each round its own database or schema (docs/store.md)."
+            )
         store.audit("new", {"survey_id": survey_id, "questionnaire": qpath})
 
 
@@ -219,6 +252,9 @@ def create_project(options: NewProjectOptions) -> Project:
     url_problem = check_online_url(options.online_url or "")
     if url_problem:
         raise ProjectError(f"--online-url {options.online_url!r} {url_problem}.")
+    store_problem = check_store_url(options.store_url or os.environ.get(STORE_ENV, "").strip())
+    if store_problem:
+        raise ProjectError(f"--store {store_problem}.")
     source = Path(options.questionnaire) if options.questionnaire else DEFAULT_QUESTIONNAIRE
     load_questionnaire(source)  # raises QuestionnaireError listing every problem
 
@@ -288,8 +324,13 @@ class Project:
     def store(self) -> Store:
         """The round's store, opened (and migrated) on first use."""
         if self._store is None:
-            self._store = Store.open(self.paths.store)
+            self._store = Store.open(self.store_location)
         return self._store
+
+    @property
+    def store_location(self) -> Path | str:
+        """The store's file or URL (see :func:`store_location`)."""
+        return store_location(self.paths, self.settings)
 
     @property
     def questionnaire_path(self) -> Path:

@@ -79,11 +79,10 @@ def unrecorded_runs(project: Project, recorded: set[str]) -> list[str]:
     with_questionnaire = [v.value for v in Variant if v.with_questionnaire]
     marks = ",".join("?" * len(with_questionnaire))
     rows = project.store.query(
-        "SELECT DISTINCT substr(batch, 1, instr(batch, '/') - 1) FROM mailings "
-        f"WHERE variant IN ({marks})",
-        with_questionnaire,
+        f"SELECT DISTINCT batch FROM mailings WHERE variant IN ({marks})", with_questionnaire
     )
-    return sorted({str(r[0]) for r in rows} - recorded)
+    runs = {str(r[0]).partition("/")[0] if "/" in str(r[0]) else "" for r in rows}
+    return sorted(runs - recorded)
 
 
 def _ordered(project: Project, maps: dict[str, FormMap]) -> dict[str, FormMap]:

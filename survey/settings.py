@@ -356,6 +356,27 @@ class SenderSection:
     )
 
 
+def check_store_url(v: str) -> str | None:
+    """Why ``v`` is no usable ``store.url``; ``None`` when it is (or is empty)."""
+    if v and not v.startswith(("postgresql://", "postgres://")):
+        return "must start with postgresql:// (or be empty for store.sqlite in this folder)"
+    return None
+
+
+@dataclass(frozen=True)
+class StoreSection:
+    DOC: ClassVar[str] = "Where the round's store is: everything but personal data (docs/store.md)."
+    url: str = field(
+        default="",
+        metadata=_doc(
+            "Empty: store.sqlite in this folder. Or a PostgreSQL database, one schema per round, "
+            'e.g. "postgresql://papersurvey@db.example.nl/kbo?schema=kbo_2027_lv"; '
+            "keep the password in ~/.pgpass, not here.",
+            check_store_url,
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of one survey round; one attribute per ``survey.toml`` table."""
@@ -371,6 +392,7 @@ class Settings:
     privacy: PrivacySection = field(default_factory=PrivacySection)
     analysis: AnalysisSection = field(default_factory=AnalysisSection)
     sender: SenderSection = field(default_factory=SenderSection)
+    store: StoreSection = field(default_factory=StoreSection)
 
     @property
     def default_language(self) -> str:

@@ -44,6 +44,8 @@ class RoundStatus:
     pii_plaintext: tuple[str, ...] = ()
     unread_files: tuple[tuple[str, str], ...] = ()
     """``(file name, why)`` of every scan file refused as unreadable, not counted as scanned."""
+    store_engine: str = "sqlite"
+    """Where the store is: ``sqlite`` (``store.sqlite``) or ``postgresql`` (``[store] url``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; keys are only ever added, never renamed."""
@@ -84,7 +86,7 @@ class RoundStatus:
                 "pages": c.review_pages,
                 "texts_open": c.texts_open,
             },
-            "store": {"schema_version": self.schema_version},
+            "store": {"schema_version": self.schema_version, "engine": self.store_engine},
             "audit_log": {
                 "entries": self.audit.entries,
                 "chain_ok": self.audit.ok,
@@ -124,6 +126,7 @@ def round_status(project: Project) -> RoundStatus:
         counts=project.store.counts(),
         schema_version=project.store.schema_version,
         audit=project.store.verify_audit_log(),
+        store_engine=project.store.engine,
         pii_files=sum(1 for f in pii.rglob("*") if f.is_file()) if pii.is_dir() else 0,
         pii_plaintext=tuple(f.name for f in plaintext_files(pii)),
         unread_files=tuple(

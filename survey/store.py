@@ -1,15 +1,20 @@
-"""The store: one SQLite file per survey round (``store.sqlite``).
+"""The store: one database per survey round, ``store.sqlite`` or a PostgreSQL schema.
 
 It holds everything except personal data: respondents by pseudonym, mailings,
 scan files and pages, answers, review items, online responses, an audit log
-and a little metadata. The schema is versioned with ``PRAGMA user_version``
-and brought up to date on open by the forward migrations in
-:mod:`survey.migrations`. The connection runs in WAL mode with foreign keys on
-and a busy timeout, so the review UI can read while a scan run writes.
+and a little metadata. The schema is versioned and brought up to date on open
+by the forward migrations in :mod:`survey.migrations`.
 
-Only one process should write at a time (the parent of a scan run, say);
-SQLite serialises writers, and :meth:`Store.transaction` takes the write lock
-up front so a transaction never fails half way on a busy database.
+By default the store is the SQLite file ``store.sqlite`` in the project
+folder (WAL mode, foreign keys on, a busy timeout, so the review UI can read
+while a scan run writes); ``[store] url`` in ``survey.toml`` can name a
+PostgreSQL database instead (``docs/store.md``). :class:`Store` speaks
+portable SQL with ``?`` placeholders to either; what differs between the
+engines is in their backends (:mod:`survey.storedb`, :mod:`survey.pgstore`).
+
+Writers from several processes take turns: :meth:`Store.transaction` takes
+the round's write lock up front, so a transaction never fails half way on a
+busy database.
 """
 
 from __future__ import annotations
@@ -27,13 +32,13 @@ from typing import Any
 
 from survey import entropy, opentexts
 from survey.auditlog import ChainCheck, entry_hash, last_hash, verify_chain
-from survey.errors import ProjectError
+from survey.errors import ConflictError, ProjectError
 from survey.migrations import MIGRATIONS
+from survey.storedb import Backend, Cursor, Params, Row, SqliteBackend, is_url
 
 log = logging.getLogger("papersurvey.store")
 
 SCHEMA_VERSION = len(MIGRATIONS)
-BUSY_TIMEOUT_S = 30.0
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -120,50 +125,88 @@ def _identifier(name: str) -> str:
     return name
 
 
-class Store:
-    """An open store. Use :meth:`open`, and close it (or use ``with``)."""
+def on_conflict_update(key: Sequence[str], columns: Sequence[str]) -> str:
+    """`` ON CONFLICT (key) DO UPDATE SET c = excluded.c, ...``: portable ``INSERT OR REPLACE``.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
+    Append it to an ``INSERT`` that lists every column, so the row is replaced
+    as a whole (on SQLite and on PostgreSQL alike).
+    """
+    sets = ", ".join(f"{_identifier(c)} = excluded.{c}" for c in columns if c not in key)
+    return f" ON CONFLICT ({', '.join(_identifier(k) for k in key)}) DO UPDATE SET {sets}"
+
+
+ANSWER_COLUMNS = ("pseudonym", "question", "value", "source", "confidence", "page_sha256")
+REPLACE_ANSWER = on_conflict_update(("pseudonym", "question", "source"), ANSWER_COLUMNS)
+"""Appended to ``INSERT INTO answers (every column) VALUES (...)``: replace the stored answer."""
+
+
+class Store:
+    """An open store. Use :meth:`open`, and close it (or use ``with``).
+
+    Attributes:
+        path: the SQLite file, or ``None`` for a PostgreSQL store.
+        location: where the store is, for messages (a URL without its password).
+        engine: ``sqlite`` or ``postgresql``.
+        integrity_error: the exception a broken constraint raises on this engine.
+    """
+
+    def __init__(self, db: Backend, path: Path | None) -> None:
+        self._db = db
         self.path = path
+        self.location = db.location
+        self.engine = db.engine
+        self.integrity_error = db.integrity_error
         self._savepoints = 0
 
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False) -> Store:
+    def open(cls, location: Path | str, *, create: bool = False) -> Store:
         """Open (or with ``create`` make) a store and migrate it to the current schema.
 
+        Args:
+            location: the SQLite file, or a ``postgresql://`` URL (see ``docs/store.md``).
+            create: make the file (or the URL's schema) when it does not exist.
+
         Raises:
-            ProjectError: the file is missing, damaged, or from a newer papersurvey.
+            ProjectError: the store is missing, damaged, unreachable, or from a newer papersurvey.
         """
-        path = Path(path)
+        if is_url(location):
+            from survey.pgstore import PostgresBackend
+
+            return cls._opened(PostgresBackend(str(location), create=create), None)
+        path = Path(location)
         if not create and not path.is_file():
             raise ProjectError(
                 f"{path} not found: the project folder is incomplete. "
                 "Restore it from a backup, or create a new project with 'papersurvey new'."
             )
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        store = cls(conn, path)
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            store._migrate()
+            db = SqliteBackend(path)
         except sqlite3.DatabaseError as exc:
-            conn.close()
             raise ProjectError(
                 f"{path} is not a readable papersurvey store ({exc}). Restore it from a backup."
             ) from exc
+        return cls._opened(db, path)
+
+    @classmethod
+    def _opened(cls, db: Backend, path: Path | None) -> Store:
+        store = cls(db, path)
+        try:
+            store._migrate()
+        except db.database_error as exc:
+            db.close()
+            raise ProjectError(
+                f"{db.location} is not a readable papersurvey store ({exc}). "
+                "Restore it from a backup."
+            ) from exc
         except BaseException:
-            conn.close()
+            db.close()
             raise
         return store
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -173,39 +216,43 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        return self._db.schema_version()
 
     def _migrate(self) -> None:
         current, latest = self.schema_version, len(MIGRATIONS)
         if current > latest:
             raise ProjectError(
-                f"{self.path} has schema version {current}, but this papersurvey knows "
+                f"{self.location} has schema version {current}, but this papersurvey knows "
                 f"version {latest} at most. Upgrade papersurvey."
             )
         if current == latest:
             return
         if current > 0:
-            backup = self.path.with_name(f"{self.path.name}.before-v{latest}")
-            dest = sqlite3.connect(backup)
-            try:
-                self._conn.backup(dest)
-            finally:
-                dest.close()
-            log.info("backed up the store to %s before migrating", backup)
+            backup = self._db.backup(f"before-v{latest}")
+            if backup:
+                log.info("backed up the store to %s before migrating", backup)
+            else:
+                log.warning(
+                    "migrating %s without a copy: back it up with its own tools", self.location
+                )
         done = []
         for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
-            log.info("migrating store to schema version %d: %s", version, migration.name)
             try:
-                self._conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}")
+                self._db.begin_write()
+                if self._db.schema_version() >= version:  # another process was first
+                    self._db.execute("ROLLBACK")
+                    continue
+                log.info("migrating store to schema version %d: %s", version, migration.name)
+                self._db.run_ddl(migration.sql)
                 if migration.then is not None:
-                    migration.then(self._conn)
-                self._conn.execute(f"PRAGMA user_version = {version}")
-                self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+                    migration.then(self)
+                self._db.set_schema_version(version)
+                self._db.execute("COMMIT")
+            except self._db.database_error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise ProjectError(
-                    f"migrating {self.path} to schema version {version} ({migration.name}) "
+                    f"migrating {self.location} to schema version {version} ({migration.name}) "
                     f"failed: {exc}. The store is unchanged at version {version - 1}; "
                     "report this as a bug."
                 ) from exc
@@ -215,67 +262,77 @@ class Store:
 
     # ------------------------------------------------------------ transactions
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._db.in_transaction
+
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """Run the block in one transaction: all of it is written, or none.
 
+        The transaction holds the round's write lock from the start (SQLite:
+        ``BEGIN IMMEDIATE``; PostgreSQL: an advisory lock per round), so
+        writers from several processes take turns and never fail half way.
         Nested use makes a savepoint, so a helper that opens a transaction can
         be called inside a larger one.
         """
-        if self._conn.in_transaction:
+        if self._db.in_transaction:
             self._savepoints += 1
             name = f"sp{self._savepoints}"
-            self._conn.execute(f"SAVEPOINT {name}")
+            self._db.execute(f"SAVEPOINT {name}")
             try:
                 yield self
             except BaseException:
-                self._conn.execute(f"ROLLBACK TO {name}")
-                self._conn.execute(f"RELEASE {name}")
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
                 raise
             finally:
                 self._savepoints -= 1
-            self._conn.execute(f"RELEASE {name}")
+            self._db.execute(f"RELEASE {name}")
             return
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._db.begin_write()
         try:
             yield self
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._db.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
+        self._db.execute("COMMIT")
 
     # ------------------------------------------------------------ generic helpers
 
-    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> sqlite3.Cursor:
-        return self._conn.execute(sql, params)
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        """Run one statement of portable SQL with ``?`` placeholders."""
+        return self._db.execute(sql, params)
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any] | Mapping[str, Any]]) -> int:
+    def executemany(self, sql: str, rows: Iterable[Params]) -> int:
         """Run ``sql`` for every row; the number of rows changed."""
-        return self._conn.executemany(sql, rows).rowcount
+        return self._db.executemany(sql, rows)
 
-    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[sqlite3.Row]:
-        return self._conn.execute(sql, params).fetchall()
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        return list(self._db.execute(sql, params).fetchall())
 
-    def query_one(
-        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+    def query_one(self, sql: str, params: Params = ()) -> Row | None:
+        row: Row | None = self._db.execute(sql, params).fetchone()
         return row
 
-    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
-        row = self._conn.execute(sql, params).fetchone()
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self._db.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def insert(self, table: str, row: Mapping[str, Any], *, or_ignore: bool = False) -> int:
-        """Insert one row (column -> value); the new rowid (0 when ignored)."""
+        """Insert one row (column -> value); its integer id (0 when ignored).
+
+        A table without an integer id gives an unspecified non-zero number
+        (SQLite: its rowid; PostgreSQL: 1).
+        """
         cols = [_identifier(c) for c in row]
-        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
         sql = (
-            f"{verb} INTO {_identifier(table)} ({', '.join(cols)}) "
+            f"INSERT INTO {_identifier(table)} ({', '.join(cols)}) "
             f"VALUES ({', '.join('?' * len(cols))})"
         )
-        cur = self._conn.execute(sql, list(row.values()))
-        return int(cur.lastrowid or 0) if cur.rowcount else 0
+        if or_ignore:
+            sql += " ON CONFLICT DO NOTHING"
+        return self._db.insert_id(sql, list(row.values()), table)
 
     def insert_many(
         self, table: str, rows: Iterable[Mapping[str, Any]], *, or_ignore: bool = False
@@ -286,11 +343,12 @@ class Store:
         if first is None:
             return 0
         cols = [_identifier(c) for c in first]
-        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
         sql = (
-            f"{verb} INTO {_identifier(table)} ({', '.join(cols)}) "
+            f"INSERT INTO {_identifier(table)} ({', '.join(cols)}) "
             f"VALUES ({', '.join('?' * len(cols))})"
         )
+        if or_ignore:
+            sql += " ON CONFLICT DO NOTHING"
 
         def values() -> Iterator[list[Any]]:
             yield [first[c] for c in cols]
@@ -298,6 +356,36 @@ class Store:
                 yield [r[c] for c in cols]
 
         return self.executemany(sql, values())
+
+    @contextmanager
+    def exclusive(self, name: str, *, wait: bool, busy: str) -> Iterator[None]:
+        """Hold the round-wide lock ``name`` for the block: one process at a time.
+
+        Unlike :meth:`transaction` this lock spans many transactions (a whole
+        scan run, say), and readers and other writers go on meanwhile. It is
+        released when the block ends, and by the system when the process dies.
+
+        Args:
+            name: what the lock is for (``scan``).
+            wait: wait for the process that holds it; otherwise refuse.
+            busy: what is going on when another process holds it (for the message).
+
+        Raises:
+            ConflictError: another process holds the lock and ``wait`` is false.
+        """
+        if not self._db.try_lock(name):
+            if not wait:
+                raise ConflictError(busy)
+            log.warning("%s; waiting for it to finish", busy.split(". ")[0])
+            self._db.lock(name)
+        try:
+            yield
+        finally:
+            self._db.unlock(name)
+
+    def reset_ids(self, table: str) -> None:
+        """After inserting rows with their own ids (a copy): new rows get ids above them."""
+        self._db.reset_ids(_identifier(table))
 
     # ------------------------------------------------------------ meta and audit
 
@@ -320,7 +408,7 @@ class Store:
         entry.
         """
         with self.transaction():
-            prev = last_hash(self._conn)
+            prev = last_hash(self)
             at = utc_now()
             text = json.dumps(detail, sort_keys=True, ensure_ascii=False)
             entry_id = int(self.scalar("SELECT coalesce(max(id), 0) + 1 FROM audit_log"))
@@ -415,7 +503,7 @@ class Store:
             responses_online=self.scalar("SELECT count(DISTINCT pseudonym) FROM online_responses"),
             responses_total=self.scalar(
                 "SELECT count(*) FROM (SELECT pseudonym FROM answers "
-                "UNION SELECT pseudonym FROM online_responses)"
+                "UNION SELECT pseudonym FROM online_responses) AS responded"
             ),
             review_open=review.total,
             review_questions=review.questions,
@@ -423,6 +511,6 @@ class Store:
             texts_open=sum(opentexts.untranscribed(self).values()),
             responses_both=self.scalar(
                 "SELECT count(*) FROM (SELECT pseudonym FROM answers "
-                "INTERSECT SELECT pseudonym FROM online_responses)"
+                "INTERSECT SELECT pseudonym FROM online_responses) AS both_channels"
             ),
         )

@@ -22,12 +22,23 @@ from survey.project import NewProjectOptions, Project, create_project
 
 WriteCsv = Callable[..., Path]
 
+pytest_plugins = ["tests.stores"]  # pg_url, store_location: the stores the tests run on
+
 
 @pytest.fixture
-def project_dir(tmp_path: Path) -> Path:
-    """A new project folder, as ``papersurvey new`` makes it."""
+def project_dir(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A new project folder, as ``papersurvey new`` makes it.
+
+    Its store is ``store.sqlite``; parametrised indirectly with ``"postgresql"``
+    it is a fresh PostgreSQL schema (``papersurvey new --store URL``).
+    """
     directory = tmp_path / "kbo-2027-test"
-    create_project(NewProjectOptions(directory, municipality="Leidschendam-Voorburg")).close()
+    url = None
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url = request.getfixturevalue("pg_url")
+    create_project(
+        NewProjectOptions(directory, municipality="Leidschendam-Voorburg", store_url=url)
+    ).close()
     return directory
 
 

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         municipality=args.municipality,
         survey_id=args.survey_id,
         online_url=args.online_url or _ask_online_url(),
+        store_url=getattr(args, "store", None),
     )
     with create_project(options) as project:
         s = project.settings.survey

@@ -52,6 +52,12 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help="name of the scan batch (default: the first PATH's name and the time)",
     )
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another scan is reading into this round, wait for it to finish "
+        "(default: refuse)",
+    )
     p.add_argument("--json", action="store_true", help="print the batch report as JSON")
     p.set_defaults(func=run)
 
@@ -66,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         dask=args.dask,
         batch=args.batch,
+        wait=args.wait,
     )
     report = scan(options, progress=args.progress)
     if args.json:

@@ -1,16 +1,22 @@
 """The store's schema, as an ordered list of forward migrations.
 
-Migration *n* (1-based) brings a store from ``PRAGMA user_version`` *n-1* to
-*n*. To change the schema, add a module ``vNNN_<what>.py`` with a ``SQL``
+Migration *n* (1-based) brings a store from schema version *n-1* to *n*
+(SQLite: ``PRAGMA user_version``; PostgreSQL: the table ``papersurvey_schema``).
+To change the schema, add a module ``vNNN_<what>.py`` with a ``SQL``
 string (and, rarely, a Python step) and append one line to :data:`MIGRATIONS`. Never edit a migration that
 has shipped: project folders in the field already ran it.
+
+The same SQL runs on both engines (``docs/store.md``, "Portable SQL"): write
+types in capitals (``TEXT``, ``INTEGER``, ``REAL``, ``BLOB``; an id is
+``INTEGER PRIMARY KEY``), no triggers, no ``PRAGMA``; PostgreSQL gets the
+DDL through :func:`survey.pgstore.translate_ddl`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from survey.auditlog import chain_existing
 from survey.migrations import (
@@ -31,12 +37,13 @@ class Migration:
         name: a short description, recorded in the audit log.
         sql: SQL statements run in one transaction.
         then: a Python step run after ``sql``, in the same transaction (for
-            what SQL cannot compute, such as hashes).
+            what SQL cannot compute, such as hashes). It gets the
+            :class:`~survey.store.Store` (``execute`` with ``?`` placeholders).
     """
 
     name: str
     sql: str
-    then: Callable[[sqlite3.Connection], None] | None = None
+    then: Callable[[Any], None] | None = None
 
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,10 +98,16 @@ def simulate_pages(
     return [s.image for s in sheets]
 
 
-def add_respondents(root: Path, pseudonyms) -> None:
+def round_store(root: Path):
+    """The round's store, wherever ``survey.toml`` puts it (SQLite or PostgreSQL)."""
+    from survey.project import ProjectPaths, store_location
     from survey.store import Store
 
-    with Store.open(root / "store.sqlite") as store, store.transaction():
+    return Store.open(store_location(ProjectPaths(root)))
+
+
+def add_respondents(root: Path, pseudonyms) -> None:
+    with round_store(root) as store, store.transaction():
         for p in pseudonyms:
             store.insert(
                 "respondents",
@@ -129,11 +134,46 @@ def round_template(tmp_path_factory) -> RoundTemplate:
 
 
 @pytest.fixture
-def round_dir(round_template: RoundTemplate, tmp_path: Path) -> Path:
-    """A fresh copy of the template round, with a ``scans/`` folder to write scan files in."""
+def round_dir(
+    round_template: RoundTemplate, tmp_path: Path, request: pytest.FixtureRequest
+) -> Path:
+    """A fresh copy of the template round, with a ``scans/`` folder to write scan files in.
+
+    Parametrised indirectly with ``"postgresql"``, its store is in a fresh PostgreSQL schema.
+    """
     dest = tmp_path / "round"
     shutil.copytree(round_template.root, dest)
+    if getattr(request, "param", "sqlite") == "postgresql":
+        move_store_to(dest, request.getfixturevalue("pg_url"))
     return dest
+
+
+def move_store_to(root: Path, url: str) -> None:
+    """Move a round's ``store.sqlite`` into the new PostgreSQL store ``url`` (``[store] url``)."""
+    from survey.settings import set_setting
+    from survey.store import Store
+    from survey.storecopy import copy_store
+
+    with Store.open(root / "store.sqlite") as src, Store.open(url, create=True) as dst:
+        copy_store(src, dst)
+    set_setting(root / "survey.toml", "store", "url", url)
+    for f in root.glob("store.sqlite*"):
+        f.unlink()
+
+
+@pytest.fixture
+def pg_round_dir(round_dir: Path, pg_url: str) -> Path:
+    """``round_dir`` with its store in a fresh PostgreSQL schema."""
+    move_store_to(round_dir, pg_url)
+    return round_dir
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_round_dir(request: pytest.FixtureRequest, round_dir: Path) -> Path:
+    """``round_dir`` on each engine in turn."""
+    if request.param == "postgresql" and (round_dir / "store.sqlite").exists():
+        move_store_to(round_dir, request.getfixturevalue("pg_url"))
+    return round_dir
 
 
 def store_snapshot(root: Path) -> dict[str, object]:
@@ -150,11 +190,10 @@ def store_snapshot(root: Path) -> dict[str, object]:
         "review": "SELECT pseudonym, question, page_sha256, reason, state FROM review_items ORDER BY 3, 2",
         "clips": "SELECT * FROM clips ORDER BY 1, 2",
     }
-    conn = sqlite3.connect(root / "store.sqlite")
-    try:
-        snap: dict[str, object] = {k: conn.execute(q).fetchall() for k, q in queries.items()}
-    finally:
-        conn.close()
+    with round_store(root) as store:
+        snap: dict[str, object] = {
+            k: [tuple(r) for r in store.query(q)] for k, q in queries.items()
+        }
     clips = root / "clips"
     snap["clip_files"] = sorted(
         (p.relative_to(clips).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())

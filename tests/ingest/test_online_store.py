@@ -19,6 +19,10 @@ from survey.questionnaire import default_questionnaire
 from survey.store import Store, utc_now
 from tests.ingest.lsexport import ls_export
 
+pytestmark = pytest.mark.parametrize(  # the online import on both stores
+    "project_dir", ["sqlite", "postgresql"], indirect=True
+)
+
 
 @pytest.fixture
 def questionnaire() -> Questionnaire:

@@ -42,7 +42,7 @@ def dying_at(k: int) -> Iterator[list[int]]:
 
     @contextmanager
     def transaction(self: Store) -> Iterator[Store]:
-        if self._conn.in_transaction:  # a savepoint inside a counted transaction
+        if self.in_transaction:  # a savepoint inside a counted transaction
             with original(self) as s:
                 yield s
             return
@@ -78,6 +78,7 @@ def transactions(round_template, tmp_path_factory) -> int:
     return count[0]
 
 
+@pytest.mark.parametrize("round_dir", ["sqlite", "postgresql"], indirect=True)
 @pytest.mark.parametrize("where", ["pages", "classify", "clips", "report"])
 def test_a_run_killed_at_any_transaction_resumes_to_a_clean_store(
     where, transactions, clean, round_dir, round_template

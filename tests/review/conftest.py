@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +40,8 @@ from tests.ingest.conftest import (
     ROUND_DPI,
     RoundTemplate,
     add_respondents,
+    move_store_to,
+    round_store,
     round_template,
     run,
     simulate_pages,
@@ -99,15 +100,14 @@ def doubled_page(root: Path, pseudonym: str, page_no: int, seed: int) -> np.ndar
     return sheet.image
 
 
-def page_item(root: Path, reason: str) -> int:
-    """The id of the (first) page item with ``reason``."""
-    conn = sqlite3.connect(root / "store.sqlite")
-    try:
-        row = conn.execute(
-            "SELECT id FROM review_items WHERE question = '' AND reason = ? ORDER BY id", (reason,)
-        ).fetchone()
-    finally:
-        conn.close()
+def page_item(where: Path | Store, reason: str) -> int:
+    """The id of the (first) page item with ``reason``, in a round's folder or an open store."""
+    sql = "SELECT id FROM review_items WHERE question = '' AND reason = ? ORDER BY id"
+    if isinstance(where, Store):
+        row = where.query_one(sql, (reason,))
+    else:
+        with round_store(where) as store:
+            row = store.query_one(sql, (reason,))
     assert row is not None, f"the review round has no page item {reason!r}"
     return int(row[0])
 
@@ -148,16 +148,22 @@ def review_round(round_template: RoundTemplate, tmp_path_factory) -> ReviewRound
 
 
 @pytest.fixture
-def review_dir(review_round: ReviewRound, tmp_path: Path) -> Path:
-    """A fresh copy of the scanned review round."""
+def review_dir(review_round: ReviewRound, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A fresh copy of the scanned review round.
+
+    Its store is ``store.sqlite``; a module that parametrises this fixture
+    indirectly with ``"postgresql"`` gets it moved to a fresh PostgreSQL schema.
+    """
     dest = tmp_path / "round"
     shutil.copytree(review_round.root, dest)
+    if getattr(request, "param", "sqlite") == "postgresql":
+        move_store_to(dest, request.getfixturevalue("pg_url"))
     return dest
 
 
 @pytest.fixture
 def store(review_dir: Path) -> Iterator[Store]:
-    with Store.open(review_dir / "store.sqlite") as s:
+    with round_store(review_dir) as s:
         yield s
 
 

@@ -15,6 +15,8 @@ from review.items import load_item
 from review.queue import question_order, question_queue
 from tests.review.conftest import OPERATOR, PASSWORD, page_item
 
+both_stores = pytest.mark.parametrize("review_dir", ["sqlite", "postgresql"], indirect=True)
+
 
 @dataclass
 class Reply:
@@ -126,6 +128,7 @@ def test_logging_in_sets_a_strict_httponly_session_cookie(client, store):
     assert ("anna", "review.login") in audit_actions(store)
 
 
+@both_stores
 def test_a_wrong_password_is_refused_and_audited(client, store):
     reply = client.login(password="not the password")
     assert reply.status == 401 and "Naam of wachtwoord klopt niet" in reply.text
@@ -210,6 +213,7 @@ def test_english_is_one_click_away(logged_in, store, questionnaire):
     assert "Lezing klopt" in logged_in.get(f"/items/{entry.id}").text  # unknown: Dutch
 
 
+@both_stores
 def test_deciding_through_the_form_moves_to_the_next_open_item(logged_in, store, questionnaire):
     entries = question_queue(store, question_order(questionnaire))
     first, second = entries[0], entries[1]
@@ -236,11 +240,12 @@ def test_a_refused_decision_shows_the_reason_and_changes_nothing(logged_in, stor
     assert logged_in.post(f"/items/{entry.id}", {"action": "explode"}).status == 400
 
 
+@both_stores
 def test_pages_list_and_assignment_through_the_form(logged_in, store, review_round):
     listing = logged_in.get("/pages").text
     for words in ("paginacode niet leesbaar", "hoekmarkeringen niet gevonden"):
         assert words in listing
-    item_id = page_item(store.path.parent, "unidentified")
+    item_id = page_item(store, "unidentified")
     page = logged_in.get(f"/pages/{item_id}")
     assert "Volgens de vakjes is dit pagina 3" in page.text
     assert logged_in.get(f"/pages/{item_id}/image").header("Content-Type") == "image/jpeg"
@@ -259,10 +264,10 @@ def test_pages_list_and_assignment_through_the_form(logged_in, store, review_rou
 
 
 def test_marking_and_choosing_copies_through_the_form(logged_in, store):
-    foreign = page_item(store.path.parent, "foreign")
+    foreign = page_item(store, "foreign")
     assert logged_in.post(f"/pages/{foreign}", {"action": "foreign"}).status == 303
     assert load_item(store, foreign).decided_value == "foreign"
-    twice = page_item(store.path.parent, "returned_twice")
+    twice = page_item(store, "returned_twice")
     page = logged_in.get(f"/pages/{twice}").text
     assert "Twee kopieën van dezelfde pagina" in page and 'class="differs"' in page
     assert logged_in.post(f"/pages/{twice}", {"action": "keep_first"}).status == 303
@@ -272,7 +277,7 @@ def test_marking_and_choosing_copies_through_the_form(logged_in, store):
 
 
 def test_items_of_the_other_kind_and_unknown_routes_are_not_found(logged_in, store):
-    page_id = page_item(store.path.parent, "foreign")
+    page_id = page_item(store, "foreign")
     question_id = question_queue(store, {})[0].id
     assert logged_in.get(f"/items/{page_id}").status == 404
     assert logged_in.get(f"/pages/{question_id}").status == 404

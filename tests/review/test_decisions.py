@@ -16,6 +16,10 @@ from survey.model import QuestionType
 from survey.pseudonym import check_character
 from tests.review.conftest import OPERATOR, page_item
 
+pytestmark = pytest.mark.parametrize(  # every test on both stores
+    "review_dir", ["sqlite", "postgresql"], indirect=True
+)
+
 
 def question_items(store) -> list[int]:
     return [
@@ -142,7 +146,7 @@ def test_multiple_choice_corrections_are_stored_in_printed_order(store, question
 
 def test_question_decisions_refuse_page_items_and_unknown_ids(store):
     with pytest.raises(ReviewError, match="is about a page"):
-        decisions.confirm(store, page_item(store.path.parent, "foreign"), operator=OPERATOR)
+        decisions.confirm(store, page_item(store, "foreign"), operator=OPERATOR)
     with pytest.raises(ReviewError, match="does not exist"):
         decisions.no_answer(store, 10_000, operator=OPERATOR)
 
@@ -151,7 +155,7 @@ def test_question_decisions_refuse_page_items_and_unknown_ids(store):
 
 
 def test_assigning_the_reference_page_makes_it_the_respondents_page(store, review_round):
-    item_id = page_item(store.path.parent, "unidentified")
+    item_id = page_item(store, "unidentified")
     item = load_item(store, item_id)
     assert item.has_readings and item.machine_page == 3
     result = json.loads(
@@ -187,7 +191,7 @@ def test_assigning_the_reference_page_makes_it_the_respondents_page(store, revie
 
 
 def test_a_page_the_machine_could_not_read_becomes_questions_to_enter(store, review_round):
-    item_id = page_item(store.path.parent, "unregistrable")
+    item_id = page_item(store, "unregistrable")
     who = review_round.newcomer
     d = decisions.assign_page(
         store, item_id, who, 2, form_map=review_round.form_map, operator=OPERATOR
@@ -229,7 +233,7 @@ def test_wrong_assignments_change_nothing(store, review_round, who, page_no, mes
         "newcomer": review_round.newcomer,
         "stranger": stranger_body + check_character(stranger_body),
     }
-    item_id = page_item(store.path.parent, "unidentified")
+    item_id = page_item(store, "unidentified")
     before = snapshot(store)
     with pytest.raises(ReviewError, match=message):
         decisions.assign_page(
@@ -245,7 +249,7 @@ def test_wrong_assignments_change_nothing(store, review_round, who, page_no, mes
 
 @pytest.mark.parametrize("kind", ["foreign", "blank"])
 def test_marking_a_page(store, kind):
-    item_id = page_item(store.path.parent, "unregistrable")
+    item_id = page_item(store, "unregistrable")
     sha = load_item(store, item_id).page_sha256
     decisions.mark_page(store, item_id, kind, operator=OPERATOR)
     status, reason = store.query_one(
@@ -256,21 +260,21 @@ def test_marking_a_page(store, kind):
     ((actor, detail),) = audits(store, "review.mark_page")
     assert actor == OPERATOR and detail["marked"] == kind
     with pytest.raises(ReviewError, match="can be marked foreign or blank"):
-        decisions.mark_page(store, page_item(store.path.parent, "foreign"), "lost", operator="x")
+        decisions.mark_page(store, page_item(store, "foreign"), "lost", operator="x")
 
 
 def test_keeping_the_first_copy_changes_no_answers(store):
-    item_id = page_item(store.path.parent, "returned_twice")
+    item_id = page_item(store, "returned_twice")
     answers = store.query("SELECT * FROM answers ORDER BY 1, 2, 4")
     decisions.keep_first_copy(store, item_id, operator=OPERATOR)
     assert store.query("SELECT * FROM answers ORDER BY 1, 2, 4") == answers
     assert load_item(store, item_id).decided_value == "keep_first"
     with pytest.raises(ReviewError, match="only a page returned twice"):
-        decisions.use_this_copy(store, page_item(store.path.parent, "foreign"), operator="x")
+        decisions.use_this_copy(store, page_item(store, "foreign"), operator="x")
 
 
 def test_using_the_later_copy_makes_its_answers_count(store):
-    item_id = page_item(store.path.parent, "returned_twice")
+    item_id = page_item(store, "returned_twice")
     item = load_item(store, item_id)
     result = json.loads(
         store.scalar("SELECT result FROM pages WHERE image_sha256 = ?", (item.page_sha256,))

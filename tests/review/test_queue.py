@@ -82,7 +82,7 @@ def test_page_items_list_open_ones_first_in_scan_order(store):
         "unidentified",
         "returned_twice",
     ]
-    foreign = page_item(store.path.parent, "foreign")
+    foreign = page_item(store, "foreign")
     decisions.mark_page(store, foreign, "foreign", operator=OPERATOR)
     entries = queue.page_queue(store)
     assert entries[-1].id == foreign and all(e.is_open for e in entries[:-1])

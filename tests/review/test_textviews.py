@@ -149,7 +149,7 @@ def test_the_overview_counts_texts_and_says_when_all_are_done(logged_in, store, 
 
 
 def test_an_operator_undoes_their_own_page_decision_at_once(logged_in, store):
-    item_id = page_item(store.path.parent, "unregistrable")
+    item_id = page_item(store, "unregistrable")
     logged_in.post(f"/pages/{item_id}", {"action": "blank"})
     listing = logged_in.get("/pages").text
     assert f'id="undo-{item_id}"' in listing
@@ -162,7 +162,7 @@ def test_an_operator_undoes_their_own_page_decision_at_once(logged_in, store):
 
 
 def test_undoing_someone_elses_decision_asks_first(logged_in, store, review_round):
-    item_id = page_item(store.path.parent, "unregistrable")
+    item_id = page_item(store, "unregistrable")
     decisions.assign_page(
         store, item_id, review_round.newcomer, 2, form_map=review_round.form_map, operator="bert"
     )
@@ -189,7 +189,7 @@ def test_undoing_someone_elses_decision_asks_first(logged_in, store, review_roun
 
 
 def test_a_stale_confirmation_is_asked_again(logged_in, store):
-    item_id = page_item(store.path.parent, "foreign")
+    item_id = page_item(store, "foreign")
     decisions.mark_page(store, item_id, "foreign", operator="bert")
     reply = logged_in.post(f"/pages/{item_id}/undo", {"confirm": "0" * 16})
     assert reply.status == 409 and "Er is intussen iets veranderd" in reply.text

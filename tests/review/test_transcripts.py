@@ -140,7 +140,7 @@ def test_a_decision_on_an_outdated_view_or_a_missing_item_is_refused(store, ques
 
 def test_when_the_other_copy_counts_its_texts_replace_the_first_copys(store, questionnaire):
     """Choosing the later copy of a page moves the texts queue (and drops the old answer)."""
-    item_id = page_item(store.path.parent, "returned_twice")
+    item_id = page_item(store, "returned_twice")
     dup = store.query_one(
         "SELECT r.pseudonym, p.page_no, r.page_sha256 FROM review_items r "
         "JOIN pages p ON p.image_sha256 = r.page_sha256 WHERE r.id = ?",

@@ -12,6 +12,8 @@ from review.transcripts import load_text, sync, text_queue
 from survey.errors import ReviewError
 from tests.review.conftest import OPERATOR, page_item
 
+both_stores = pytest.mark.parametrize("review_dir", ["sqlite", "postgresql"], indirect=True)
+
 TABLES = ("answers", "review_items", "pages", "clips", "transcriptions")
 
 
@@ -30,13 +32,14 @@ def undo_audits(store) -> list[tuple[str, dict]]:
 
 
 def assign_reference(store, review_round) -> int:
-    item_id = page_item(store.path.parent, "unidentified")
+    item_id = page_item(store, "unidentified")
     decisions.assign_page(
         store, item_id, review_round.newcomer, 3, form_map=review_round.form_map, operator=OPERATOR
     )
     return item_id
 
 
+@both_stores
 def test_undoing_an_assignment_restores_the_page_exactly(store, review_round):
     sync(store)
     before = state(store)
@@ -59,10 +62,11 @@ def test_undoing_an_assignment_restores_the_page_exactly(store, review_round):
         undo.undo_page(store, item_id, operator=OPERATOR)
 
 
+@both_stores
 @pytest.mark.parametrize("action", ["foreign", "blank", "keep_first", "use_this"])
 def test_every_page_decision_can_be_undone(store, action):
     reason = "returned_twice" if action in ("keep_first", "use_this") else "unregistrable"
-    item_id = page_item(store.path.parent, reason)
+    item_id = page_item(store, reason)
     sync(store)
     before = state(store)
     if action == "keep_first":
@@ -76,10 +80,11 @@ def test_every_page_decision_can_be_undone(store, action):
     assert state(store) == before
 
 
+@both_stores
 def test_later_decisions_on_the_page_are_listed_and_undone_with_it(store, review_round):
     sync(store)
     before = state(store)
-    item_id = page_item(store.path.parent, "unregistrable")
+    item_id = page_item(store, "unregistrable")
     decisions.assign_page(
         store, item_id, review_round.newcomer, 2, form_map=review_round.form_map, operator="bert"
     )
@@ -111,7 +116,7 @@ def test_later_decisions_on_the_page_are_listed_and_undone_with_it(store, review
 
 
 def test_a_confirmation_is_for_what_was_shown(store, review_round):
-    item_id = page_item(store.path.parent, "unregistrable")
+    item_id = page_item(store, "unregistrable")
     decisions.assign_page(
         store, item_id, review_round.newcomer, 2, form_map=review_round.form_map, operator="bert"
     )
@@ -126,9 +131,10 @@ def test_a_confirmation_is_for_what_was_shown(store, review_round):
     assert load_item(store, item_id).state == "decided"
 
 
+@both_stores
 def test_transcriptions_of_a_later_copy_are_undone_with_use_this(store):
     """Undo *use this copy*: the first copy's transcribed text comes back."""
-    item_id = page_item(store.path.parent, "returned_twice")
+    item_id = page_item(store, "returned_twice")
     sha = load_item(store, item_id).page_sha256
     pseudonym, page_no = store.query_one(
         "SELECT pseudonym, page_no FROM pages WHERE image_sha256 = ?", (sha,)
@@ -197,7 +203,7 @@ def test_decisions_without_a_journal_cannot_be_undone(store, review_round):
 
 def test_undo_refuses_open_and_question_items(store):
     with pytest.raises(ReviewError, match="no decision to undo"):
-        undo.plan(store, page_item(store.path.parent, "foreign"), OPERATOR)
+        undo.plan(store, page_item(store, "foreign"), OPERATOR)
     question = store.scalar("SELECT min(id) FROM review_items WHERE question != ''")
     with pytest.raises(ReviewError, match="does not exist"):
         undo.plan(store, question, OPERATOR)

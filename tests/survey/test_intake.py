@@ -20,6 +20,8 @@ from survey.project import Project
 from survey.settings import ChannelsSection
 from survey.store import Channel, RespondentStatus
 
+both_stores = pytest.mark.parametrize("project_dir", ["sqlite", "postgresql"], indirect=True)
+
 
 def snapshot(project: Project) -> dict[str, object]:
     """Everything an import may write: pii/ files (bytes) and the store's rows."""
@@ -43,6 +45,7 @@ def with_settings(project: Project, **channels: object) -> Project:
     return project
 
 
+@both_stores
 def test_first_import(project: Project, address_csv: Path, people: list[FakePerson]) -> None:
     report = import_addresses(project, ImportOptions(address_csv))
     n = len(people)
@@ -72,6 +75,24 @@ def test_first_import(project: Project, address_csv: Path, people: list[FakePers
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
         assert f.read_bytes().startswith(b"age-encryption.org/v1\n")
     assert sorted(p.name for p in project.paths.out.iterdir()) == []
+
+
+@pytest.mark.parametrize("project_dir", ["postgresql"], indirect=True)
+def test_the_postgresql_store_holds_no_personal_data(
+    project: Project, address_csv: Path, people: list[FakePerson]
+) -> None:
+    from survey.storecopy import tables
+
+    import_addresses(project, ImportOptions(address_csv))
+    store = project.store
+    text = "\n".join(
+        repr(tuple(r)) for t in tables(store) for r in store.query(f"SELECT * FROM {t}")
+    )
+    assert store.scalar("SELECT count(*) FROM respondents") == len(people)
+    for person in people:
+        for value in (person.client_number, person.postcode, person.email, person.street):
+            if value:
+                assert value not in text, value
 
 
 def test_limesurvey_participants(
@@ -121,6 +142,7 @@ def test_channel_rules(project: Project, address_csv: Path, people: list[FakePer
     assert intake.choose_channel(no_mail, ChannelsSection(paper_if_no_email=False)) is Channel.NONE
 
 
+@both_stores
 def test_reimporting_the_same_file_changes_nothing(project: Project, address_csv: Path) -> None:
     import_addresses(project, ImportOptions(address_csv))
     before = snapshot(project)
@@ -223,6 +245,7 @@ def test_force_applies_changes_without_reissuing(
     assert status[key[new_people[-1].client_number]] is RespondentStatus.WITHDRAWN
 
 
+@both_stores
 def test_an_interrupted_import_completes_on_the_next_run(
     project: Project, address_csv: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,6 +264,7 @@ def test_an_interrupted_import_completes_on_the_next_run(
     assert read_key(project) == key
 
 
+@both_stores
 def test_new_pseudonyms_avoid_those_in_the_store(
     project: Project, address_csv: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,6 +316,7 @@ def test_diff_description_is_short() -> None:
     assert not AddressDiff() and diff
 
 
+@both_stores
 def test_twenty_thousand_people(project: Project, tmp_path: Path) -> None:
     path = write_address_csv(tmp_path / "groot.csv", fake_people(20_000, seed=5))
     report = import_addresses(project, ImportOptions(path))

@@ -14,6 +14,10 @@ from survey.intake import ImportOptions, import_addresses
 from survey.project import Project
 from survey.purge import PurgeOptions, plan_purge, purge, retention_end
 
+pytestmark = pytest.mark.parametrize(  # purge on both stores
+    "project_dir", ["sqlite", "postgresql"], indirect=True
+)
+
 
 def _set_close(project_dir: Path, close: str) -> None:
     toml = project_dir / "survey.toml"

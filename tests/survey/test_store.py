@@ -1,9 +1,13 @@
-"""The store: schema, pragmas, transactions, migrations and the status figures."""
+"""The store: schema, pragmas, transactions, migrations and the status figures.
+
+Most tests run on both engines (``store_location``: SQLite and PostgreSQL).
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,8 @@ import survey.store as store_module
 from survey.errors import ProjectError
 from survey.migrations import MIGRATIONS, Migration
 from survey.store import Channel, Respondent, RespondentStatus, Store
+from survey.storedb import SqliteBackend
+from tests.stores import columns, table_exists
 
 TABLES = {
     "respondents": ["pseudonym", "channel", "subgroup", "language", "imported_at", "status"],
@@ -33,8 +39,8 @@ TABLES = {
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store.open(tmp_path / "store.sqlite", create=True)
+def store(store_location: Path | str) -> Store:
+    s = Store.open(store_location, create=True)
     yield s
     s.close()
 
@@ -55,16 +61,86 @@ def add_respondent(
 
 def test_schema_and_pragmas(store: Store) -> None:
     assert store.schema_version == len(MIGRATIONS) == store_module.SCHEMA_VERSION
-    assert store.scalar("PRAGMA journal_mode") == "wal"
-    assert store.scalar("PRAGMA foreign_keys") == 1
-    assert store.scalar("PRAGMA busy_timeout") == 30000
-    for table, columns in TABLES.items():
-        assert [r["name"] for r in store.query(f"PRAGMA table_info({table})")] == columns
+    if store.engine == "sqlite":
+        assert store.scalar("PRAGMA journal_mode") == "wal"
+        assert store.scalar("PRAGMA foreign_keys") == 1
+        assert store.scalar("PRAGMA busy_timeout") == 30000
+    else:
+        assert store.scalar("SELECT version FROM papersurvey_schema") == len(MIGRATIONS)
+        assert store.scalar("SHOW lock_timeout") == "30s"
+    for table, want in TABLES.items():
+        assert columns(store, table) == want
     assert store.query("SELECT action FROM audit_log")[0]["action"] == "migrate"
 
 
+def test_rows_by_name_and_position_and_values_as_sqlite_gives_them(store: Store) -> None:
+    add_respondent(store, "A")
+    first = store.insert(
+        "mailings", {"pseudonym": "A", "batch": "b/1", "sequence": 1, "variant": "v"}
+    )
+    second = store.insert(
+        "mailings", {"pseudonym": "A", "batch": "b/1", "sequence": 2, "variant": "v"}
+    )
+    assert (first, second) == (1, 2)  # new ids come back on both engines
+    row = store.query_one("SELECT * FROM mailings WHERE id = ?", (2,))
+    assert row is not None and row["sequence"] == row[3] == 2 and row["SEQUENCE"] == 2
+    assert dict(row) == {
+        "id": 2, "pseudonym": "A", "batch": "b/1", "sequence": 2, "variant": "v", "sent_at": None,
+    }  # fmt: skip
+    batch, n = store.query("SELECT batch, count(*) FROM mailings GROUP BY batch")[0]
+    assert (batch, n) == ("b/1", 2)
+    store.insert("scan_files", {"sha256": "f", "path": "p%?.pdf", "pages": 1, "added_at": "t"})
+    assert store.scalar("SELECT path FROM scan_files WHERE path LIKE '%?%'") == "p%?.pdf"
+    assert store.scalar("SELECT count(*) FROM scan_files WHERE path LIKE ?", ("p%",)) == 1
+    store.insert("scan_files", {"sha256": "g", "path": "g", "pages": True, "added_at": "t"})
+    assert store.scalar("SELECT pages FROM scan_files WHERE pages = ?", (True,)) == 1  # as 0/1
+    store.insert("pages", {"image_sha256": "i", "file_sha256": "f", "page_index": 0,
+                           "status": "ok", "processed_at": "t"})  # fmt: skip
+    blob = bytes(range(256)) * 3
+    store.insert("scan_batches", {"name": "b", "started_at": "t"})
+    store.insert(
+        "page_measures", {"image_sha256": "i", "batch": "b", "stage": "m", "measures": blob}
+    )
+    assert store.scalar("SELECT measures FROM page_measures") == blob
+    store.insert("answers", {"pseudonym": "A", "question": "q", "source": "paper",
+                             "confidence": 0.1234567890123})  # fmt: skip
+    assert store.scalar("SELECT confidence FROM answers") == 0.1234567890123
+    for p in ("b", "B", "a", "_", "Z", "1"):  # ORDER BY sorts by code point, as SQLite does
+        add_respondent(store, p)
+    assert [r[0] for r in store.query("SELECT pseudonym FROM respondents ORDER BY pseudonym")] == [
+        "1", "A", "B", "Z", "_", "a", "b",
+    ]  # fmt: skip
+
+
+def test_writers_from_several_connections_take_turns(store_location: Path | str) -> None:
+    """Eight writers at once: every audit entry is written, and the chain still holds."""
+    Store.open(store_location, create=True).close()
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with Store.open(store_location) as s:
+                for i in range(10):
+                    with s.transaction():
+                        s.audit("step", {"writer": n, "i": i})
+                        add_respondent(s, f"P{n}-{i}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store.open(store_location) as s:
+        check = s.verify_audit_log()
+        assert check.ok and check.entries == len(MIGRATIONS) + 80
+        assert len(s.pseudonyms()) == 80
+
+
 def test_foreign_keys_are_enforced(store: Store) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.integrity_error):
         store.insert(
             "mailings", {"pseudonym": "NOBODY", "batch": "b", "sequence": 1, "variant": "v"}
         )
@@ -82,16 +158,16 @@ def test_transaction_commits_or_rolls_back(store: Store) -> None:
 def test_nested_transaction_is_a_savepoint(store: Store) -> None:
     with store.transaction():
         add_respondent(store, "A")
-        with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        with pytest.raises(store.integrity_error), store.transaction():
             add_respondent(store, "B")
             add_respondent(store, "A")  # duplicate: the inner block rolls back
         add_respondent(store, "C")
     assert store.pseudonyms() == {"A", "C"}
 
 
-def test_readers_are_not_blocked_by_a_writer(store: Store) -> None:
+def test_readers_are_not_blocked_by_a_writer(store: Store, store_location: Path | str) -> None:
     add_respondent(store, "A")
-    other = Store.open(store.path)
+    other = Store.open(store_location)
     try:
         with store.transaction():
             add_respondent(store, "B")
@@ -214,6 +290,20 @@ def test_counts(store: Store) -> None:
     assert store.open_review().total == c.review_open
 
 
+def test_postgresql_refuses_a_missing_schema_and_a_newer_store(pg_url: str) -> None:
+    with pytest.raises(ProjectError, match="has no schema 't_"):
+        Store.open(pg_url)
+    with Store.open(pg_url, create=True) as s:
+        s.execute("UPDATE papersurvey_schema SET version = ?", (len(MIGRATIONS) + 1,))
+    with pytest.raises(ProjectError, match="Upgrade papersurvey"):
+        Store.open(pg_url)
+    secret = pg_url.replace("postgresql://", "postgresql://nobody:s3cret@localhost:1/", 1)
+    secret = secret.replace("?host=/var/run/postgresql&", "?", 1)
+    with pytest.raises(ProjectError, match="cannot connect") as err:
+        Store.open(secret.split("?")[0])
+    assert "s3cret" not in str(err.value) and "nobody:***@" in str(err.value)
+
+
 def test_open_refuses_missing_damaged_and_newer_stores(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     with pytest.raises(ProjectError, match=r"store\.sqlite not found"):
@@ -231,9 +321,9 @@ def test_open_refuses_missing_damaged_and_newer_stores(tmp_path: Path) -> None:
 
 
 def test_a_new_migration_runs_once_after_a_backup(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_location: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "store.sqlite"
+    path = store_location
     with Store.open(path, create=True) as s:
         add_respondent(s, "A")
     extra = Migration(
@@ -248,10 +338,13 @@ def test_a_new_migration_runs_once_after_a_backup(
             == len(MIGRATIONS) + 1
         )
     backup = tmp_path / f"store.sqlite.before-v{len(MIGRATIONS) + 1}"
-    with sqlite3.connect(backup) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-        assert conn.execute("SELECT pseudonym FROM respondents").fetchall() == [("A",)]
-    conn.close()
+    if isinstance(path, Path):  # PostgreSQL: no copy (the administrator's pg_dump)
+        with sqlite3.connect(backup) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+            assert conn.execute("SELECT pseudonym FROM respondents").fetchall() == [("A",)]
+        conn.close()
+    else:
+        assert not backup.exists()
     with Store.open(path) as s:  # nothing left to do
         assert (
             s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'")
@@ -260,12 +353,14 @@ def test_a_new_migration_runs_once_after_a_backup(
 
 
 def test_a_failing_migration_leaves_the_store_unchanged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "store.sqlite"
+    path = store_location
     with Store.open(path, create=True) as s:
         add_respondent(s, "A")
-    bad = Migration("broken", "CREATE TABLE extra (x INTEGER);\nALTER TABLE nowhere ADD COLUMN y;")
+    bad = Migration(
+        "broken", "CREATE TABLE extra (x INTEGER);\nALTER TABLE nowhere ADD COLUMN y TEXT;"
+    )
     monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, bad))
     with pytest.raises(
         ProjectError,
@@ -276,12 +371,12 @@ def test_a_failing_migration_leaves_the_store_unchanged(
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     with Store.open(path) as s:
         assert s.schema_version == len(MIGRATIONS)
-        assert s.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'extra'") == 0
+        assert not table_exists(s, "extra")
         assert s.pseudonyms() == {"A"}
 
 
-def test_the_audit_log_is_a_hash_chain_that_shows_any_change(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite"
+def test_the_audit_log_is_a_hash_chain_that_shows_any_change(store_location: Path | str) -> None:
+    path = store_location
     with Store.open(path, create=True) as s:
         for i in range(4):
             s.audit("step", {"n": i})
@@ -302,20 +397,91 @@ def test_the_audit_log_is_a_hash_chain_that_shows_any_change(tmp_path: Path) -> 
         assert gone.broken_at == third + 1 and "removed or inserted" in gone.reason
 
 
-def test_migration_5_chains_the_entries_written_before(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite"
-    with sqlite3.connect(path) as conn:
+def test_migration_5_chains_the_entries_written_before(store_location: Path | str) -> None:
+    path = store_location
+    if isinstance(path, Path):
+        db = SqliteBackend(path)
+    else:
+        from survey.pgstore import PostgresBackend
+
+        db = PostgresBackend(path, create=True)
+    try:  # a store at version 4, as an older papersurvey left it
         for version, m in enumerate(MIGRATIONS[:4], start=1):
-            conn.executescript(m.sql)
-            conn.execute(f"PRAGMA user_version = {version}")
-        conn.executemany(
+            db.begin_write()
+            db.run_ddl(m.sql)
+            db.set_schema_version(version)
+            db.execute("COMMIT")
+        db.executemany(
             "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, 'x', ?, '{}')",
             [("2027-01-01T00:00:00Z", "new"), ("2027-01-02T00:00:00Z", "print")],
         )
-    conn.close()
+    finally:
+        db.close()
     with Store.open(path) as s:
         check = s.verify_audit_log()
         # the two old ones, and one per migration from version 5 on
         assert check.ok and check.entries == 2 + len(MIGRATIONS[4:])
         first = s.query_one("SELECT prev_hash, hash FROM audit_log ORDER BY id LIMIT 1")
         assert first is not None and first["prev_hash"] == "" and len(first["hash"]) == 64
+
+
+LEASES = """
+CREATE TABLE review_leases (
+    item_id    INTEGER PRIMARY KEY REFERENCES review_items(id) ON DELETE CASCADE,
+    operator   TEXT NOT NULL,
+    expires_at TEXT NOT NULL            -- ISO 8601 UTC; a lease past it is free again
+);
+CREATE TABLE review_sessions (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    operator   TEXT NOT NULL REFERENCES operators(name),
+    revoked    BOOLEAN NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS review_sessions_operator ON review_sessions(operator);
+CREATE TABLE lockouts (
+    name         TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+    locked_until TEXT
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('leases', 'on');
+"""
+
+
+def test_a_portable_migration_runs_on_both_engines(
+    store_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a migration like v006 (review leases, sessions, lock-outs) may use."""
+    with Store.open(store_location, create=True) as s:
+        s.insert("operators", {"name": "anna", "password_hash": "x", "created_at": "t"})
+        item = s.insert(
+            "review_items", {"question": "q", "page_sha256": "p", "reason": "r", "created_at": "t"}
+        )
+    seen = []
+    step = Migration("review leases", LEASES, lambda st: seen.append(st.scalar("SELECT 1")))
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, step))
+    with Store.open(store_location) as s:
+        assert seen == [1] and s.get_meta("leases") == "on"
+        with s.transaction():
+            s.insert("review_leases", {"item_id": item, "operator": "anna", "expires_at": "t1"})
+            sid = s.insert(
+                "review_sessions", {"token_hash": "h", "operator": "anna", "created_at": "t"}
+            )
+            s.execute(
+                "INSERT INTO lockouts (name, failures) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET failures = lockouts.failures + 1",
+                ("bob",),
+            )
+            s.execute(
+                "INSERT INTO lockouts (name, failures) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET failures = lockouts.failures + 1",
+                ("bob",),
+            )
+        assert sid == 1
+        assert s.scalar("SELECT failures FROM lockouts WHERE name = 'bob'") == 2
+        assert s.scalar("SELECT revoked FROM review_sessions WHERE id = ?", (sid,)) == 0
+        with pytest.raises(s.integrity_error):
+            s.execute("UPDATE lockouts SET failures = -1")
+        s.execute("DELETE FROM review_items WHERE id = ?", (item,))
+        assert s.scalar("SELECT count(*) FROM review_leases") == 0  # ON DELETE CASCADE
+        assert s.verify_audit_log().ok
