@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +51,7 @@ def make_load_round(
     *,
     items: int = 60,
     operators: int = 8,
-    open_store: Callable[[], Store] | None = None,
+    store_url: str | None = None,
 ) -> LoadRound:
     """A new project in ``root`` with ``items`` open question items and ``operators`` accounts.
 
@@ -59,7 +59,8 @@ def make_load_round(
         root: the project folder to create.
         items: question items in the queue (one per new respondent).
         operators: operator accounts ``op1`` ... ``opN``.
-        open_store: opens the store under test; ``None``: the project's ``store.sqlite``.
+        store_url: the round's store (a PostgreSQL URL, in ``survey.toml``); ``None``:
+            the project's ``store.sqlite``.
     """
     from review.auth import add_operator
     from survey.model import QuestionType
@@ -67,13 +68,13 @@ def make_load_round(
     from survey.pseudonym import new_pseudonyms
     from survey.store import utc_now
 
-    with create_project(NewProjectOptions(root, municipality="Lastdorp")) as project:
+    options = NewProjectOptions(root, municipality="Lastdorp", store_url=store_url)
+    with create_project(options) as project:
         q = next(
             q for q in project.load_questionnaire().questions() if q.type is QuestionType.SELECT_ONE
         )
-    opener = open_store or (lambda: Store.open(root / "store.sqlite"))
     names = tuple(f"op{i}" for i in range(1, operators + 1))
-    with opener() as store:
+    with Store.open(store_url or root / "store.sqlite") as store:
         for name in names:
             add_operator(store, name, PASSWORD)
         with store.transaction():

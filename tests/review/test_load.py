@@ -12,8 +12,9 @@ Two servers are two apps in this process (each with its own store
 connections) or the ``papersurvey review`` command in a real second process,
 stopped with Ctrl-C (SIGINT) at the end.
 
-The store under test is the ``store_opener`` fixture's: SQLite files here;
-another store (PostgreSQL) is one more parameter.
+Every test runs on both stores: the round's SQLite file, and a PostgreSQL
+schema named in its ``survey.toml`` (skipped, with the reason, when no
+server is at hand).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,34 +30,24 @@ from papersurvey.simulate.operators import PASSWORD, LoadRound, make_load_round,
 from review.app import ReviewApp, ReviewConfig
 from review.roundconfig import review_config
 from review.server import BackgroundServer
-from survey.store import Store
+from tests.stores import ENGINES
 
 ITEMS = 60
 OPERATORS = 8
 
-StoreOpener = Callable[[Path], Callable[[], Store]]
 
-
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=ENGINES)
 def store_kind(request) -> str:
-    """The kind of store under test (add ``postgresql`` here and in ``store_opener``)."""
+    """The kind of store under test: SQLite, and PostgreSQL when a server is at hand."""
     return request.param
 
 
 @pytest.fixture
-def store_opener(store_kind) -> StoreOpener:
-    """How the apps under test open the round's store, given the project folder."""
-    if store_kind == "sqlite":
-        return lambda root: lambda: Store.open(root / "store.sqlite")
-    raise NotImplementedError(store_kind)
-
-
-@pytest.fixture
-def load_round(tmp_path, store_opener) -> tuple[LoadRound, ReviewConfig]:
+def load_round(tmp_path, store_kind, request) -> tuple[LoadRound, ReviewConfig]:
     root = tmp_path / "load"
-    opener = store_opener(root)
-    made = make_load_round(root, items=ITEMS, operators=OPERATORS, open_store=opener)
-    config = dataclasses.replace(review_config(root), draft_ocr=None, store_opener=opener)
+    url = request.getfixturevalue("pg_url") if store_kind == "postgresql" else None
+    made = make_load_round(root, items=ITEMS, operators=OPERATORS, store_url=url)
+    config = dataclasses.replace(review_config(root), draft_ocr=None)
     return made, config
 
 
@@ -117,14 +107,12 @@ def test_two_servers_on_one_round_share_the_queue_sessions_and_leases(load_round
     check_every_item_decided_once(made, config, runs)
 
 
-def test_a_second_process_shares_the_round_and_stops_on_ctrl_c(load_round, store_kind):
+def test_a_second_process_shares_the_round_and_stops_on_ctrl_c(load_round):
     """``papersurvey review DIR`` in a real second process, next to a server in this one."""
     import signal
     import subprocess
     import sys
 
-    if store_kind != "sqlite":
-        pytest.skip("the command serves the project's own store.sqlite")
     made, config = load_round
     child = subprocess.Popen(
         [sys.executable, "-m", "papersurvey.cli", "review", str(made.root), "--port", "0"],
