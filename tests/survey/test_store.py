@@ -426,32 +426,33 @@ def test_migration_5_chains_the_entries_written_before(store_location: Path | st
 
 
 LEASES = """
-CREATE TABLE review_leases (
+CREATE TABLE t_leases (
     item_id    INTEGER PRIMARY KEY REFERENCES review_items(id) ON DELETE CASCADE,
     operator   TEXT NOT NULL,
     expires_at TEXT NOT NULL            -- ISO 8601 UTC; a lease past it is free again
 );
-CREATE TABLE review_sessions (
+CREATE TABLE t_sessions (
     id         INTEGER PRIMARY KEY,
     token_hash TEXT NOT NULL UNIQUE,
     operator   TEXT NOT NULL REFERENCES operators(name),
     revoked    BOOLEAN NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS review_sessions_operator ON review_sessions(operator);
-CREATE TABLE lockouts (
+CREATE INDEX IF NOT EXISTS t_sessions_operator ON t_sessions(operator);
+CREATE TABLE t_lockouts (
     name         TEXT PRIMARY KEY,
     failures     INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
     locked_until TEXT
 ) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('leases', 'on');
+INSERT INTO meta (key, value) VALUES ('t_leases', 'on');
 """
 
 
 def test_a_portable_migration_runs_on_both_engines(
     store_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What a migration like v006 (review leases, sessions, lock-outs) may use."""
+    """What a migration like v006 (review leases, sessions, lock-outs) may use (tables of
+    other names: the real v006 made those)."""
     with Store.open(store_location, create=True) as s:
         s.insert("operators", {"name": "anna", "password_hash": "x", "created_at": "t"})
         item = s.insert(
@@ -461,27 +462,27 @@ def test_a_portable_migration_runs_on_both_engines(
     step = Migration("review leases", LEASES, lambda st: seen.append(st.scalar("SELECT 1")))
     monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, step))
     with Store.open(store_location) as s:
-        assert seen == [1] and s.get_meta("leases") == "on"
+        assert seen == [1] and s.get_meta("t_leases") == "on"
         with s.transaction():
-            s.insert("review_leases", {"item_id": item, "operator": "anna", "expires_at": "t1"})
+            s.insert("t_leases", {"item_id": item, "operator": "anna", "expires_at": "t1"})
             sid = s.insert(
-                "review_sessions", {"token_hash": "h", "operator": "anna", "created_at": "t"}
+                "t_sessions", {"token_hash": "h", "operator": "anna", "created_at": "t"}
             )
             s.execute(
-                "INSERT INTO lockouts (name, failures) VALUES (?, 1) "
-                "ON CONFLICT (name) DO UPDATE SET failures = lockouts.failures + 1",
+                "INSERT INTO t_lockouts (name, failures) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET failures = t_lockouts.failures + 1",
                 ("bob",),
             )
             s.execute(
-                "INSERT INTO lockouts (name, failures) VALUES (?, 1) "
-                "ON CONFLICT (name) DO UPDATE SET failures = lockouts.failures + 1",
+                "INSERT INTO t_lockouts (name, failures) VALUES (?, 1) "
+                "ON CONFLICT (name) DO UPDATE SET failures = t_lockouts.failures + 1",
                 ("bob",),
             )
         assert sid == 1
-        assert s.scalar("SELECT failures FROM lockouts WHERE name = 'bob'") == 2
-        assert s.scalar("SELECT revoked FROM review_sessions WHERE id = ?", (sid,)) == 0
+        assert s.scalar("SELECT failures FROM t_lockouts WHERE name = 'bob'") == 2
+        assert s.scalar("SELECT revoked FROM t_sessions WHERE id = ?", (sid,)) == 0
         with pytest.raises(s.integrity_error):
-            s.execute("UPDATE lockouts SET failures = -1")
+            s.execute("UPDATE t_lockouts SET failures = -1")
         s.execute("DELETE FROM review_items WHERE id = ?", (item,))
-        assert s.scalar("SELECT count(*) FROM review_leases") == 0  # ON DELETE CASCADE
+        assert s.scalar("SELECT count(*) FROM t_leases") == 0  # ON DELETE CASCADE
         assert s.verify_audit_log().ok
