@@ -107,13 +107,20 @@ class Leases:
         """
         busy = self.holders(store, queue, operator)
         for item_id in candidates:
-            if (
-                item_id not in busy
-                and self.take(store, queue, item_id, operator)
-                and still_open(item_id)
-            ):
+            if item_id in busy or not self.take(store, queue, item_id, operator):
+                continue
+            if still_open(item_id):
                 return item_id
+            self.give_back(store, queue, item_id, operator)  # decided meanwhile: not kept
         return None
+
+    def give_back(self, store: Store, queue: str, item_id: int, operator: str) -> None:
+        """End ``operator``'s lease on one item (if they hold it)."""
+        with store.transaction():
+            store.execute(
+                "DELETE FROM review_leases WHERE queue = ? AND item_id = ? AND operator = ?",
+                (queue, item_id, operator),
+            )
 
     def release(self, store: Store, operator: str, queue: str | None = None) -> None:
         """Give back ``operator``'s leases (in ``queue``, or in every queue)."""

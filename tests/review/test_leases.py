@@ -66,6 +66,9 @@ def test_claim_skips_items_colleagues_hold(empty_store):
     assert leases.claim(empty_store, QUESTIONS, [], "carla", lambda i: True) is None
     # an item decided after the queue was read is passed over once its lease is taken
     assert leases.claim(empty_store, QUESTIONS, [3, 4], "carla", lambda i: i != 3) == 4
+    # ... and its lease is given back, also when nothing is left to claim
+    assert leases.claim(empty_store, QUESTIONS, [5], "dirk", lambda i: False) is None
+    assert leases.holder(empty_store, QUESTIONS, 5) == ""
 
 
 def test_of_many_operators_racing_for_one_item_exactly_one_wins(tmp_path, empty_store):
