@@ -1,0 +1,34 @@
+"""The demo's invented people live at real places of the demo's municipality."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from papersurvey.commands.demo import DEFAULT_RESPONDENTS, DEFAULT_SEED
+from papersurvey.demo.addresses import MUNICIPALITY, PLACES, fake_people
+
+NEIGHBOURS = ("Rijswijk", "Nootdorp", "Pijnacker", "Den Haag", "'s-Gravenhage", "Zoetermeer")
+
+
+@pytest.mark.parametrize("seed", [DEFAULT_SEED, 1, 99])
+def test_every_address_belongs_to_the_municipality(seed: int) -> None:
+    towns = {p.postal_town: p for p in PLACES}
+    for person in fake_people(300, seed=seed):
+        assert person.municipality == MUNICIPALITY == "Leidschendam-Voorburg"
+        assert person.town in towns and person.subgroup == person.town
+        assert not any(n in f"{person.town} {person.street}" for n in NEIGHBOURS)
+        # the street is one of a place with this postal town, and the postcode in its range
+        places = [p for p in PLACES if p.postal_town == person.town and person.street in p.streets]
+        assert places, person
+        digits = int(person.postcode[:4])
+        assert any(lo <= digits <= hi for lo, hi in (p.postcodes for p in places)), person
+
+
+def test_the_default_demo_has_enough_people_per_area_for_the_report() -> None:
+    # at the demo's ~55% response, 30 people per area leave more than
+    # privacy.min_cell_size (10) answers per area: the area tables show figures
+    areas = Counter(p.subgroup for p in fake_people(DEFAULT_RESPONDENTS, seed=DEFAULT_SEED))
+    assert set(areas) == {"Leidschendam", "Voorburg"}
+    assert min(areas.values()) >= 30
