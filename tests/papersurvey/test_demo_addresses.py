@@ -1,13 +1,16 @@
-"""The demo's invented people live at real places of the demo's municipality."""
+"""The demo's invented people live at real places of its municipality; its closing words; fix texts."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from papersurvey.commands.demo import DEFAULT_RESPONDENTS, DEFAULT_SEED
 from papersurvey.demo.addresses import MUNICIPALITY, PLACES, fake_people
+from papersurvey.demo.run import next_steps
+from survey.errors import Problem
 
 NEIGHBOURS = ("Rijswijk", "Nootdorp", "Pijnacker", "Den Haag", "'s-Gravenhage", "Zoetermeer")
 
@@ -32,3 +35,15 @@ def test_the_default_demo_has_enough_people_per_area_for_the_report() -> None:
     areas = Counter(p.subgroup for p in fake_people(DEFAULT_RESPONDENTS, seed=DEFAULT_SEED))
     assert set(areas) == {"Leidschendam", "Voorburg"}
     assert min(areas.values()) >= 30
+
+
+def test_the_demo_ends_by_saying_how_to_log_in_to_review(tmp_path: Path) -> None:
+    text = "\n".join(next_steps(tmp_path / "demo"))
+    assert f"papersurvey review {tmp_path / 'demo'} --add-operator demo" in text
+    assert "log in as 'demo'" in text and "password" in text
+
+
+@pytest.mark.parametrize("message", ["the heading is missing", "the heading is missing."])
+def test_a_fix_follows_a_full_stop(message: str) -> None:
+    problem = Problem("adressen.csv", 1, "", message, fix="Rename the heading.")
+    assert str(problem) == "adressen.csv, row 1: the heading is missing. Fix: Rename the heading."
