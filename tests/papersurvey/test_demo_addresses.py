@@ -47,3 +47,14 @@ def test_the_demo_ends_by_saying_how_to_log_in_to_review(tmp_path: Path) -> None
 def test_a_fix_follows_a_full_stop(message: str) -> None:
     problem = Problem("adressen.csv", 1, "", message, fix="Rename the heading.")
     assert str(problem) == "adressen.csv, row 1: the heading is missing. Fix: Rename the heading."
+
+
+def test_the_license_is_an_spdx_string() -> None:
+    # the table form (license = {text = ...}) makes setuptools >= 77 print a
+    # deprecation warning in every `pip install -e .` (scripts/bootstrap.sh)
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "EUPL-1.2"
+    assert not any(c.startswith("License ::") for c in project.get("classifiers", ()))
