@@ -32,9 +32,12 @@ from analysis.indicators import Display, display_of
 from analysis.metrics import Mean, hidden
 from analysis.results import TOTAL, Figure, Results
 from analysis.scales import Kind
-from analysis.texts import DASH, DOWN, INDICATIVE, UP, Texts
+from analysis.texts import DASH, DOWN, INDICATIVE, REF_DOWN, REF_UP, UP, Texts
 from survey.model import Group, Item, Question, Questionnaire
 from survey.routing import Compare, Expr, Or
+
+MARKERS = {"previous": (UP, DOWN), "reference": (REF_UP, REF_DOWN)}
+"""The significance markers after this round's figure, per comparison: higher, lower."""
 
 _BACKGROUND = ("background", "achtergrond")
 
@@ -173,22 +176,49 @@ class ChapterBuilder:
     def n(self, f: Figure | None) -> str:
         return DASH if f is None or f.hidden else self.t.integer(f.n)
 
-    def other(self, f: Figure | None, side: str) -> str:
-        """The previous or reference figure, with a marker when this round differs significantly.
+    def marked(self, f: Figure | None, sides: Sequence[str] | None = None) -> str:
+        """This round's figure with a marker per comparison it differs from significantly.
 
-        The marker says that *this round* is higher or lower ("6,8 (nu ▲)"): an
-        arrow alone next to the previous value reads as if that round scored higher.
+        The marker stands next to *this round's* value ("7,4 ▲" = higher than the
+        previous round; △ / ▽ for the reference group): an arrow next to the
+        previous value reads as if that round scored higher.
+
+        Args:
+            f: the figure.
+            sides: the comparisons to mark (default: every one the table shows).
         """
+        text = self.cell(f)
+        if f is None or f.hidden:
+            return text
+        for side in self.sides() if sides is None else sides:
+            _, test = f.side(side)
+            if test is not None and test.direction:
+                up, down = MARKERS[side]
+                text += " " + (up if test.direction > 0 else down)
+        return text
+
+    def other(self, f: Figure | None, side: str) -> str:
+        """The previous or reference figure (the significance marker is on :meth:`marked`)."""
         if f is None or f.hidden:
             return DASH
-        bench, test = f.side(side)
+        bench, _ = f.side(side)
         if bench is None:
             self.none_any = True
             return self.t.no_figure
-        text = self.fmt(bench.value, f.statistic)
-        if test is not None and test.direction:
-            text += " " + self.t("sig_marker", arrow=UP if test.direction > 0 else DOWN)
-        return text
+        return self.fmt(bench.value, f.statistic)
+
+    def sig_note(self, sides: Sequence[str] | None = None) -> str:
+        """The footnote explaining the markers of :meth:`marked` for ``sides`` (default all)."""
+        parts = [
+            self.t(
+                "note_sig_side",
+                higher=MARKERS[s][0],
+                lower=MARKERS[s][1],
+                what=self.side_phrase(s),
+            )
+            for s in (self.sides() if sides is None else sides)
+        ]
+        return self.t("note_sig", sides="; ".join(parts)) if parts else ""
 
     def sides(self) -> list[str]:
         return [s for s, b in (("previous", self.r.previous), ("reference", self.r.reference)) if b]
@@ -217,7 +247,7 @@ class ChapterBuilder:
         if margin:
             out.append(self.t("note_margin"))
         if sig and self.sides():
-            out.append(self.t("note_sig"))
+            out.append(self.sig_note())
         if self.hid_any:
             out.append(self.t("note_hidden", k=self.k))
         if self.indicative_any:
@@ -305,7 +335,7 @@ class ChapterBuilder:
                 [
                     self.label(q),
                     self.n(f),
-                    self.cell(f),
+                    self.marked(f),
                     self.margin(f),
                     *[self.other(f, s) for s in self.sides()],
                     *[self.cell(self.r.get(q.name, k)) for k in rest],
@@ -534,7 +564,7 @@ class ChapterBuilder:
             )
         header = [self.t("answer"), self.t("share"), *self.side_names()]
         rows = [
-            [lab, self.cell(f), *[self.other(f, s) for s in self.sides()]]
+            [lab, self.marked(f), *[self.other(f, s) for s in self.sides()]]
             for lab, f in zip(labels, figs, strict=True)
         ]
         rows.append(

@@ -53,7 +53,7 @@ def top_list(b: ChapterBuilder, q: Question, route: str = "") -> Iterator[Block]
     rows = [
         [
             cl.choice(c).label.get(t.language) if cl else c,
-            b.cell(f),
+            b.marked(f),
             *[b.other(f, s) for s in b.sides()],
         ]
         for c, f in top
@@ -91,7 +91,7 @@ def nps_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
     header += [t("detractors"), *b.side_names()]
     row = [
         b.label(q),
-        b.cell(f),
+        b.marked(f),
         b.n(f),
         b.margin(f),
         t.percent(promoters),
@@ -112,5 +112,5 @@ def ces_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
     text = t(key, label=b.label(q), value=b.cell(f))
     yield Paragraph(f"{text} {b.comparison_sentence(f)}".strip())
     header = [t("item"), "CES", t("n"), b.margin_header("ces"), *b.side_names()]
-    row = [b.label(q), b.cell(f), b.n(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
+    row = [b.label(q), b.marked(f), b.n(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
     yield b.table(t("ces_caption", label=b.label(q)), header, [row], b.notes())

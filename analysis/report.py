@@ -390,7 +390,7 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
                 [
                     b.label(qn.question(f.question)),
                     ind.name(t.language) if (ind := results.registry.get(f.statistic)) else "",
-                    b.cell(f),
+                    b.marked(f, ["previous"]),
                     b.other(f, "previous"),
                     b.difference(f.previous_test.difference, f.statistic)
                     if f.previous_test
@@ -399,7 +399,7 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
                 for f in changed
             ]
             out.append(Paragraph(t("summary_changes_intro", table=b.table_no + 1)))
-            out.append(b.table(t("summary_changes"), header, rows, (t("note_sig"),)))
+            out.append(b.table(t("summary_changes"), header, rows, (b.sig_note(["previous"]),)))
         else:
             out.append(Paragraph(t("summary_no_changes")))
     return out

@@ -14,6 +14,9 @@ LANGUAGES = ("nl", "en")
 DASH = "\u2013"
 """What a suppressed or unknown cell shows."""
 UP, DOWN = "\u25b2", "\u25bc"
+"""After this round's figure: significantly higher / lower than the previous round."""
+REF_UP, REF_DOWN = "\u25b3", "\u25bd"
+"""After this round's figure: significantly higher / lower than the reference group."""
 INDICATIVE = "*"
 """After a figure on fewer answers than ``analysis.reliable_n``: *indicatief*."""
 
@@ -61,8 +64,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agree_legend_dk": "exclusief ‘weet niet / n.v.t.’",
         "note_hidden": "{dash} = minder dan {k} antwoorden, of een percentage van minder dan {k} personen; niet getoond ter bescherming van de privacy en omdat het resultaat dan te onzeker is.",
         "note_secondary": "Soms is ook een groep met meer antwoorden niet getoond, zodat een verborgen cijfer niet uit het totaal kan worden afgeleid.",
-        "note_sig": "(nu {up}) / (nu {down}) achter een cijfer = deze meting scoort significant hoger / lager dan dat cijfer (95% betrouwbaarheid, gecorrigeerd voor het aantal vergelijkingen in het hoofdstuk volgens Holm).",
-        "sig_marker": "(nu {arrow})",
+        "note_sig": "Achter het cijfer van deze meting: {sides} (95% betrouwbaarheid, gecorrigeerd voor het aantal vergelijkingen in het hoofdstuk volgens Holm).",
+        "note_sig_side": "{higher} / {lower} = significant hoger / lager dan {what}",
         "note_margin": "Marge en interval: met 95% zekerheid ligt de werkelijke waarde in de hele groep klanten binnen de marge rond de score, of binnen het interval. Ze houden rekening met de omvang van de groep die is aangeschreven (eindige-populatiecorrectie).",
         "note_routing": "Deze vragen zijn alleen voorgelegd aan respondenten die bij ‘{question}’ antwoordden: {answers}.",
         "note_routing_generic": "Deze vragen zijn alleen voorgelegd aan een deel van de respondenten.",
@@ -108,7 +111,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "intro_partial": "Van de respondenten vulden er {partial} de vragenlijst niet helemaal in; hun antwoorden tellen mee voor de vragen die zij beantwoordden.",
         "intro_reliability": "Bij {n} antwoorden is de marge van het algemene rapportcijfer ± {margin}: met 95% zekerheid ligt het werkelijke gemiddelde tussen {low} en {high}.",
         "intro_compare": "De resultaten worden vergeleken met {what}.",
-        "intro_reading": "Leeswijzer. Rapportcijfers zijn gemiddelden op een schaal van 1 tot en met 10. Bij stellingen tonen we het percentage dat het (helemaal) eens is; antwoorden als ‘weet niet / n.v.t.’ tellen daarbij niet mee. Cijfers die op minder dan {k} antwoorden berusten, tonen we niet ({dash}). Een {up} of {down} bij een vergelijkingscijfer betekent dat het verschil met deze meting statistisch significant is.",
+        "intro_reading": "Leeswijzer. Rapportcijfers zijn gemiddelden op een schaal van 1 tot en met 10. Bij stellingen tonen we het percentage dat het (helemaal) eens is; antwoorden als ‘weet niet / n.v.t.’ tellen daarbij niet mee. Cijfers die op minder dan {k} antwoorden berusten, tonen we niet ({dash}). Een {up} of {down} achter een cijfer van deze meting betekent dat deze meting statistisch significant hoger of lager scoort dan de vorige meting; {ref_up} of {ref_down}: dan de referentiegroep.",
         "summary_response": "In totaal hebben {responded} klanten de vragenlijst ingevuld ({paper} op papier, {online} online). De respons is {rate}.",
         "summary_key": "Kerncijfers",
         "summary_changes": "Significante verschillen met de vorige meting",
@@ -229,8 +232,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agree_legend_dk": "excluding 'don't know / not applicable'",
         "note_hidden": "{dash} = fewer than {k} answers, or a percentage of fewer than {k} people; not shown to protect privacy and because the figure would be too uncertain.",
         "note_secondary": "Sometimes a larger group is hidden too, so that a hidden figure cannot be derived from the total.",
-        "note_sig": "(now {up}) / (now {down}) after a figure = this round scores significantly higher / lower than that figure (95% confidence, corrected for the number of comparisons in the chapter by Holm's method).",
-        "sig_marker": "(now {arrow})",
+        "note_sig": "After this round's figure: {sides} (95% confidence, corrected for the number of comparisons in the chapter by Holm's method).",
+        "note_sig_side": "{higher} / {lower} = significantly higher / lower than {what}",
         "note_margin": "Margin and interval: with 95% confidence the true value for all clients lies within the margin around the score, or within the interval. They take the size of the invited group into account (finite population correction).",
         "note_routing": "These questions were only asked of respondents who answered ‘{question}’ with: {answers}.",
         "note_routing_generic": "These questions were only asked of some respondents.",
@@ -276,7 +279,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "intro_partial": "{partial} respondents did not finish the questionnaire; their answers count for the questions they answered.",
         "intro_reliability": "With {n} answers the margin of the overall grade is ± {margin}: with 95% confidence the true mean lies between {low} and {high}.",
         "intro_compare": "The results are compared with {what}.",
-        "intro_reading": "How to read this report. Grades are means on a scale from 1 to 10. For statements we show the percentage who (strongly) agree; ‘don't know / not applicable’ is left out. Figures based on fewer than {k} answers are not shown ({dash}). A {up} or {down} next to a comparison figure means that the difference with this round is statistically significant.",
+        "intro_reading": "How to read this report. Grades are means on a scale from 1 to 10. For statements we show the percentage who (strongly) agree; ‘don't know / not applicable’ is left out. Figures based on fewer than {k} answers are not shown ({dash}). A {up} or {down} after a figure of this round means that this round scores statistically significantly higher or lower than the previous round; {ref_up} or {ref_down}: than the reference group.",
         "summary_response": "In total {responded} clients answered ({paper} on paper, {online} online). The response rate is {rate}.",
         "summary_key": "Key figures",
         "summary_changes": "Significant differences with the previous round",
@@ -368,7 +371,9 @@ class Texts:
         self._t = _TEXTS[language]
 
     def __call__(self, key: str, **values: object) -> str:
-        return self._t[key].format(dash=DASH, up=UP, down=DOWN, **values)
+        return self._t[key].format(
+            dash=DASH, up=UP, down=DOWN, ref_up=REF_UP, ref_down=REF_DOWN, **values
+        )
 
     def number(self, x: float | None, decimals: int = 1) -> str:
         """``7,4`` (nl) or ``7.4`` (en); a dash when unknown."""

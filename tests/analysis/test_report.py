@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -164,3 +165,36 @@ def test_pdf_captions_take_the_words_of_their_own_document() -> None:
     assert block_label(table, {"table": "Table", "figure": "Figure"}) == "Table 3"
     assert block_label(table, {}) == "Tabel 3"
     assert block_label(figure, {}) == "Figuur 2"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_significance_marker_stands_next_to_this_rounds_figure(language: str) -> None:
+    # "6,8 ▲" next to the previous value reads as if the previous round scored higher
+    builder = ChapterBuilder.__new__(ChapterBuilder)
+    builder.t, builder.k, builder.hid_any = Texts(language), 5, False
+    builder.indicative_any = builder.none_any = False
+    builder.r = SimpleNamespace(  # type: ignore[assignment]
+        registry=DEFAULT,
+        config=Config(reliable_n=1),
+        previous=SimpleNamespace(label="Meting 2025"),
+        reference=SimpleNamespace(label=""),
+    )
+    figure = Figure(
+        question="q19_intake_rights",
+        statistic="agree",
+        group="",
+        stat=Share(40, 32),
+        hidden=False,
+        previous=OtherFigure(0.5, 100),
+        previous_test=Comparison(0.3, 0.001, "chi2"),
+        reference=OtherFigure(0.9, 500),
+        reference_test=Comparison(-0.1, 0.001, "chi2"),
+    )
+    assert builder.marked(figure) == f"{builder.cell(figure)} \u25b2 \u25bd"
+    assert builder.marked(figure, ["previous"]) == f"{builder.cell(figure)} \u25b2"
+    assert builder.other(figure, "previous") == builder.t.percent(0.5)  # no marker there
+    assert builder.other(figure, "reference") == builder.t.percent(0.9)
+    note = builder.sig_note()
+    assert "Meting 2025" in note and "\u25b2 / \u25bc" in note and "\u25b3 / \u25bd" in note
+    same = replace(figure, previous_test=Comparison(0.0, 0.8, "chi2"), reference_test=None)
+    assert builder.marked(same) == builder.cell(same)
