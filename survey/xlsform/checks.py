@@ -41,8 +41,17 @@ PAPER_COLUMNS = ("paper::page_break", "paper::layout", "paper::lines")
 KNOWN_COLUMNS: Mapping[str, frozenset[str]] = {
     "survey": frozenset(
         {
-            "type", "name", "label", "hint", "relevant", "required", "appearance",
-            "constraint", "constraint_message", "choice_filter", *PAPER_COLUMNS,
+            "type",
+            "name",
+            "label",
+            "hint",
+            "relevant",
+            "required",
+            "appearance",
+            "constraint",
+            "constraint_message",
+            "choice_filter",
+            *PAPER_COLUMNS,
         }
     ),
     "choices": frozenset({"list_name", "name", "label"}),

@@ -234,10 +234,12 @@ class SurveyReader:
         other = name + "_other"
         if name and len(other) > 32 and len(name) <= 32:
             self.report(row, "type", msg("or_other_long", other=other, name=name))
-        taken, earlier = self.names.setdefault(other.lower(), (other, row.number))
+        _, earlier = self.names.setdefault(other.lower(), (other, row.number))
         if earlier != row.number:
             self.report(row, "type", msg("or_other_taken", other=other, row=earlier))
-        return ChoiceList(choices.name, (*choices.choices, Choice(OTHER, other_label(self.language))))
+        return ChoiceList(
+            choices.name, (*choices.choices, Choice(OTHER, other_label(self.language)))
+        )
 
     def read_constraint(
         self, row: Row, name: str, what: str, frame: _Frame
@@ -260,6 +262,7 @@ class SurveyReader:
             return None, source
         self.conditions.append((row.number, "", expr, "constraint"))
         return expr, source
+
     def check_name(self, row: Row) -> str:
         name = row.get("name")
         if not name:
