@@ -20,7 +20,7 @@ from layout.skips import derive_skips
 from survey.formmap import FormMap
 from survey.limesurvey import derive_codes
 from survey.limesurvey_structure import fields, structure
-from survey.model import OTHER, QuestionType
+from survey.model import OTHER, Questionnaire, QuestionType
 from survey.pseudonym import new_pseudonyms
 from survey.questionnaire import load_questionnaire
 from survey.store import Store, utc_now
@@ -29,16 +29,17 @@ BUREAU = Path(__file__).parent / "fixtures" / "bureau"
 
 
 @pytest.fixture(scope="module")
-def q():  # type: ignore[no-untyped-def]
+def q() -> Questionnaire:
     return load_questionnaire(BUREAU)
 
 
 # ---------------------------------------------------------------- the model
 
 
-def test_or_other_adds_the_other_choice_and_its_text_item(q) -> None:  # type: ignore[no-untyped-def]
+def test_or_other_adds_the_other_choice_and_its_text_item(q: Questionnaire) -> None:
     werk = q.question("werk")
     other = q.question("werk_other")
+    assert werk.choices is not None
 
     assert werk.or_other and werk.choices.names() == ("baan", "zoek", "geen", OTHER)
     assert werk.choices.choice(OTHER).label.get("nl") == "Anders, namelijk:"
@@ -50,7 +51,7 @@ def test_or_other_adds_the_other_choice_and_its_text_item(q) -> None:  # type: i
     assert q.choice_lists[0].names() == ("baan", "zoek", "geen")
 
 
-def test_the_other_text_has_its_questions_number_and_makes_no_skips(q) -> None:  # type: ignore[no-untyped-def]
+def test_the_other_text_has_its_questions_number_and_makes_no_skips(q: Questionnaire) -> None:
     numbers = q.printed_numbers()
 
     assert numbers == {
@@ -60,7 +61,7 @@ def test_the_other_text_has_its_questions_number_and_makes_no_skips(q) -> None: 
     assert derive_skips(q) == {}
 
 
-def test_constraint_and_required_are_read(q) -> None:  # type: ignore[no-untyped-def]
+def test_constraint_and_required_are_read(q: Questionnaire) -> None:
     uren = q.question("uren")
 
     assert uren.required and uren.constraint_source == ". >= 0 and . <= 80"
@@ -75,7 +76,7 @@ def test_a_questionnaire_without_the_features_keeps_its_hash() -> None:
     assert "or_other" not in str(mini.to_dict()) and "constraint" not in str(mini.to_dict())
 
 
-def test_the_features_survive_the_workbook_round_trip(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_features_survive_the_workbook_round_trip(q: Questionnaire, tmp_path: Path) -> None:
     from survey.questionnaire import questionnaire_to_workbook
 
     questionnaire_to_workbook(q, tmp_path / "bureau.xlsx")
@@ -88,7 +89,7 @@ def test_the_features_survive_the_workbook_round_trip(q, tmp_path: Path) -> None
 # ---------------------------------------------------------------- paper
 
 
-def test_paper_prints_anders_namelijk_with_a_writing_area(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_paper_prints_anders_namelijk_with_a_writing_area(q: Questionnaire, tmp_path: Path) -> None:
     layout = QuestionnaireLayout(q)
     fm = FormMap.from_json(layout.write_form_map(tmp_path / "map.json"))
     page = fm.page(1)
@@ -106,7 +107,7 @@ def test_paper_prints_anders_namelijk_with_a_writing_area(q, tmp_path: Path) -> 
     assert specs["werk"].choices[-1] == OTHER
 
 
-def test_paper_text_is_english_in_the_english_print(q) -> None:  # type: ignore[no-untyped-def]
+def test_paper_text_is_english_in_the_english_print(q: Questionnaire) -> None:
     from layout.options import LayoutOptions
 
     layout = QuestionnaireLayout(q, LayoutOptions(language="en"))
@@ -130,7 +131,7 @@ def _attrs(root: ET.Element) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_the_lss_has_other_mandatory_and_validation(q) -> None:  # type: ignore[no-untyped-def]
+def test_the_lss_has_other_mandatory_and_validation(q: Questionnaire) -> None:
     codes = derive_codes(q)
     root = lss_document(q, structure(q, codes), sid=123456, languages=("nl", "en"))
     questions = {
@@ -166,7 +167,7 @@ def test_the_lss_has_other_mandatory_and_validation(q) -> None:  # type: ignore[
     assert ("em_validation_q_tip", "Fill in 0 to 80 hours.", "en") in attrs
 
 
-def test_the_export_columns_include_other(q) -> None:  # type: ignore[no-untyped-def]
+def test_the_export_columns_include_other(q: Questionnaire) -> None:
     codes = derive_codes(q)
     cols = [(f.code, f.question, f.choice) for f in fields(structure(q, codes), ("nl", "en"))]
 
@@ -227,7 +228,7 @@ META = ["id", "submitdate", "lastpage", "startlanguage", "seed", "token"]
     ],
     ids=["code", "em", "sgqa-like"],
 )  # fmt: skip
-def test_other_columns_import_as_the_other_text(q, style: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_other_columns_import_as_the_other_text(q: Questionnaire, style: list[str]) -> None:
     a, b, c = new_pseudonyms(3)
     data = _csv(
         META + style,
@@ -255,7 +256,7 @@ def test_other_columns_import_as_the_other_text(q, style: list[str]) -> None:  #
     assert by_token[c] == {"werk": "zoek"}
 
 
-def test_full_answers_and_full_headings_read_other(q) -> None:  # type: ignore[no-untyped-def]
+def test_full_answers_and_full_headings_read_other(q: Questionnaire) -> None:
     (a,) = new_pseudonyms(1)
     headings = [
         "Response ID", "Date submitted", "Last page", "Start language", "Seed", "Access code",
@@ -309,7 +310,9 @@ def _paper(store: Store, pseudonym: str, answers: dict[str, str]) -> None:
             )
 
 
-def test_paper_answers_breaking_the_rules_are_listed_in_problems(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_paper_answers_breaking_the_rules_are_listed_in_problems(
+    q: Questionnaire, tmp_path: Path
+) -> None:
     ok, too_many, both, skipped_required, not_asked = new_pseudonyms(5)
     store = _store(tmp_path, [ok, too_many, both, skipped_required, not_asked])
     _paper(store, ok, {"werk": "baan", "uren": "36", "kanalen": "tel"})
@@ -337,7 +340,9 @@ def test_paper_answers_breaking_the_rules_are_listed_in_problems(q, tmp_path: Pa
     assert ds.data.set_index("pseudonym").loc[both]["werk_other"] == "Student"
 
 
-def test_an_other_text_without_the_box_ticked_is_a_routing_problem(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_other_text_without_the_box_ticked_is_a_routing_problem(
+    q: Questionnaire, tmp_path: Path
+) -> None:
     (p,) = new_pseudonyms(1)
     store = _store(tmp_path, [p])
     _paper(store, p, {"werk": "geen", "werk_other": "Gepensioneerd"})
