@@ -32,7 +32,7 @@ paper pages), then one column per question with the stored codes as text
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -224,7 +224,10 @@ def _routing_failures(long: pd.DataFrame, questionnaire: Questionnaire) -> pd.Se
 
 
 def rule_problems(
-    long: pd.DataFrame, winners: Mapping[str, Candidate], questionnaire: Questionnaire
+    long: pd.DataFrame,
+    winners: Mapping[str, Candidate],
+    questionnaire: Questionnaire,
+    reported: Collection[tuple[object, object]] = (),
 ) -> pd.DataFrame:
     """Paper answers that break a ``constraint``, and ``required`` questions left blank.
 
@@ -232,7 +235,9 @@ def rule_problems(
     checked here, on the validated and routed long format. A constraint is
     checked only for an answer given (as in XLSForm); ``required`` only for a
     complete paper response (every page scanned) and only for a question the
-    routing asks that respondent. Nothing is left out of the data.
+    routing asks that respondent, and not when an answer was read but left
+    out as invalid (``reported``: its problem is listed already). Nothing is
+    left out of the data.
 
     Returns:
         Failure rows (:data:`analysis.schema.FAILURE_COLUMNS`): ``check`` is
@@ -275,7 +280,13 @@ def rule_problems(
                         + "; kept, as written on paper",
                     }
                 )
-            if q.required and value is None and c.complete and q.name in routed:
+            if (
+                q.required
+                and value is None
+                and c.complete
+                and q.name in routed
+                and (p, q.name) not in reported
+            ):
                 rows.append(
                     {
                         "check": "required",
@@ -335,7 +346,8 @@ def build_dataset(
             )
             long = long.loc[~routed]
     long = long.reset_index(drop=True)
-    rules = rule_problems(long, winners, questionnaire)
+    reported = set(zip(problems["pseudonym"], problems["question"], strict=True))
+    rules = rule_problems(long, winners, questionnaire, reported)
     if len(rules):
         problems = pd.concat([problems, rules], ignore_index=True)
     people = _respondents(store).set_index("pseudonym")
