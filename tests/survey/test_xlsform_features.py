@@ -354,3 +354,23 @@ def test_an_other_text_without_the_box_ticked_is_a_routing_problem(
     routing = ds.problems[ds.problems["check"] == "routing"]
     assert routing["question"].to_list() == ["werk_other"]
     assert routing["value"].to_list() == ["Gepensioneerd"]
+
+
+def test_simulated_online_answers_with_other_import_back(q: Questionnaire, tmp_path: Path) -> None:
+    import random
+
+    from papersurvey.simulate.online import SimulatedResponse, Simulator, write_limesurvey_csv
+
+    rng = random.Random(5)
+    simulator = Simulator(q)
+    tokens = new_pseudonyms(60)
+    responses = [
+        SimulatedResponse(t, simulator.answers(rng), "2027-10-01 10:00:00", 1, "nl") for t in tokens
+    ]
+    path = write_limesurvey_csv(tmp_path / "results-survey123456.csv", q, responses)
+    export = map_export(path.name, path.read_bytes(), q, survey_id="123456")
+
+    assert export.problems == ()
+    back = {r.token: dict(r.answers) for r in export.responses}
+    assert back == {r.token: dict(r.answers) for r in responses}
+    assert any(a.get("werk") == OTHER for a in back.values())
