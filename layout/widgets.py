@@ -246,7 +246,7 @@ def other_row(
     area_h = pitch + mm(1.5)
     label_x = box + style.box_text_gap
     label_w = fonts.string_width(answer.label, fonts.REGULAR, size)
-    line_x = label_x + label_w + mm(2)
+    line_x = label_x + label_w + mm(3)
     below = width - line_x < OTHER_MIN_LINE
     base = -pitch  # the label stands on the writing line
     if below:

@@ -374,3 +374,49 @@ def test_simulated_online_answers_with_other_import_back(q: Questionnaire, tmp_p
     back = {r.token: dict(r.answers) for r in export.responses}
     assert back == {r.token: dict(r.answers) for r in responses}
     assert any(a.get("werk") == OTHER for a in back.values())
+
+
+def test_the_scan_reads_the_other_box_and_writing_on_its_line(
+    q: Questionnaire, tmp_path: Path
+) -> None:
+    """No OMR change needed: the box is a choice, the line an open-text area."""
+    import cv2
+
+    from layout.options import LayoutOptions
+    from layout.preview import render_pages
+    from omr.page import read_page
+    from survey.pseudonym import check_character
+
+    key, survey, dpi = bytes(range(32)), "KBO-2027-LV", 200
+    pseudonym = "7KQ3M9XT" + check_character("7KQ3M9XT")
+    layout = QuestionnaireLayout(q, LayoutOptions(survey_code=survey))
+    fm = FormMap.from_json(layout.write_form_map(tmp_path / "map.json"))
+    gray = render_pages(layout.render(pseudonym, key), dpi=dpi)[0]
+
+    def px(x: float, y: float) -> tuple[int, int]:
+        return int(x * dpi / 72), int((fm.page_height - y) * dpi / 72)
+
+    blank = read_page(gray, fm, key=key, survey=survey)
+    texts = {t.question: t.has_writing for t in blank.texts}
+    assert texts["werk_other"] is False and texts["kanalen_other"] is False
+    page = fm.page(1)
+    box = next(b.rect for b in page.boxes if (b.question, b.choice) == ("werk", OTHER))
+    area = next(t.rect for t in page.text_areas if t.question == "werk_other")
+    filled = gray.copy()
+    (a, b), (c, d) = px(box.x0 + 2, box.y1 - 2), px(box.x1 - 2, box.y0 + 2)
+    cv2.line(filled, (a, b), (c, d), 0, 3)
+    cv2.line(filled, (a, d), (c, b), 0, 3)
+    cv2.putText(
+        filled,
+        "Student",
+        px(area.x0 + 20, area.y0 + 8),
+        cv2.FONT_HERSHEY_SCRIPT_SIMPLEX,
+        1.2,
+        30,
+        2,
+    )
+    result = read_page(filled, fm, key=key, survey=survey)
+
+    assert {x.name: x.value for x in result.questions}["werk"] == OTHER
+    texts = {t.question: t.has_writing for t in result.texts}
+    assert texts["werk_other"] is True and texts["kanalen_other"] is False
