@@ -13,7 +13,13 @@ Built from the store in four stages:
 4. **apply the routing**: an answer to a question the respondent should have
    skipped (a paper respondent who ignored "ga door naar vraag 23") is left
    out and listed as a problem of kind ``routing``, so that every figure is
-   based on the respondents the question was meant for.
+   based on the respondents the question was meant for;
+5. **check the rules paper cannot enforce** (:func:`rule_problems`): a
+   paper response whose answer breaks the question's ``constraint`` is listed
+   as ``constraint`` (the answer is kept: it is what the respondent wrote),
+   and a complete paper response without an answer to a ``required``
+   question the routing asks is listed as ``required``. Online, LimeSurvey
+   enforces both.
 
 The wide frame :attr:`Dataset.data` has the columns ``pseudonym``, ``mode``
 (``paper``/``online``), ``status`` (``complete``/``partial``), ``channel``
@@ -26,16 +32,26 @@ paper pages), then one column per question with the stored codes as text
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.duplicates import MODES, Candidate, Loser, resolve
-from analysis.schema import Check, FrameSchema, empty_failures, isin, not_null, unique, validate
+from analysis.schema import (
+    FAILURE_COLUMNS,
+    Check,
+    FrameSchema,
+    empty_failures,
+    isin,
+    not_null,
+    unique,
+    validate,
+)
 from survey import opentexts
 from survey import pseudonym as pseudonyms
 from survey.model import Questionnaire, QuestionType
+from survey.routing import evaluate
 from survey.skips import asked
 from survey.store import Store
 
@@ -207,6 +223,85 @@ def _routing_failures(long: pd.DataFrame, questionnaire: Questionnaire) -> pd.Se
 # ---------------------------------------------------------------- build
 
 
+def rule_problems(
+    long: pd.DataFrame,
+    winners: Mapping[str, Candidate],
+    questionnaire: Questionnaire,
+    reported: Collection[tuple[object, object]] = (),
+) -> pd.DataFrame:
+    """Paper answers that break a ``constraint``, and ``required`` questions left blank.
+
+    Online, LimeSurvey enforces both rules; on paper nothing can, so they are
+    checked here, on the validated and routed long format. A constraint is
+    checked only for an answer given (as in XLSForm); ``required`` only for a
+    complete paper response (every page scanned) and only for a question the
+    routing asks that respondent, and not when an answer was read but left
+    out as invalid (``reported``: its problem is listed already). Nothing is
+    left out of the data.
+
+    Returns:
+        Failure rows (:data:`analysis.schema.FAILURE_COLUMNS`): ``check`` is
+        ``constraint`` or ``required``; ``message`` names the rule.
+    """
+    questions = questionnaire.answerable()
+    ruled = [q for q in questions if q.constraint is not None or q.required]
+    rows: list[dict[str, object]] = []
+    if not ruled:
+        return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS))
+    answers: dict[str, dict[str, str]] = {}
+    index: dict[tuple[str, str], int] = {}
+    for i, p, q, v in zip(
+        long.index, long["pseudonym"], long["question"], long["value"], strict=True
+    ):
+        answers.setdefault(p, {})[q] = v
+        index[(p, q)] = i
+    multi = {q.name for q in questions if q.type is QuestionType.SELECT_MULTIPLE}
+    for p in sorted(winners):
+        c = winners[p]
+        if c.mode != "paper":
+            continue
+        given = answers.get(p, {})
+        seen = {k: frozenset(v.split()) if k in multi else v for k, v in given.items()}
+        routed = asked(questionnaire, seen) if any(q.required for q in ruled) else set()
+        for q in ruled:
+            value = given.get(q.name)
+            if q.constraint is not None and value is not None and not evaluate(q.constraint, seen):
+                told = q.constraint_message.get()
+                rows.append(
+                    {
+                        "check": "constraint",
+                        "column": "value",
+                        "row": index[(p, q.name)],
+                        "pseudonym": p,
+                        "question": q.name,
+                        "value": value,
+                        "message": f"breaks the constraint {q.constraint_source}"
+                        + (f" ({told})" if told else "")
+                        + "; kept, as written on paper",
+                    }
+                )
+            if (
+                q.required
+                and value is None
+                and c.complete
+                and q.name in routed
+                and (p, q.name) not in reported
+            ):
+                rows.append(
+                    {
+                        "check": "required",
+                        "column": "value",
+                        "row": None,
+                        "pseudonym": p,
+                        "question": q.name,
+                        "value": None,
+                        "message": "required question not answered on paper, "
+                        "although the routing asks it",
+                    }
+                )
+    return pd.DataFrame(rows, columns=list(FAILURE_COLUMNS)).astype(object)
+
+
 def _respondents(store: Store) -> pd.DataFrame:
     rows = store.query("SELECT pseudonym, channel, subgroup, language, status FROM respondents")
     return pd.DataFrame(
@@ -251,6 +346,10 @@ def build_dataset(
             )
             long = long.loc[~routed]
     long = long.reset_index(drop=True)
+    reported = set(zip(problems["pseudonym"], problems["question"], strict=True))
+    rules = rule_problems(long, winners, questionnaire, reported)
+    if len(rules):
+        problems = pd.concat([problems, rules], ignore_index=True)
     people = _respondents(store).set_index("pseudonym")
     open_review = {
         r[0]: int(r[1])

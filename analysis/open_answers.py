@@ -35,7 +35,7 @@ def question_numbers(questionnaire: Questionnaire) -> dict[str, int]:
     The same numbering as the paper questionnaire (``layout.skips.number_questions``;
     a test checks that they agree), so an analyst finds "vraag 56" on the form.
     """
-    return {q.name: i for i, q in enumerate(questionnaire.answerable(), start=1)}
+    return questionnaire.printed_numbers()
 
 
 def open_questions(questionnaire: Questionnaire) -> tuple[Question, ...]:

@@ -139,6 +139,8 @@ def map_headings(
     for one in fields:
         by_code[one.code.casefold()] = one
         by_code[one.em_code.casefold()] = one
+        if one.code.endswith("[other]"):  # "other" of or_other: also CODEother
+            by_code[one.code.removesuffix("[other]").casefold() + "other"] = one
     codes_longest = sorted(by_code, key=len, reverse=True)
     ignore_keys = {_norm(i) for i in ignore}
     index_of = {id(f): i for i, f in enumerate(fields)}
@@ -153,7 +155,8 @@ def map_headings(
         if key is not None:
             meta.setdefault(key, i)
             continue
-        if _skipped(heading) or _norm(heading) in ignore_keys or _SPECIAL_SUB.match(heading):
+        special = _SPECIAL_SUB.match(heading) and heading.casefold() not in by_code
+        if _skipped(heading) or _norm(heading) in ignore_keys or special:
             ignored.append(heading)
             continue
         f: Field | None = by_code.get(heading.casefold())

@@ -9,7 +9,10 @@ back through the round's LimeSurvey codes (:mod:`survey.limesurvey`): an
 answer code, or the answer text in any language of the survey; a
 multiple-choice option is chosen with ``Y`` (codes) or ``Yes``/``Ja`` (full
 answers) and not chosen when empty, ``N``, ``No``/``Nee`` or ``N/A``;
-LimeSurvey's ``12.0000000000`` is 12.
+LimeSurvey's ``12.0000000000`` is 12. A question with ``or_other``: its
+``CODE[other]`` column is the ``<name>_other`` text; a list answered with
+"other" holds ``-oth-`` (full answers: the other text's label), and a
+multiple choice has "other" ticked when that text is filled in.
 
 Validation is lazy: every problem (unknown column, unknown answer, a token that
 is no pseudonym, a row without token, a file of another survey) is collected
@@ -33,8 +36,8 @@ from ingest.online_rows import ExportRows, read_rows
 from survey import pseudonym
 from survey.errors import OnlineExportError, Problem
 from survey.limesurvey import CodeMap, derive_codes
-from survey.limesurvey_structure import Field, fields, flat, structure
-from survey.model import LANGUAGES, Question, Questionnaire, QuestionType
+from survey.limesurvey_structure import OTHER_HEADINGS, OTHER_VALUE, Field, fields, flat, structure
+from survey.model import LANGUAGES, OTHER, Question, Questionnaire, QuestionType
 
 log = logging.getLogger("papersurvey.ingest.online")
 
@@ -181,6 +184,12 @@ class _Values:
 
     def value(self, q: Question, text: str) -> tuple[str | None, str]:
         """The stored value of one answer cell, or a message why it is not valid."""
+        if q.type is QuestionType.SELECT_ONE and q.choices and q.or_other:
+            other = q.choices.choice(OTHER)
+            labels = {flat(t).casefold().rstrip(":") for _, t in other.label.values}
+            said = flat(text).casefold().rstrip(":")
+            if text == OTHER_VALUE or said in labels or said in _OTHER_WORDS:
+                return OTHER, ""
         if q.type is QuestionType.SELECT_ONE and q.choices:
             key = text.casefold()
             name = self.by_code[q.choices.name].get(key) or self.by_text[q.choices.name].get(
@@ -202,6 +211,9 @@ class _Values:
                 return None, f"{text!r} is not a whole number"
             return str(number), ""
         return text, ""
+
+
+_OTHER_WORDS = frozenset(w.casefold() for w in OTHER_HEADINGS)
 
 
 def survey_id_in_name(name: str) -> str:
@@ -417,6 +429,9 @@ def _response(
             )
         else:
             answers[q.name] = value
+    for q in questionnaire.answerable():
+        if q.or_other and q.type is QuestionType.SELECT_MULTIPLE and q.other_name in answers:
+            chosen.setdefault(q.name, set()).add(OTHER)
     for qname, names in chosen.items():
         q = questionnaire.question(qname)
         order = q.choices.names() if q.choices else ()

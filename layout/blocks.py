@@ -3,7 +3,8 @@
 One block per question, note and section heading; a grid is one block (or a
 few, when it is taller than a page). Each select question picks its answer
 arrangement from the ``paper::layout`` hint and its answers (see
-:func:`arrangement`). A select question followed by its open follow-up
+:func:`arrangement`); an ``or_other`` option comes under them with its
+writing line, and the ``<name>_other`` item gets no block of its own. A select question followed by its open follow-up
 (:mod:`survey.followups`) is marked to stay on the same page as it.
 """
 
@@ -22,7 +23,7 @@ from layout.widgets import Answer
 from survey.errors import LayoutError
 from survey.followups import is_follow_up
 from survey.formmap import Rect
-from survey.model import Group, Item, Question, Questionnaire, QuestionType
+from survey.model import OTHER, Group, Item, Question, Questionnaire, QuestionType
 from survey.units import mm
 
 HEADING_PAD = mm(1.6)
@@ -54,6 +55,8 @@ class BlockBuilder:
     # --- walking the model ------------------------------------------------------
     def _items(self, items: tuple[Item, ...]) -> list[Block]:
         out: list[Block] = []
+        # or_other's text item is printed by its question (the writing line after "Anders")
+        items = tuple(i for i in items if not (isinstance(i, Question) and i.other_of))
         for previous, item in zip((None, *items), items, strict=False):
             if isinstance(item, Group):
                 if item.is_grid:
@@ -202,8 +205,20 @@ class BlockBuilder:
         assert q.choices is not None
         answers = [
             Answer(c.name, c.label.get(self.lang), self._skip_text(q.name, c.name))
-            for c in q.choices.choices
+            for c in q.own_choices()
         ]
+        ops, h = self._arranged(q, answers, width)
+        if q.or_other:
+            other = q.choices.choice(OTHER)
+            answer = Answer(OTHER, other.label.get(self.lang), self._skip_text(q.name, OTHER))
+            more, mh = widgets.other_row(answer, q.name, q.other_name, width, self.style)
+            ops += move(more, 0.0, -(h + self.style.row_gap) if h else 0.0)
+            h += (self.style.row_gap if h else 0.0) + mh
+        return ops, h
+
+    def _arranged(self, q: Question, answers: list[Answer], width: float) -> tuple[list[Op], float]:
+        if not answers:
+            return [], 0.0
         kind, count = arrangement(q.paper.layout, answers, width, self.style)
         if kind == "scale":
             plain = [Answer(a.choice, a.label) for a in answers]

@@ -149,7 +149,8 @@ def lss_document(
         for order, q in enumerate(g.questions, start=1):
             qid = next_id("qid")
             questions.add(
-                qid=qid, parent_qid=0, sid=sid, gid=gid, type=q.type, title=q.code, other="N",
+                qid=qid, parent_qid=0, sid=sid, gid=gid, type=q.type, title=q.code,
+                other="Y" if q.other else "N",
                 mandatory="Y" if q.mandatory else "N", encrypted="N", question_order=order,
                 scale_id=0, same_default=0, relevance=q.relevance,
                 question_theme_name=THEMES[q.type], same_script=0,
@@ -161,6 +162,24 @@ def lss_document(
                 )  # fmt: skip
             if q.type == "N":
                 attributes.add(qid=qid, attribute="num_value_int_only", value="1")
+            if q.other:  # "Anders, namelijk:" as on paper, instead of LimeSurvey's "Other:"
+                for lang in languages:
+                    attributes.add(
+                        qid=qid,
+                        attribute="other_replace_text",
+                        value=_text(q.other_label, lang),
+                        language=lang,
+                    )
+            if q.validation:  # the constraint; its message where the workbook has one
+                attributes.add(qid=qid, attribute="em_validation_q", value=q.validation)
+                for lang in languages:
+                    if q.validation_tip:
+                        attributes.add(
+                            qid=qid,
+                            attribute="em_validation_q_tip",
+                            value=_text(q.validation_tip, lang),
+                            language=lang,
+                        )
             for sorder, s in enumerate(q.subquestions, start=1):
                 sqid = next_id("qid")
                 subquestions.add(

@@ -48,8 +48,11 @@ class Skip:
 
 
 def number_questions(questionnaire: Questionnaire) -> dict[str, int]:
-    """Printed question numbers: every answerable question, grid statements included, from 1."""
-    return {q.name: i for i, q in enumerate(questionnaire.answerable(), start=1)}
+    """Printed question numbers: every answerable question, grid statements included, from 1.
+
+    The ``<name>_other`` text of ``or_other`` has the number of its question.
+    """
+    return questionnaire.printed_numbers()
 
 
 def conditions(questionnaire: Questionnaire) -> dict[str, tuple[Any, ...]]:
@@ -75,7 +78,8 @@ def derive_skips(
     engine: Routing = routing if routing is not None else _default_routing()
     numbers = number_questions(questionnaire)
     conds = conditions(questionnaire)
-    asked = questionnaire.answerable()
+    # or_other's text is part of its question: never skipped to, never a reason to skip
+    asked = tuple(q for q in questionnaire.answerable() if not q.other_of)
     by_name = {q.name: q for q in asked}
     skips: dict[tuple[str, str], Skip] = {}
     for i, q in enumerate(asked):

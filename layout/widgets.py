@@ -9,7 +9,10 @@ Every function lays out in a local frame (origin top-left, y up, see
 * ``scale``: equal cells with the label above each box (grades 1-10, scales).
 
 Routing instructions ("Ga door naar vraag 23") are printed right after the
-answer that triggers them. Spacing keeps the agreed minimums: 3 mm of white
+answer that triggers them. The ``or_other`` option ("Anders, namelijk:") is a
+row of its own under the others (:func:`other_row`): its box and label, then a
+writing line to the right edge, which the form map records as the writing
+area of the ``<name>_other`` text. Spacing keeps the agreed minimums: 3 mm of white
 between boxes, 1.5 mm between a box and text.
 """
 
@@ -221,6 +224,60 @@ def scale(
             )
             ops += skip_ops
             height += mm(2) + h
+    return ops, height
+
+
+OTHER_MIN_LINE = mm(40)
+"""The shortest writing line right of "Anders, namelijk:"; shorter, and it goes below."""
+
+
+def other_row(
+    answer: Answer, question: str, other_question: str, width: float, style: Style
+) -> tuple[list[Op], float]:
+    """The "Anders, namelijk:" option: box, label and a one-line writing area after it.
+
+    The area holds nothing printed but its line (the label is left of it), so
+    writing in it is told from print as in any open question. When the label
+    leaves less than :data:`OTHER_MIN_LINE`, the line goes under the label.
+    """
+    size = style.label_size
+    box = style.box_size
+    pitch = style.writing_line_pitch
+    area_h = pitch + mm(1.5)
+    label_x = box + style.box_text_gap
+    label_w = fonts.string_width(answer.label, fonts.REGULAR, size)
+    line_x = label_x + label_w + mm(3)
+    below = width - line_x < OTHER_MIN_LINE
+    base = -pitch  # the label stands on the writing line
+    if below:
+        base = -box / 2 - BOX_TEXT_CENTER * size
+    box_top = base + BOX_TEXT_CENTER * size + box / 2
+    ops: list[Op] = [
+        BoxOp(Rect(0.0, box_top - box, box, box_top), question, answer.choice),
+        TextOp(label_x, base, answer.label, fonts.REGULAR, size, style.ink),
+    ]
+    if below:
+        top = base - DESCENT * size - mm(1)
+        ops.append(
+            WritingAreaOp(Rect(label_x, top - area_h, width, top), other_question, "lines", pitch)
+        )
+        height = -(top - area_h)
+    else:
+        ops.append(WritingAreaOp(Rect(line_x, -area_h, width, 0.0), other_question, "lines", pitch))
+        height = area_h
+    if answer.skip:
+        skip_ops, h = paragraph(
+            answer.skip,
+            fonts.BOLD,
+            size,
+            width - label_x,
+            style,
+            x=label_x,
+            top=-(height + mm(1)),
+            color=style.accent,
+        )
+        ops += skip_ops
+        height += mm(1) + h
     return ops, height
 
 

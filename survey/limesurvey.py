@@ -104,6 +104,8 @@ def _wanted(questionnaire: Questionnaire) -> Iterator[tuple[str, str, Item | Non
     grids = grid_of(questionnaire)
     done: set[str] = set()
     for q in questionnaire.questions():
+        if q.other_of:
+            continue  # LimeSurvey's own "other" of its question: no code of its own
         grid = grids.get(q.name)
         if grid is not None:
             if grid.name not in done:
@@ -113,7 +115,7 @@ def _wanted(questionnaire: Questionnaire) -> Iterator[tuple[str, str, Item | Non
         else:
             yield "question", q.name, q
         if q.type is QuestionType.SELECT_MULTIPLE and q.choices:
-            for c in q.choices.choices:
+            for c in q.own_choices():
                 yield "option", f"{q.name}/{c.name}", q
     for cl in questionnaire.choice_lists:
         for c in cl.choices:

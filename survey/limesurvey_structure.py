@@ -13,11 +13,16 @@ columns of a response export back through it. The shapes:
   input (``N``, whole numbers only), ``text`` a long free text (``T``), a note
   a text display (``X``), and a grid (``table-list`` group) an array (``F``)
   with one subquestion per row and the shared list as answers;
-* routing becomes an Expression Manager equation on the LimeSurvey codes.
+* routing becomes an Expression Manager equation on the LimeSurvey codes;
+  so does a ``constraint`` (the question's validation equation);
+* ``or_other`` is LimeSurvey's own "other" of a list or multiple choice
+  (``other = Y``): the ``<name>_other`` text is its ``CODE[other]`` column,
+  and a list answered with it holds ``-oth-``.
 
 LimeSurvey exports the response columns in this order (its *field map*):
 ``CODE`` for a list, numerical, text or display question, ``CODE[SUB]`` for
-each subquestion of an array or multiple choice.
+each subquestion of an array or multiple choice, then ``CODE[other]`` for a
+question with "other".
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from survey.limesurvey import CodeMap, grid_of
-from survey.model import Group, Question, Questionnaire, QuestionType, Text
+from survey.model import OTHER, Group, Question, Questionnaire, QuestionType, Text
 from survey.routing import And, Compare, Expr, Not, Or, Selected
 
 TYPE_CODES = {
@@ -37,6 +42,10 @@ TYPE_CODES = {
     QuestionType.TEXT: "T",
     QuestionType.NOTE: "X",
 }
+OTHER_VALUE = "-oth-"
+"""What LimeSurvey stores for a list (radio) question answered with its "other"."""
+OTHER_HEADINGS = ("Other", "Anders")
+"""LimeSurvey's ``[Other]`` of a full heading, in English and Dutch."""
 THEMES = {
     "L": "listradio",
     "M": "multiplechoice",
@@ -75,6 +84,9 @@ class LsQuestion:
         mandatory: whether an answer is required online.
         subquestions: array rows or multiple-choice options.
         answers: the answer options of a list or array.
+        other: LimeSurvey's "other" option (``or_other``), its text as ``other_label``.
+        validation: the validation equation (``constraint``), ``""`` for none;
+            ``validation_tip``: the message shown when it fails.
     """
 
     code: str
@@ -86,6 +98,10 @@ class LsQuestion:
     mandatory: bool
     subquestions: tuple[Sub, ...] = ()
     answers: tuple[Sub, ...] = ()
+    other: bool = False
+    other_label: Text = field(default_factory=Text)
+    validation: str = ""
+    validation_tip: Text = field(default_factory=Text)
 
 
 @dataclass(frozen=True)
@@ -126,7 +142,7 @@ def _answers(q: Question, codes: CodeMap) -> tuple[Sub, ...]:
     if not q.choices:
         return ()
     return tuple(
-        Sub(codes.answer(q.choices.name, c.name), c.name, c.label) for c in q.choices.choices
+        Sub(codes.answer(q.choices.name, c.name), c.name, c.label) for c in q.own_choices()
     )
 
 
@@ -143,6 +159,9 @@ class _Equations:
         self.grids = grid_of(questionnaire)
 
     def var(self, name: str) -> str:
+        q = self.q.question(name)
+        if q.other_of:
+            return f"{self.var(q.other_of)}_other"
         grid = self.grids.get(name)
         if grid is not None:
             return f"{self.codes.get('array', grid.name)}_{self.codes.get('row', name)}"
@@ -165,13 +184,17 @@ class _Equations:
                     return f"{var} {op} {text}"
                 return f"(!is_empty({var}) and {var} {op} {text})"
             if q.type is QuestionType.SELECT_MULTIPLE and q.choices:
-                chosen = f'{self.var(expr.ref)}_{self.codes.option(q.name, expr.value)}.NAOK == "Y"'
+                chosen = self.chosen(q, expr.value)
                 return chosen if op == "==" else f"!({chosen})"
+            if q.or_other and expr.value == OTHER:
+                return f'{var} {op} "{OTHER_VALUE}"'
             return f"{var} {op} {_literal(self.value(expr.ref, expr.value))}"
         if isinstance(expr, Selected):
             q = self.q.question(expr.ref)
             if q.type is QuestionType.SELECT_MULTIPLE:
-                return f'{self.var(expr.ref)}_{self.codes.option(q.name, expr.value)}.NAOK == "Y"'
+                return self.chosen(q, expr.value)
+            if q.or_other and expr.value == OTHER:
+                return f'{self.var(expr.ref)}.NAOK == "{OTHER_VALUE}"'
             return f"{self.var(expr.ref)}.NAOK == {_literal(self.value(expr.ref, expr.value))}"
         if isinstance(expr, Not):
             return f"!({self.eq(expr.term)})"
@@ -179,6 +202,20 @@ class _Equations:
         return joiner.join(
             f"({self.eq(t)})" if isinstance(t, And | Or) else self.eq(t) for t in expr.terms
         )
+
+    def chosen(self, q: Question, choice: str) -> str:
+        """A multiple-choice option is ticked; "other" is ticked when its text is filled in."""
+        if q.or_other and choice == OTHER:
+            return f"!is_empty({self.var(q.name)}_other.NAOK)"
+        return f'{self.var(q.name)}_{self.codes.option(q.name, choice)}.NAOK == "Y"'
+
+    def validation(self, q: Question) -> str:
+        """The validation equation of a constraint: it holds, or the question is unanswered."""
+        if q.constraint is None:
+            return ""
+        if q.type is QuestionType.SELECT_MULTIPLE:
+            return self.eq(q.constraint)
+        return f"is_empty({self.var(q.name)}.NAOK) or ({self.eq(q.constraint)})"
 
     def of(self, *conditions: Expr | None) -> str:
         parts = [c for c in conditions if c is not None]
@@ -198,9 +235,10 @@ def structure(questionnaire: Questionnaire, codes: CodeMap) -> tuple[LsGroup, ..
         subs: tuple[Sub, ...] = ()
         if q.type is QuestionType.SELECT_MULTIPLE and q.choices:
             subs = tuple(
-                Sub(codes.option(q.name, c.name), c.name, c.label) for c in q.choices.choices
+                Sub(codes.option(q.name, c.name), c.name, c.label) for c in q.own_choices()
             )
         answers = _answers(q, codes) if t == "L" else ()
+        other = q.choices.choice(OTHER).label if q.or_other and q.choices else Text()
         return LsQuestion(
             codes.get("question", q.name),
             t,
@@ -211,6 +249,10 @@ def structure(questionnaire: Questionnaire, codes: CodeMap) -> tuple[LsGroup, ..
             q.required,
             subs,
             answers,
+            other=q.or_other,
+            other_label=other,
+            validation=eqs.validation(q),
+            validation_tip=q.constraint_message,
         )
 
     def array(g: Group, outer: tuple[Expr, ...]) -> LsQuestion:
@@ -237,7 +279,7 @@ def structure(questionnaire: Questionnaire, codes: CodeMap) -> tuple[LsGroup, ..
                 else:
                     inner = outer + ((item.relevant,) if item.relevant is not None else ())
                     out.extend(flatten(item.items, inner))
-            else:
+            elif not item.other_of:  # or_other's text is LimeSurvey's "other" of its question
                 out.append(question(item, outer))
         return out
 
@@ -301,6 +343,22 @@ def fields(groups: tuple[LsGroup, ...], languages: tuple[str, ...]) -> tuple[Fie
                         "",
                         q.type,
                         tuple((lang, a) for lang, a, _ in parts),
+                        parts,
+                    )
+                )
+            if q.other:
+                parts = tuple(
+                    (lang, flat(q.label.get(lang)), word)
+                    for lang in languages
+                    for word in OTHER_HEADINGS
+                )
+                out.append(
+                    Field(
+                        f"{q.code}[other]",
+                        f"{q.name}_other",
+                        "",
+                        "T",
+                        tuple((lang, f"{a} [{b}]") for lang, a, b in parts),
                         parts,
                     )
                 )

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 DEFAULT_LANGUAGE = "nl"
 LANGUAGES = ("nl", "en")
+OTHER = "other"
+"""The choice name of the "Anders, namelijk" option ``or_other`` adds to a select question."""
+OTHER_SUFFIX = "_other"
+"""``or_other``'s open answer is the text question ``<name>_other``."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,16 @@ class Question:
         group: the name of the enclosing group, or ``""``.
         paper: paper layout hints.
         row: the workbook row it came from (for messages).
+        or_other: a select question with XLSForm's ``or_other``: its
+            ``choices`` end with the :data:`OTHER` choice, and the text
+            question ``<name>_other`` follows it in the items.
+        other_of: for that text question, the name of its select question
+            (it is printed and put online as part of that question, not on
+            its own); else ``""``.
+        constraint: the ``constraint`` column: a condition the answer must
+            meet (``.`` is the answer itself), checked online; ``None``: none.
+        constraint_source: the constraint as written in the workbook.
+        constraint_message: the ``constraint_message`` shown when it fails.
     """
 
     name: str
@@ -132,6 +146,24 @@ class Question:
     group: str = ""
     paper: PaperHints = field(default_factory=PaperHints)
     row: int = 0
+    or_other: bool = False
+    other_of: str = ""
+    constraint: Expr | None = None
+    constraint_source: str = ""
+    constraint_message: Text = field(default_factory=Text)
+
+    @property
+    def other_name(self) -> str:
+        """The name of the open answer of ``or_other`` (``<name>_other``)."""
+        return self.name + OTHER_SUFFIX
+
+    def own_choices(self) -> tuple[Choice, ...]:
+        """The choices of the list itself: without the ``or_other`` option."""
+        if self.choices is None:
+            return ()
+        if not self.or_other:
+            return self.choices.choices
+        return tuple(c for c in self.choices.choices if c.name != OTHER)
 
     @property
     def is_select(self) -> bool:
@@ -184,6 +216,15 @@ class Group:
 Item = Question | Group
 
 
+def _generated(item: Item) -> bool:
+    return isinstance(item, Question) and bool(item.other_of)
+
+
+def other_label(default: str = DEFAULT_LANGUAGE) -> Text:
+    """The label of the ``or_other`` option, on paper and online."""
+    return Text.of(default, nl="Anders, namelijk:", en="Other, namely:")
+
+
 @dataclass(frozen=True)
 class Questionnaire:
     """A whole questionnaire.
@@ -215,6 +256,22 @@ class Questionnaire:
     def answerable(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions() if q.is_answerable)
 
+    def printed_numbers(self) -> dict[str, int]:
+        """The question numbers printed on paper: every answerable question from 1.
+
+        Grid statements count; the ``<name>_other`` answer of ``or_other`` is
+        part of its question and has its number.
+        """
+        out: dict[str, int] = {}
+        n = 0
+        for q in self.answerable():
+            if q.other_of and q.other_of in out:
+                out[q.name] = out[q.other_of]
+                continue
+            n += 1
+            out[q.name] = n
+        return out
+
     def question(self, name: str) -> Question:
         for q in self.questions():
             if q.name == name:
@@ -244,12 +301,12 @@ class Questionnaire:
                     "appearance": i.appearance,
                     "relevant": i.relevant_source,
                     "page_break": i.paper.page_break,
-                    "items": [item(x) for x in i.items],
+                    "items": [item(x) for x in i.items if not _generated(x)],
                 }
                 if i.hint:  # only when set: questionnaires without one keep their hash
                     group["hint"] = text(i.hint)
                 return group
-            return {
+            question: dict[str, object] = {
                 "name": i.name,
                 "type": i.type.value,
                 "label": text(i.label),
@@ -260,13 +317,22 @@ class Questionnaire:
                 "appearance": i.appearance,
                 "paper": [i.paper.page_break, i.paper.layout, i.paper.lines],
             }
+            # Only when set: questionnaires without them keep their hash.
+            if i.or_other:
+                question["or_other"] = True
+            if i.constraint_source:
+                question["constraint"] = i.constraint_source
+            if i.constraint_message:
+                question["constraint_message"] = text(i.constraint_message)
+            return question
 
         return {
             "form_id": self.form_id,
             "version": self.version,
             "title": text(self.title),
             "default_language": self.default_language,
-            "items": [item(i) for i in self.items],
+            # the <name>_other item of or_other follows from its question's "or_other"
+            "items": [item(i) for i in self.items if not _generated(i)],
             "choice_lists": [
                 {"name": cl.name, "choices": [[c.name, text(c.label)] for c in cl.choices]}
                 for cl in self.choice_lists

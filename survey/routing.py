@@ -122,6 +122,7 @@ _TOKEN_RE = re.compile(
   | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
   | (?P<op>!=|<=|>=|==|=|<|>)
   | (?P<punct>[(),])
+  | (?P<dot>\.(?![0-9]))
   | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
     """,
     re.VERBOSE,
@@ -137,7 +138,7 @@ class _Token:
     position: int  # 1-based
 
 
-def _tokenize(source: str) -> list[_Token]:
+def _tokenize(source: str, self_name: str | None = None) -> list[_Token]:
     tokens: list[_Token] = []
     i = 0
     while i < len(source):
@@ -161,6 +162,12 @@ def _tokenize(source: str) -> list[_Token]:
             value = text[1:-1]
         elif kind == "op":
             value = "=" if text == "==" else text
+        elif kind == "dot":
+            if self_name is None:
+                raise ExpressionError(
+                    "'.' (the answer itself) is only allowed in a constraint", source, i + 1
+                )
+            kind, value = "ref", self_name
         elif kind == "word":
             value = text.lower()
         else:
@@ -178,9 +185,9 @@ def _tokenize(source: str) -> list[_Token]:
 class _Parser:
     """Recursive descent: or_expr := and_expr ('or' and_expr)*; and_expr := unary ('and' unary)*."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, self_name: str | None = None) -> None:
         self.source = source
-        self.tokens = _tokenize(source)
+        self.tokens = _tokenize(source, self_name)
         self.i = 0
 
     def peek(self) -> _Token:
@@ -283,11 +290,14 @@ class _Parser:
         raise self.fail(f"expected {what}, found {self.found(token)}", token)
 
 
-def parse(source: str) -> Expr:
+def parse(source: str, self_name: str | None = None) -> Expr:
     """Parse a condition.
 
     Args:
-        source: the text of a ``relevant`` cell.
+        source: the text of a ``relevant`` cell, or of a ``constraint`` cell.
+        self_name: for a constraint, the name of its question: ``.`` (the
+            answer itself, as XLSForm writes it) then stands for ``${self_name}``;
+            ``None`` (a ``relevant``) refuses ``.``.
 
     Returns:
         The condition as a frozen tree.
@@ -296,7 +306,7 @@ def parse(source: str) -> Expr:
         ExpressionError: the text is not a condition; the error names the
             1-based character position.
     """
-    return _Parser(source).parse()
+    return _Parser(source, self_name).parse()
 
 
 # ---------------------------------------------------------------- unparse

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from analysis.scales import Kind, Scale, scales
 from survey.limesurvey import derive_codes
-from survey.limesurvey_structure import fields, structure
-from survey.model import LANGUAGES, Group, Item, Question, Questionnaire
+from survey.limesurvey_structure import OTHER_VALUE, fields, structure
+from survey.model import LANGUAGES, OTHER, Group, Item, Question, Questionnaire, QuestionType
 from survey.project import Project
 from survey.routing import evaluate
 from survey.store import Channel
@@ -103,6 +103,8 @@ class Simulator:
                     continue
                 if isinstance(item, Group):
                     walk(item.items)
+                elif item.other_of:  # "Anders, namelijk": whoever ticks it writes something
+                    answers[item.name] = rng.choice(_OPEN_TEXTS)
                 elif item.is_answerable:
                     value = _draw(item, self.scales[item.name], rng, self.tendency)
                     if value is not None:
@@ -164,6 +166,8 @@ def write_limesurvey_csv(
             value = r.answers.get(q.name, "")
             if choice:
                 row.append("Y" if choice in value.split() else "")
+            elif q.or_other and q.type is QuestionType.SELECT_ONE and value == OTHER:
+                row.append(OTHER_VALUE)  # LimeSurvey's answer for its "other"
             else:
                 row.append(value)
         writer.writerow(row)

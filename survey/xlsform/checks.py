@@ -40,7 +40,19 @@ __all__ = [
 PAPER_COLUMNS = ("paper::page_break", "paper::layout", "paper::lines")
 KNOWN_COLUMNS: Mapping[str, frozenset[str]] = {
     "survey": frozenset(
-        {"type", "name", "label", "hint", "relevant", "required", "appearance", *PAPER_COLUMNS}
+        {
+            "type",
+            "name",
+            "label",
+            "hint",
+            "relevant",
+            "required",
+            "appearance",
+            "constraint",
+            "constraint_message",
+            "choice_filter",
+            *PAPER_COLUMNS,
+        }
     ),
     "choices": frozenset({"list_name", "name", "label"}),
     "settings": frozenset({"form_id", "version", "title", "default_language"}),

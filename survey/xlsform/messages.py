@@ -146,6 +146,39 @@ MESSAGES: Mapping[str, Message] = {
         "paper::lines must be a whole number, not '{value}'.",
         "Fill in the number of writing lines, for example 3, or leave the cell empty.",
     ),
+    # or_other, constraint, choice_filter
+    "or_other_grid": (
+        "or_other cannot be used in the table-list group '{group}': a grid has no room for "
+        "a written answer.",
+        "Move '{name}' out of the group, or remove or_other.",
+    ),
+    "or_other_clash": (
+        "The list '{list}' already has a choice named 'other', which or_other adds itself.",
+        "Rename that choice, or remove or_other and put a text question after this one.",
+    ),
+    "or_other_taken": (
+        "or_other adds the open answer '{other}', but that name is already used in row {row}.",
+        "Rename the question in row {row}.",
+    ),
+    "or_other_long": (
+        "or_other adds the open answer '{other}', which is longer than 32 characters.",
+        "Shorten the name '{name}' to at most 26 characters.",
+    ),
+    "bad_constraint": (
+        "The constraint cannot be read: {reason} at character {position}.",
+        "Write constraints like . >= 18, . <= ${{q1}} or not(selected(., 'x')), joined with "
+        "and, or, not(...) and parentheses; '.' is the answer itself.",
+    ),
+    "constraint_not_here": (
+        "A constraint on {what} cannot be checked.",
+        "Remove the constraint, or put it on a question outside a table-list group.",
+    ),
+    "choice_filter": (
+        "choice_filter cannot be printed on paper: a paper questionnaire shows every option "
+        "of the list to every respondent.",
+        "Split the question into one question per case, each with its own list and a "
+        "relevant condition, or remove choice_filter.",
+    ),
     # groups
     "unclosed_group": (
         "The group '{name}' is never closed.",

@@ -13,8 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from survey.errors import Problem
-from survey.model import ChoiceList, Group, Item, PaperHints, Question, QuestionType, Text
-from survey.routing import Expr, ExpressionError, parse
+from survey.model import (
+    OTHER,
+    Choice,
+    ChoiceList,
+    Group,
+    Item,
+    PaperHints,
+    Question,
+    QuestionType,
+    Text,
+    other_label,
+)
+from survey.routing import Expr, ExpressionError, Selected, parse
 from survey.xlsform.cells import parse_flag, parse_lines
 from survey.xlsform.checks import (
     check_label_column,
@@ -81,7 +92,7 @@ class SurveyReader:
         self.questions: dict[str, Question] = {}
         self.groups: dict[str, int] = {}
         self.broken: set[str] = set()
-        self.conditions: list[tuple[int, str, Expr]] = []
+        self.conditions: list[tuple[int, str, Expr, str]] = []  # row, own name, expr, column
         self.used_lists: set[str] = set()
 
     def report(self, row: Row | int, base: str, message: Message) -> None:
@@ -103,28 +114,30 @@ class SurveyReader:
             frame = self.stack[-1]
             self.report(frame.row, "type", msg("unclosed_group", name=frame.name))
             self.close_group()
-        for number, own_name, expr in self.conditions:
+        for number, own_name, expr, column in self.conditions:
             for message in condition_problems(
                 expr, number, own_name, self.questions, self.groups, self.broken
             ):
-                self.report(number, "relevant", message)
+                self.report(number, column, message)
         return tuple(self.stack[0].items)
 
-    def kind(self, row: Row) -> tuple[str, str] | None:
-        """``(kind, list name)`` of a row, or ``None`` after reporting why not."""
+    def kind(self, row: Row) -> tuple[str, str, bool] | None:
+        """``(kind, list name, or_other)`` of a row, or ``None`` after reporting why not."""
         text = row.get("type")
         words = text.split()
         lowered = [w.lower() for w in words]
         if not words:
             self.report(row, "type", msg("no_type"))
         elif lowered in (["begin", "group"], ["end", "group"], ["begin_group"], ["end_group"]):
-            return lowered[0].removesuffix("_group"), ""
+            return lowered[0].removesuffix("_group"), "", False
         elif lowered[0] in ("select_one", "select_multiple") and len(words) == 2:
-            return lowered[0], words[1]
+            return lowered[0], words[1], False
+        elif lowered[0] in ("select_one", "select_multiple") and lowered[2:] == ["or_other"]:
+            return lowered[0], words[1], True
         elif lowered[0] in ("select_one", "select_multiple") and len(words) == 1:
             self.report(row, "type", msg("select_no_list", type=lowered[0]))
         elif len(words) == 1 and lowered[0] in ("text", "integer", "note"):
-            return lowered[0], ""
+            return lowered[0], "", False
         else:
             self.report(row, "type", msg("unknown_type", type=text))
         return None
@@ -136,7 +149,7 @@ class SurveyReader:
             self.broken.add(row.get("name"))
             frame.members.append((row.number, "unknown", "", row.get("name")))
             return
-        what, list_name = kind
+        what, list_name, or_other = kind
         if what == "end":
             if len(self.stack) == 1:
                 self.report(row, "type", msg("unmatched_end"))
@@ -157,6 +170,9 @@ class SurveyReader:
             )
             return
         required = self.read_flag(row, "required")
+        constraint, constraint_source = self.read_constraint(row, name, what, frame)
+        if row.get("choice_filter"):
+            self.report(row, "choice_filter", msg("choice_filter"))
         if self.check_labels and not has_text(label, self.language):
             column = self.sheet.text_heading("label", self.language)
             noun = "note" if what == "note" else "question"
@@ -173,6 +189,8 @@ class SurveyReader:
                 suggestion = did_you_mean(list_name, self.lists)
                 self.report(row, "type", msg("unknown_list", list=list_name, suggestion=suggestion))
                 return
+            if or_other:
+                choices = self.add_other(row, name, choices, frame)
         question = Question(
             name=name,
             type=QuestionType(what),
@@ -186,9 +204,64 @@ class SurveyReader:
             group=frame.name,
             paper=paper,
             row=row.number,
+            or_other=or_other,
+            constraint=constraint,
+            constraint_source=constraint_source,
+            constraint_message=row.text("constraint_message", self.language),
         )
         self.questions.setdefault(name, question)
         frame.items.append(question)
+        if or_other:
+            other = Question(
+                name=question.other_name,
+                type=QuestionType.TEXT,
+                label=other_label(self.language),
+                relevant=Selected(name, OTHER),
+                relevant_source=f"selected(${{{name}}}, '{OTHER}')",
+                group=frame.name,
+                row=row.number,
+                other_of=name,
+            )
+            self.questions.setdefault(other.name, other)
+            frame.items.append(other)
+
+    def add_other(self, row: Row, name: str, choices: ChoiceList, frame: _Frame) -> ChoiceList:
+        """The question's choices with the ``or_other`` option; problems reported."""
+        if frame.appearance and "table-list" in frame.appearance.split():
+            self.report(row, "type", msg("or_other_grid", group=frame.name, name=name))
+        if OTHER in choices.names():
+            self.report(row, "type", msg("or_other_clash", list=choices.name))
+        other = name + "_other"
+        if name and len(other) > 32 and len(name) <= 32:
+            self.report(row, "type", msg("or_other_long", other=other, name=name))
+        _, earlier = self.names.setdefault(other.lower(), (other, row.number))
+        if earlier != row.number:
+            self.report(row, "type", msg("or_other_taken", other=other, row=earlier))
+        return ChoiceList(
+            choices.name, (*choices.choices, Choice(OTHER, other_label(self.language)))
+        )
+
+    def read_constraint(
+        self, row: Row, name: str, what: str, frame: _Frame
+    ) -> tuple[Expr | None, str]:
+        source = row.get("constraint")
+        if not source:
+            return None, ""
+        if what == "note":
+            self.report(row, "constraint", msg("constraint_not_here", what="a note"))
+            return None, source
+        if frame.appearance and "table-list" in frame.appearance.split():
+            what_text = "a question in a table-list group"
+            self.report(row, "constraint", msg("constraint_not_here", what=what_text))
+            return None, source
+        try:
+            expr = parse(source, self_name=name)
+        except ExpressionError as exc:
+            message = msg("bad_constraint", reason=exc.reason, position=exc.position)
+            self.report(row, "constraint", message)
+            return None, source
+        self.conditions.append((row.number, "", expr, "constraint"))
+        return expr, source
 
     def check_name(self, row: Row) -> str:
         name = row.get("name")
@@ -217,7 +290,7 @@ class SurveyReader:
             message = msg("bad_condition", reason=exc.reason, position=exc.position)
             self.report(row, "relevant", message)
             return None, source
-        self.conditions.append((row.number, name, expr))
+        self.conditions.append((row.number, name, expr, "relevant"))
         return expr, source
 
     def read_flag(self, row: Row, base: str) -> bool:

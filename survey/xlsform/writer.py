@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from survey.model import Group, Item, Questionnaire
+from survey.model import Group, Item, Question, Questionnaire
 
 __all__ = ["questionnaire_to_workbook"]
 
 
 def _languages(q: Questionnaire) -> list[str]:
     texts = [q.title, *(t for g in q.groups() for t in (g.label, g.hint))]
-    texts += [t for x in q.questions() for t in (x.label, x.hint)]
+    texts += [t for x in q.questions() for t in (x.label, x.hint, x.constraint_message)]
     texts += [c.label for cl in q.choice_lists for c in cl.choices]
     found = {language for t in texts for language, _ in t.values}
     return [q.default_language, *sorted(found - {q.default_language})]
@@ -28,6 +28,8 @@ def _flag(value: bool) -> str:
 def _survey_rows(items: tuple[Item, ...], languages: list[str]) -> list[list[str]]:
     rows: list[list[str]] = []
     for item in items:
+        if isinstance(item, Question) and item.other_of:
+            continue  # made by or_other on its question's row
         paper = [_flag(item.paper.page_break), item.paper.layout, str(item.paper.lines or "")]
         labels = [dict(item.label.values).get(lang, "") for lang in languages]
         hints = [dict(item.hint.values).get(lang, "") for lang in languages]
@@ -42,12 +44,16 @@ def _survey_rows(items: tuple[Item, ...], languages: list[str]) -> list[list[str
                     "",
                     item.appearance,
                     *paper,
+                    "",
+                    *[""] * len(languages),
                 ]
             )
             rows += _survey_rows(item.items, languages)
-            rows.append(["end group", *[""] * (2 * len(languages) + 4), "", "", ""])
+            rows.append(["end group", *[""] * (3 * len(languages) + 8)])
             continue
         kind = item.type.value + (f" {item.choices.name}" if item.choices else "")
+        kind += " or_other" if item.or_other else ""
+        messages = [dict(item.constraint_message.values).get(lang, "") for lang in languages]
         rows.append(
             [
                 kind,
@@ -58,6 +64,8 @@ def _survey_rows(items: tuple[Item, ...], languages: list[str]) -> list[list[str
                 _flag(item.required),
                 item.appearance,
                 *paper,
+                item.constraint_source,
+                *messages,
             ]
         )
     return rows
@@ -87,6 +95,8 @@ def questionnaire_to_workbook(q: Questionnaire, path: Path) -> None:
             "paper::page_break",
             "paper::layout",
             "paper::lines",
+            "constraint",
+            *[f"constraint_message::{x}" for x in languages],
         ]
     )
     for row in _survey_rows(q.items, languages):

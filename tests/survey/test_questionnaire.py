@@ -208,9 +208,9 @@ def test_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> N
 
 def test_unknown_columns_are_ignored(tmp_path: Path) -> None:
     book = mini()
-    add_column(book, "survey", "constraint")
     add_column(book, "survey", "media::image")
-    set_cell(book, "survey", 6, "constraint", ". < 80")
+    add_column(book, "survey", "required_message")
+    set_cell(book, "survey", 6, "media::image", "werk.png")
 
     assert load_questionnaire(write_csv(book, tmp_path / "extra")) == load_questionnaire(FIXTURE)
 
@@ -384,6 +384,11 @@ def no_end_of_algemeen(book: Book) -> None:
     book["survey"][6] = [""] * len(book["survey"][0])
 
 
+def column_cell(sheet: str, row: int, column: str, value: str) -> Change:
+    """Add the column, then set one of its cells."""
+    return both(lambda b: add_column(b, sheet, column), cell(sheet, row, column, value))
+
+
 def _no_label_columns(book: Book) -> None:
     drop_column(book, "survey", "label::nl")
     drop_column(book, "survey", "label::en")
@@ -515,6 +520,30 @@ CASES: list[tuple[str, Change, list[Problem]]] = [
      [P("survey", 13, "paper::lines", "bad_lines", value="drie")]),
     ("bad_flag_required", cell("survey", 4, "required", "misschien"),
      [P("survey", 4, "required", "bad_flag", value="misschien", column="required")]),
+    # or_other, constraint, choice_filter
+    ("or_other_grid", cell("survey", 9, "type", "select_one eens5 or_other"),
+     [P("survey", 9, "type", "or_other_grid", group="stellingen", name="s1")]),
+    ("or_other_clash", both(cell("survey", 12, "type", "select_multiple kanaal or_other"),
+                            cell("choices", 21, "name", "other"), cell("survey", 13, "relevant", "")),
+     [P("survey", 12, "type", "or_other_clash", list="kanaal")]),
+    ("or_other_taken", both(cell("survey", 12, "type", "select_multiple kanaal or_other"),
+                            cell("survey", 2, "name", "q4_other")),
+     [P("survey", 12, "type", "or_other_taken", other="q4_other", row=2)]),
+    ("or_other_long", both(cell("survey", 12, "type", "select_multiple kanaal or_other"),
+                           cell("survey", 12, "name", "k" * 30),
+                           cell("survey", 13, "relevant", "")),
+     [P("survey", 12, "type", "or_other_long", other="k" * 30 + "_other", name="k" * 30)]),
+    ("bad_constraint", column_cell("survey", 6, "constraint", "string-length(.) < 80"),
+     [P("survey", 6, "constraint", "bad_constraint",
+        reason="expected a question such as ${name}, found 'string-length'",
+        position=1)]),
+    ("constraint_not_here", column_cell("survey", 9, "constraint", ". != '3'"),
+     [P("survey", 9, "constraint", "constraint_not_here",
+        what="a question in a table-list group")]),
+    ("constraint_value", column_cell("survey", 6, "constraint", ". < 'veel'"),
+     [P("survey", 6, "constraint", "not_a_number", ref="q3", value="veel", op="<")]),
+    ("choice_filter", column_cell("survey", 13, "choice_filter", "${q2} = 'ja'"),
+     [P("survey", 13, "choice_filter", "choice_filter")]),
     ("bad_flag_page_break", cell("survey", 8, "paper::page_break", "graag"),
      [P("survey", 8, "paper::page_break", "bad_flag", value="graag",
         column="paper::page_break")]),

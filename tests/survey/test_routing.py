@@ -290,3 +290,24 @@ ANSWERS = st.dictionaries(
 @given(EXPRS, ANSWERS)
 def test_evaluate_agrees_with_the_reference(expr: Expr, answers: dict[str, Answer]) -> None:
     assert evaluate(expr, answers) == reference(expr, answers)
+
+
+def test_a_constraint_reads_dot_as_its_own_answer() -> None:
+    from survey.routing import And, Compare, Selected, evaluate, parse
+
+    expr = parse(". >= 0 and . <= 80", self_name="uren")
+    assert expr == And((Compare("uren", ">=", Decimal(0)), Compare("uren", "<=", Decimal(80))))
+    assert parse("selected(., 'tel')", self_name="k") == Selected("k", "tel")
+    assert parse(". < 2.5", self_name="x") == Compare("x", "<", Decimal("2.5"))
+    assert evaluate(expr, {"uren": "36"}) and not evaluate(expr, {"uren": "96"})
+
+
+def test_dot_outside_a_constraint_is_refused() -> None:
+    from survey.routing import ExpressionError, parse
+
+    with pytest.raises(ExpressionError) as info:
+        parse("${q} = 'a' and . > 1")
+    assert (
+        info.value.message
+        == "'.' (the answer itself) is only allowed in a constraint at character 16"
+    )
