@@ -465,9 +465,7 @@ def test_a_portable_migration_runs_on_both_engines(
         assert seen == [1] and s.get_meta("t_leases") == "on"
         with s.transaction():
             s.insert("t_leases", {"item_id": item, "operator": "anna", "expires_at": "t1"})
-            sid = s.insert(
-                "t_sessions", {"token_hash": "h", "operator": "anna", "created_at": "t"}
-            )
+            sid = s.insert("t_sessions", {"token_hash": "h", "operator": "anna", "created_at": "t"})
             s.execute(
                 "INSERT INTO t_lockouts (name, failures) VALUES (?, 1) "
                 "ON CONFLICT (name) DO UPDATE SET failures = t_lockouts.failures + 1",
