@@ -146,6 +146,10 @@ MESSAGES: Mapping[str, Message] = {
         "paper::lines must be a whole number, not '{value}'.",
         "Fill in the number of writing lines, for example 3, or leave the cell empty.",
     ),
+    "bad_polarity": (
+        "The value '{value}' in polarity is not understood.",
+        "Use negative for a negatively worded statement, or leave the cell empty.",
+    ),
     # groups
     "unclosed_group": (
         "The group '{name}' is never closed.",
