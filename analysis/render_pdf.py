@@ -377,7 +377,12 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
     story.append(toc)
     appendix_started = False
     for chapter in doc.chapters:
-        story.append(PageBreak())
+        # every chapter and the first appendix start on a new page; a further appendix
+        # (a few tables) follows on the same page when a third of it is still free
+        if chapter.appendix and appendix_started:
+            story.append(CondPageBreak(template.height / 3))
+        else:
+            story.append(PageBreak())
         if chapter.appendix and not appendix_started:
             appendix_started = True
         title = (
