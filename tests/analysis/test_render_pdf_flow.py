@@ -50,7 +50,7 @@ def test_a_long_table_starts_on_the_page_of_its_caption(tmp_path: Path) -> None:
 
 
 def test_a_heading_never_ends_a_page_without_its_paragraph(tmp_path: Path) -> None:
-    """A heading at the bottom of a full page moves on with the paragraph after it."""
+    """A heading near the bottom of a full page is on the page of its paragraph (a guard)."""
     blocks: list[d.Block] = [d.Paragraph(FILLER)] * 7
     blocks += [d.Heading("Tussenkop"), d.Paragraph("De alinea onder de kop.")]
     pdf = render_pdf(_document(d.Chapter("Hoofdstuk", tuple(blocks), "1")), tmp_path / "r.pdf")
