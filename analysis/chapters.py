@@ -88,7 +88,7 @@ def describe_condition(expr: Expr | None, questionnaire: Questionnaire, texts: T
                 )
                 answers.append(label)
             joined = f" {texts('or')} ".join(answers)
-            return texts("note_routing", question=q.label.get(texts.language), answers=joined)
+            return texts("note_routing", question=q.short_label(texts.language), answers=joined)
     return texts("note_routing_generic")
 
 
@@ -123,7 +123,7 @@ class ChapterBuilder:
         return f"{title} – {what}" if title.rstrip()[-1:] in "?!.:" else f"{title}: {what}"
 
     def label(self, q: Question) -> str:
-        return q.label.get(self.t.language)
+        return q.short_label(self.t.language)
 
     def display(self, statistic: str) -> Display:
         indicator = self.r.registry.get(statistic)
@@ -304,7 +304,12 @@ class ChapterBuilder:
         return out
 
     def indicator_table(
-        self, caption: str, questions: Sequence[Question], first: str, route: str = ""
+        self,
+        caption: str,
+        questions: Sequence[Question],
+        first: str,
+        route: str = "",
+        extra: Sequence[str] = (),
     ) -> TableBlock:
         """A table of every indicator (one value per question) that applies to the questions.
 
@@ -317,7 +322,7 @@ class ChapterBuilder:
                 if not ind.per_code and ind.key not in keys:
                     keys.append(ind.key)
         if not keys:
-            return self.table(caption, [first], [[self.label(q)] for q in questions])
+            return self.table(caption, [first], [[self.label(q)] for q in questions], extra)
         main, rest = keys[0], keys[1:]
         registry = self.r.registry
         header = [
@@ -341,7 +346,7 @@ class ChapterBuilder:
                     *[self.cell(self.r.get(q.name, k)) for k in rest],
                 ]
             )
-        return self.table(caption, header, rows, self.notes(route))
+        return self.table(caption, header, rows, self.notes(route, *extra))
 
     # ------------------------------------------------------------ units
 
@@ -488,12 +493,47 @@ class ChapterBuilder:
         )
 
     def agree(self, questions: Sequence[Question], title: str, route: str) -> Iterator[Block]:
+        """Agree statements: the positively worded ones, then the negative ones apart.
+
+        Agreeing with a negatively worded statement (``polarity`` negative in
+        the questionnaire) is a bad sign, so such statements get figures and
+        a table of their own, as municipal reports do, and their highest
+        "% agree" is named as a point for attention, not as the best score.
+        """
+        positive = [q for q in questions if not q.negative]
+        negative = [q for q in questions if q.negative]
+        if positive:
+            what = self.t("statements_positive") if negative else ""
+            yield from self.agree_block(positive, title, route, what, negative=False)
+        if negative:
+            yield from self.agree_block(
+                negative, title, route, self.t("statements_negative"), negative=True
+            )
+
+    def agree_block(
+        self,
+        questions: Sequence[Question],
+        title: str,
+        route: str,
+        what: str,
+        *,
+        negative: bool,
+    ) -> Iterator[Block]:
+        """One block of statements: a bar figure, a stacked figure, a sentence, a table.
+
+        ``what`` ("positief geformuleerde stellingen") is added to the captions
+        when a grid's statements are split by polarity.
+        """
         figs = [self.r.get(q.name, "agree") for q in questions]
         labels = [self.label(q) for q in questions]
         hid = any(f is None or f.hidden for f in figs)
-        notes = tuple(n for n in (route, self.t("note_hidden", k=self.k) if hid else "") if n)
+        extra = (self.t("note_negative"),) if negative else ()
+        notes = tuple(
+            n for n in (route, *extra, self.t("note_hidden", k=self.k) if hid else "") if n
+        )
+        agree = self.t("agree") + (f", {what}" if what else "")
         bar = self.figure(
-            self.join_title(title, self.t("agree")),
+            self.join_title(title, agree),
             lambda p: charts.bar_chart(
                 p,
                 labels,
@@ -513,12 +553,14 @@ class ChapterBuilder:
             else list(scale.valid)
         )
         stacks: list[list[float | None] | None] = [self.code_values(q) for q in questions]
+        spread = self.t("stacked_fig").split(": ", 1)[-1] + (f", {what}" if what else "")
         stacked = self.figure(
-            self.join_title(title, self.t("stacked_fig").split(": ", 1)[-1]),
+            self.join_title(title, spread),
             lambda p: charts.stacked_chart(p, labels, stacks, cats, self.t, dpi=self.dpi),
             (*notes, self.t("agree_legend_dk")),
         )
-        yield Paragraph(self.t("figures_intro_agree", fig=bar.number, fig2=stacked.number))
+        intro = "figures_intro_agree_negative" if negative else "figures_intro_agree"
+        yield Paragraph(self.t(intro, fig=bar.number, fig2=stacked.number))
         yield bar
         yield stacked
         shown = [
@@ -526,11 +568,10 @@ class ChapterBuilder:
         ]
         if len(shown) >= 2:
             hi = max(shown, key=lambda x: x[1].value)
-            yield Paragraph(
-                self.t("highest_agree", label=self.label(hi[0]), value=self.t.percent(hi[1].value))
-            )
+            key = "highest_agree_negative" if negative else "highest_agree"
+            yield Paragraph(self.t(key, label=self.label(hi[0]), value=self.t.percent(hi[1].value)))
         yield self.indicator_table(
-            self.join_title(title, self.t("agree")), questions, self.t("statement"), route
+            self.join_title(title, agree), questions, self.t("statement"), route, extra
         )
 
     def single(self, q: Question, route: str, chart: bool = True) -> Iterator[Block]:

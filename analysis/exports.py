@@ -12,7 +12,7 @@
   values, so SPSS leaves them out of means as the report does.
 * ``metrics.csv``: every figure of the report (:meth:`analysis.results.Results.frame`),
   with suppressed figures left empty.
-* ``codebook.csv``: every column with its label, type and codes.
+* ``codebook.csv``: every column with its label, report label, type and codes.
 * ``long.csv``, ``problems.csv``, ``duplicates.csv``: the validated long
   format, the data-quality table and the responses that did not count.
 * ``open_answers.csv``: every counting open answer with its question, mode,
@@ -141,9 +141,24 @@ def _group_routing(questionnaire: Questionnaire, q: Question) -> str:
 
 
 def codebook(questionnaire: Questionnaire, language: str = "nl") -> pd.DataFrame:
-    """One row per exported column: name, label, type, scale and codes with labels."""
+    """One row per exported column: name, label, type, scale and codes with labels.
+
+    ``label`` is the question text (the variable label in SPSS and Stata);
+    ``report_label`` the short name the report uses, the question text when
+    the questionnaire gives none; ``polarity`` is ``negative`` for a
+    negatively worded statement.
+    """
     rows = [
-        {"column": c, "label": c, "type": "meta", "scale": "", "codes": "", "routing": ""}
+        {
+            "column": c,
+            "label": c,
+            "report_label": c,
+            "polarity": "",
+            "type": "meta",
+            "scale": "",
+            "codes": "",
+            "routing": "",
+        }
         for c in META_COLUMNS
     ]
     all_scales = scales(questionnaire)
@@ -155,6 +170,8 @@ def codebook(questionnaire: Questionnaire, language: str = "nl") -> pd.DataFrame
             {
                 "column": q.name,
                 "label": q.label.get(language),
+                "report_label": q.short_label(language),
+                "polarity": "negative" if q.negative else "",
                 "type": q.type.value,
                 "scale": all_scales[q.name].kind.value,
                 "codes": codes,
@@ -166,6 +183,10 @@ def codebook(questionnaire: Questionnaire, language: str = "nl") -> pd.DataFrame
                 {
                     "column": col,
                     "label": f"{q.label.get(language)}: {q.choices.choice(code).label.get(language)}",
+                    "report_label": (
+                        f"{q.short_label(language)}: {q.choices.choice(code).label.get(language)}"
+                    ),
+                    "polarity": "",
                     "type": "dummy",
                     "scale": "",
                     "codes": "0=niet gekozen | 1=gekozen",

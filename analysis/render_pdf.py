@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     Image,
@@ -299,10 +300,13 @@ def _table(
         f"{_esc(block_label(block, labels))}&nbsp;&nbsp;{_esc(block.caption)}", st["caption"]
     )
     notes = [Paragraph(_esc(n), st["note"]) for n in block.notes]
-    if len(block.rows) <= 12:
-        return [caption, table, Spacer(1, 2), *notes], True
-    return [caption, table, Spacer(1, 2), *notes], False
+    return [caption, table, Spacer(1, 2), *notes], len(block.rows) <= KEEP_ROWS
 
+
+KEEP_ROWS = 8
+"""A table of at most this many rows moves to the next page whole; a longer one splits."""
+SPLIT_START = 30 + 4 * 16
+"""Points a split table needs on a page below its caption: the header and a few rows."""
 
 _KIND_LABELS = {"table": "Tabel", "figure": "Figuur"}
 
@@ -333,6 +337,19 @@ def _figure(
     return [caption, img, *notes], True
 
 
+def _height(flowables: list[Flowable], width: float, height: float) -> float:
+    """The height the flowables take in a frame ``width`` wide, spacing included."""
+    total = 0.0
+    for f in flowables:
+        total += f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def _kept(pending: list[Flowable]) -> list[Flowable]:
+    """A heading with the paragraph after it, so that a heading never ends a page."""
+    return [KeepTogether(pending)] if len(pending) > 1 else pending
+
+
 def render_pdf(doc: d.Document, path: Path) -> Path:
     """Write ``doc`` as a PDF to ``path``."""
     _register_fonts()
@@ -360,7 +377,12 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
     story.append(toc)
     appendix_started = False
     for chapter in doc.chapters:
-        story.append(PageBreak())
+        # every chapter and the first appendix start on a new page; a further appendix
+        # (a few tables) follows on the same page when a third of it is still free
+        if chapter.appendix and appendix_started:
+            story.append(CondPageBreak(template.height / 3))
+        else:
+            story.append(PageBreak())
         if chapter.appendix and not appendix_started:
             appendix_started = True
         title = (
@@ -369,25 +391,29 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
             else chapter.heading
         )
         story.append(_ChapterTitle(title, st["h1"]))
-        pending: list[Flowable] = []  # a paragraph kept with the figure or table after it
+        # the headings and the paragraph waiting to be kept with the figure or table after them
+        pending: list[Flowable] = []
+        headings = 0
         for block in chapter.blocks:
             if isinstance(block, d.Paragraph):
-                story += pending
-                pending = [Paragraph(_esc(block.text), st["body"])]
+                if headings < len(pending):  # a paragraph already waits: it goes first
+                    story += _kept(pending)
+                    pending, headings = [], 0
+                pending.append(Paragraph(_esc(block.text), st["body"]))
                 continue
             if isinstance(block, d.Heading):
-                story += pending
-                pending = [Paragraph(_esc(block.text), st["h2"])]
+                story += _kept(pending)
+                pending, headings = [Paragraph(_esc(block.text), st["h2"])], 1
                 continue
             if isinstance(block, d.Bullets):
-                story += pending
-                pending = []
+                story += _kept(pending)
+                pending, headings = [], 0
                 story += [Paragraph(_esc(i), st["bullet"], bulletText="•") for i in block.items]
                 continue
             if isinstance(block, d.QuoteBlock):
                 quotes = [Paragraph(_esc(i), st["quote"]) for i in block.items]
                 story += [KeepTogether([*pending, *quotes[:1]]), *quotes[1:], Spacer(1, 4)]
-                pending = []
+                pending, headings = [], 0
                 continue
             if isinstance(block, d.FigureBlock):
                 flow, keep = _figure(block, st, width, template.height * 0.8, doc.labels)
@@ -396,11 +422,14 @@ def render_pdf(doc: d.Document, path: Path) -> Path:
             if keep:
                 story.append(KeepTogether([*pending, *flow]))
             else:
-                # a long table may break over pages, but never leaves its caption behind
-                story += [KeepTogether([*pending, *flow[:2]]), *flow[2:]]
+                # a long table starts on this page when its caption, its header and a few
+                # rows fit, and breaks over pages with its header repeated
+                head = [*pending, flow[0]]
+                need = _height(head, width, template.height) + SPLIT_START
+                story += [CondPageBreak(need), *head, *flow[1:]]
             story.append(Spacer(1, 8))
-            pending = []
-        story += pending
+            pending, headings = [], 0
+        story += _kept(pending)
     canvas = type(
         "Canvas",
         (_NumberedCanvas,),

@@ -331,6 +331,11 @@ def _chapter_verdicts(b: ChapterBuilder) -> list[Block]:
     return out
 
 
+def _changed_label(b: ChapterBuilder, q: Question) -> str:
+    """A question's name in the changes table; a negative statement says so (higher is worse)."""
+    return b.t("negative_mark", label=b.label(q)) if q.negative else b.label(q)
+
+
 def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) -> list[Block]:
     t, results = b.t, b.r
     out: list[Block] = [
@@ -388,7 +393,7 @@ def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) ->
             ]
             rows = [
                 [
-                    b.label(qn.question(f.question)),
+                    _changed_label(b, qn.question(f.question)),
                     ind.name(t.language) if (ind := results.registry.get(f.statistic)) else "",
                     b.marked(f, ["previous"]),
                     b.other(f, "previous"),

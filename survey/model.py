@@ -132,6 +132,16 @@ class Question:
             meet (``.`` is the answer itself), checked online; ``None``: none.
         constraint_source: the constraint as written in the workbook.
         constraint_message: the ``constraint_message`` shown when it fails.
+        report_label: a short name for the report's tables, charts and
+            sentences (``report_label`` column); empty means the question
+            text is used (see :meth:`short_label`).
+        negative: the statement is negatively worded (``polarity`` column
+            ``negative``): agreeing with it is a bad sign, so the report
+            shows it apart and does not count its "% agree" as a good score.
+
+    Neither ``report_label`` nor ``negative`` changes what a respondent sees,
+    so they are not part of the version hash: a report label may be
+    improved after the forms are printed without orphaning the scans.
     """
 
     name: str
@@ -151,6 +161,8 @@ class Question:
     constraint: Expr | None = None
     constraint_source: str = ""
     constraint_message: Text = field(default_factory=Text)
+    report_label: Text = field(default_factory=Text)
+    negative: bool = False
 
     @property
     def other_name(self) -> str:
@@ -164,6 +176,20 @@ class Question:
         if not self.or_other:
             return self.choices.choices
         return tuple(c for c in self.choices.choices if c.name != OTHER)
+
+    def short_label(self, language: str | None = None) -> str:
+        """The report label in ``language``, else the question text.
+
+        A report label in the default language only is used for another
+        language when the question text has no text of that language either,
+        so an English report never mixes a Dutch short name with English text.
+        """
+        own = dict(self.report_label.values)
+        if language and language in own:
+            return own[language]
+        if own and (not language or language not in dict(self.label.values)):
+            return self.report_label.get(language)
+        return self.label.get(language)
 
     @property
     def is_select(self) -> bool:

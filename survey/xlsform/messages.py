@@ -179,6 +179,10 @@ MESSAGES: Mapping[str, Message] = {
         "Split the question into one question per case, each with its own list and a "
         "relevant condition, or remove choice_filter.",
     ),
+    "bad_polarity": (
+        "The value '{value}' in polarity is not understood.",
+        "Use negative for a negatively worded statement, or leave the cell empty.",
+    ),
     # groups
     "unclosed_group": (
         "The group '{name}' is never closed.",

@@ -19,7 +19,7 @@ from survey.xlsform.cells import language_code
 __all__ = ["ALIASES", "SHEET_ORDER", "TEXT_BASES", "Column", "Row", "Sheet"]
 
 SHEET_ORDER = ("survey", "choices", "settings")
-TEXT_BASES = frozenset({"label", "hint", "title", "constraint_message"})
+TEXT_BASES = frozenset({"label", "hint", "title", "constraint_message", "report_label"})
 ALIASES = {"form_title": "title", "list name": "list_name"}
 
 

@@ -208,6 +208,8 @@ class SurveyReader:
             constraint=constraint,
             constraint_source=constraint_source,
             constraint_message=row.text("constraint_message", self.language),
+            report_label=row.text("report_label", self.language),
+            negative=self.read_polarity(row),
         )
         self.questions.setdefault(name, question)
         frame.items.append(question)
@@ -299,6 +301,13 @@ class SurveyReader:
             column = self.sheet.heading(base)
             self.report(row, base, msg("bad_flag", value=row.get(base), column=column))
         return bool(flag)
+
+    def read_polarity(self, row: Row) -> bool:
+        """``polarity``: ``negative`` for a negatively worded statement; empty or ``positive``."""
+        value = row.get("polarity").lower()
+        if value not in ("", "positive", "negative"):
+            self.report(row, "polarity", msg("bad_polarity", value=row.get("polarity")))
+        return value == "negative"
 
     def read_paper(self, row: Row) -> PaperHints:
         lines = parse_lines(row.get("paper::lines"))

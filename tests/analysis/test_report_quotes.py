@@ -95,13 +95,13 @@ def test_report_prints_the_quotes_after_their_questions_figures(
     good = next(
         i
         for i, (_, t, x) in enumerate(events)
-        if i > index(events, "h2", chapter) and "het beste" in x and t in ("caption", "p")
+        if i > index(events, "h2", chapter) and "Beste punt" in x and t in ("caption", "p")
     )
     intro56 = index(events, "p", "Op de open vraag", good)
     assert events[intro56][2].endswith("Enkele toelichtingen uit de open antwoorden:")
     assert events[intro56 + 1][1:] == ("blockquote", f"‘{q56}’")
     improve = index(events, "caption", "Tabel", intro56)
-    assert "beter doen" in events[improve][2]
+    assert "Belangrijkste verbeterpunt" in events[improve][2]  # the report label
     intro58 = index(events, "p", "Op de open vraag", improve)
     assert [e[2] for e in events[intro58 + 1 : intro58 + 3]] == [f"‘{q58a}’", f"‘{short}’"]
     method = [x for s, t, x in events if s.endswith("Onderzoeksverantwoording") and t == "p"]
@@ -114,7 +114,7 @@ def test_report_prints_the_quotes_after_their_questions_figures(
     positions = [body.find(f"‘{x}’") for x in (q56, q58a, short)]
     assert -1 not in positions and positions == sorted(positions)
     assert body.find("Enkele toelichtingen uit de open antwoorden:") < positions[0]
-    assert body.find("Wat moet Werk en Inkomen vooral beter doen?") in range(*positions[:2])
+    assert body.find("Belangrijkste verbeterpunt") in range(*positions[:2])
     assert f"‘{q56}’" not in text[:start] + text[end:]
 
 

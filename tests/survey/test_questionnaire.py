@@ -518,6 +518,9 @@ CASES: list[tuple[str, Change, list[Problem]]] = [
      [P("choices", 1, "name", "no_column", column="name")]),
     ("bad_lines", cell("survey", 13, "paper::lines", "drie"),
      [P("survey", 13, "paper::lines", "bad_lines", value="drie")]),
+    ("bad_polarity", lambda b: (add_column(b, "survey", "polarity"),
+                                set_cell(b, "survey", 10, "polarity", "omgekeerd")),
+     [P("survey", 10, "polarity", "bad_polarity", value="omgekeerd")]),
     ("bad_flag_required", cell("survey", 4, "required", "misschien"),
      [P("survey", 4, "required", "bad_flag", value="misschien", column="required")]),
     # or_other, constraint, choice_filter
