@@ -159,6 +159,9 @@ SURVEY_COLUMNS = [
     "paper::page_break",
     "paper::layout",
     "paper::lines",
+    "report_label::nl",
+    "report_label::en",
+    "polarity",
 ]
 SHEET_HEADERS = {
     "survey.csv": SURVEY_COLUMNS,
