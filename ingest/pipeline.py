@@ -330,7 +330,7 @@ def scan(
         executor_name, workers = ex.name, ex.workers
         with contextlib.ExitStack() as cleanup:
             cleanup.callback(close_cached)  # the files a serial executor decoded here
-            if own:  # closed on the way out; on Ctrl-C without waiting for running tasks
+            if own:  # closed on the way out; on Ctrl-C its queued tasks are dropped
                 cleanup.enter_context(ex)
             t1 = time.perf_counter()
             writer, times = _process(store, ex, ctx, todo, file_batch, options, progress)

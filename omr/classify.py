@@ -195,10 +195,10 @@ def classify(
     doubts |= bit(doubt_line, ReviewReason.STRAY_LINE)
     doubts |= bit(beside, ReviewReason.MARK_OUTSIDE_BOX)
     doubts |= bit(faint & ~beside, ReviewReason.FAINT_MARK)
-    traced = readable & ~filled & (excess >= params.noise_sigmas)
+    with_ink = readable & ~filled & (excess >= params.noise_sigmas)
     return BoxClasses(
         states=states,
         confidence=confidence.astype(np.float32),
         doubts=doubts,
-        pen_at_limit=pen_at_limit(excess, traced, params),
+        pen_at_limit=pen_at_limit(excess, with_ink, params),
     )

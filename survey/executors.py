@@ -435,7 +435,7 @@ class ProcessExecutor(Closing):
 
     def __exit__(self, *exc: object) -> None:
         if exc and exc[0] is not None:
-            self.abort()  # interrupted or failed: do not wait for running tasks
+            self.abort()  # interrupted or failed: drop what is queued, end the workers
         self.close()
 
 
