@@ -154,3 +154,26 @@ def test_identical_files_have_the_same_hash(scans):
     (scans / "b.pdf").write_bytes((scans / "a.pdf").read_bytes())
     a, b = inspect_paths([scans])
     assert a.sha256 == b.sha256 and a.path != b.path
+
+
+def test_files_inspected_at_once_come_back_in_order_and_an_early_stop_cancels(
+    scans, page_images, monkeypatch
+):
+    import ingest.sources as sources
+
+    monkeypatch.setattr(sources, "available_cores", lambda: 4)
+    sizes = [1, 9, 2, 7, 1, 5]  # big files (slow to hash) between small ones
+    for i, pages in enumerate(sizes):
+        write_scanner_pdf(scans / f"s{i}.pdf", [encode_jpeg(page_images[0])] * pages)
+    (scans / "s9.txt").write_text("not a scan")
+    got = list(inspect_paths([scans]))
+    assert [Path(f.path).name for f in got] == [f"s{i}.pdf" for i in range(6)] + ["s9.txt"]
+    assert [f.page_count for f in got[:6]] == sizes
+    assert got[-1].problem == "this is a text file, not a scan"
+    started: list[str] = []
+    real = sources.inspect_file
+    monkeypatch.setattr(sources, "inspect_file", lambda p: started.append(p.name) or real(p))
+    first = inspect_paths([scans])
+    assert Path(next(first).path).name == "s0.pdf"
+    first.close()  # the caller stops: files not started are not inspected
+    assert len(started) <= 1 + 4
