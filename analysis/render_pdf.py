@@ -59,6 +59,15 @@ def _register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
 
 
+def _right_aligned(name: str, style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` aligned right, for a table's figures.
+
+    A number column is its text column's style but for the alignment; made
+    from it, the two cannot drift apart when one is changed.
+    """
+    return ParagraphStyle(name, parent=style, alignment=TA_RIGHT)
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
         "body",
@@ -67,6 +76,18 @@ def _styles() -> dict[str, ParagraphStyle]:
         leading=13.5,
         spaceAfter=6,
         textColor=colors.HexColor("#222222"),
+    )
+    cell = ParagraphStyle(
+        "cell", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_LEFT
+    )
+    head = ParagraphStyle(
+        "head",
+        parent=base,
+        fontName=BOLD,
+        fontSize=8.3,
+        leading=10.5,
+        spaceAfter=0,
+        textColor=colors.white,
     )
     return {
         "body": base,
@@ -96,31 +117,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle(
             "note", parent=base, fontSize=7.3, leading=9.5, textColor=GREY, spaceAfter=1
         ),
-        "cell": ParagraphStyle(
-            "cell", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_LEFT
-        ),
-        "num": ParagraphStyle(
-            "num", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_RIGHT
-        ),
-        "head": ParagraphStyle(
-            "head",
-            parent=base,
-            fontName=BOLD,
-            fontSize=8.3,
-            leading=10.5,
-            spaceAfter=0,
-            textColor=colors.white,
-        ),
-        "headnum": ParagraphStyle(
-            "headnum",
-            parent=base,
-            fontName=BOLD,
-            fontSize=8.3,
-            leading=10.5,
-            spaceAfter=0,
-            textColor=colors.white,
-            alignment=TA_RIGHT,
-        ),
+        "cell": cell,
+        "num": _right_aligned("num", cell),
+        "head": head,
+        "headnum": _right_aligned("headnum", head),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2),
         "quote": ParagraphStyle(
             "quote",

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from print_batches.archive import check_keys
 from print_batches.batches import INVITATION_RUN
 from print_batches.recipients import select_invitations
-from print_batches.run import RunReport, produce_run, seal_report
+from print_batches.run import RunReport, print_selected
 from print_batches.variants import PrintChannel
 from survey.executors import Executor
 from survey.progress import NullProgressBar, ProgressFactory
@@ -51,19 +50,15 @@ def print_invitations(
         ConflictError: an invitation run exists and ``options.force`` is false.
         ProjectError: nobody to print for, or addresses and store disagree.
     """
-    batch_size = options.batch_size or project.settings.print.batch_size
-    check_keys(options.encrypt_to)
-    selection = select_invitations(project, options.channel)
-    report = produce_run(
+    return print_selected(
         project,
         INVITATION_RUN,
-        selection.recipients,
-        batch_size=batch_size,
+        lambda: select_invitations(project, options.channel),
+        batch_size=options.batch_size,
         force=options.force,
-        executor=executor,
         workers=options.workers,
+        encrypt_to=options.encrypt_to,
+        options={"channel": options.channel.value},
+        executor=executor,
         progress=progress,
-        options={"channel": options.channel.value, "batch_size": batch_size},
-        not_printed=selection.left_out,
     )
-    return seal_report(project, report, options.encrypt_to)

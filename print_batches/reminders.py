@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from print_batches.archive import check_keys
 from print_batches.batches import INVITATION_RUN, reminder_run
 from print_batches.recipients import (
     NOT_MAILED,
@@ -27,7 +26,7 @@ from print_batches.recipients import (
     build_selection,
 )
 from print_batches.records import mailed, responded
-from print_batches.run import RunReport, produce_run, seal_report
+from print_batches.run import RunReport, print_selected
 from survey.errors import ProjectError
 from survey.executors import Executor
 from survey.mailings import Variant
@@ -100,25 +99,16 @@ def print_reminders(
         ConflictError: this reminder round exists and ``options.force`` is false.
         ProjectError: nobody to remind, or no invitations were printed yet.
     """
-    run = reminder_run(options.round)
-    batch_size = options.batch_size or project.settings.print.batch_size
-    check_keys(options.encrypt_to)
-    selection = select_reminders(project, options.with_questionnaire)
-    report = produce_run(
+    return print_selected(
         project,
-        run,
-        selection.recipients,
-        batch_size=batch_size,
+        reminder_run(options.round),
+        lambda: select_reminders(project, options.with_questionnaire),
+        batch_size=options.batch_size,
         force=options.force,
-        executor=executor,
         workers=options.workers,
+        encrypt_to=options.encrypt_to,
+        options={"with_questionnaire": options.with_questionnaire, "round": options.round},
+        executor=executor,
         progress=progress,
-        options={
-            "with_questionnaire": options.with_questionnaire,
-            "round": options.round,
-            "batch_size": batch_size,
-        },
-        not_printed=selection.left_out,
         conflict_hint=f"To send another reminder, use --round {options.round + 1}.",
     )
-    return seal_report(project, report, options.encrypt_to)

@@ -25,13 +25,13 @@ import logging
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from layout.roundoptions import letter_gaps, refuse_blocking_gaps
-from print_batches.archive import seal_run
+from print_batches.archive import check_keys, seal_run
 from print_batches.assemble import (
     BatchResult,
     RenderSpec,
@@ -48,6 +48,7 @@ from print_batches.formmaps import (
     ticket_entry,
 )
 from print_batches.jobticket import FILE_NAME, build_ticket, read_ticket, write_ticket
+from print_batches.recipients import Selection
 from print_batches.records import record_run, run_record
 from survey import entropy
 from survey.errors import ConflictError, ProjectError
@@ -260,6 +261,64 @@ def produce_run(
         replaced=replaced,
         form_maps={m.language: m.file for m in printed},
     )
+
+
+def print_selected(
+    project: Project,
+    run: str,
+    select: Callable[[], Selection],
+    *,
+    batch_size: int | None,
+    force: bool,
+    workers: int | None,
+    encrypt_to: tuple[str, ...],
+    options: Mapping[str, Any],
+    executor: Executor | None = None,
+    progress: ProgressFactory = NullProgressBar,
+    conflict_hint: str = "",
+) -> RunReport:
+    """Select the recipients, produce the run and seal it: every kind of run does this.
+
+    Shared by the invitation and the reminder runs so that they resolve the
+    batch size, check the print shop's keys and seal the result the same way.
+    The keys are checked before ``select`` is called, so a bad key is
+    refused before the store is read or any page is drawn.
+
+    Args:
+        project: the open project.
+        run: ``invitation`` or ``reminder-N``.
+        select: picks the envelopes and who was left out; called once.
+        batch_size: sets per batch PDF; ``None`` takes ``print.batch_size`` from survey.toml.
+        force: replace an earlier run of the same name.
+        workers: rendering processes when no ``executor`` is given.
+        encrypt_to: age public keys of the print shop; empty: plain files.
+        options: the run's own options for the job ticket (the resolved
+            ``batch_size`` is added last).
+        executor: where batches are rendered (see :func:`produce_run`).
+        progress: progress bar factory (counts sets).
+        conflict_hint: an extra sentence for the refusal to overwrite.
+
+    Raises:
+        ConflictError: the run exists and ``force`` is false (see :func:`produce_run`).
+        ProjectError: nobody to print for, or whatever ``select`` refuses.
+    """
+    size = batch_size or project.settings.print.batch_size
+    check_keys(encrypt_to)
+    selection = select()
+    report = produce_run(
+        project,
+        run,
+        selection.recipients,
+        batch_size=size,
+        force=force,
+        executor=executor,
+        workers=workers,
+        progress=progress,
+        options={**options, "batch_size": size},
+        not_printed=selection.left_out,
+        conflict_hint=conflict_hint,
+    )
+    return seal_report(project, report, encrypt_to)
 
 
 def seal_report(project: Project, report: RunReport, public_keys: tuple[str, ...]) -> RunReport:

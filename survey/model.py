@@ -232,14 +232,24 @@ class Group:
         return "table-list" in self.appearance.split()
 
     def questions(self) -> Iterator[Question]:
-        for item in self.items:
-            if isinstance(item, Group):
-                yield from item.questions()
-            else:
-                yield item
+        """Every question inside (notes included), depth first, in order."""
+        return _questions_in(self.items)
 
 
 Item = Question | Group
+
+
+def _questions_in(items: tuple[Item, ...]) -> Iterator[Question]:
+    """The questions in ``items`` and in the groups among them, depth first, in order.
+
+    Groups and the whole questionnaire hold the same kind of item tree, so one
+    walk serves both and they cannot come to disagree about the order.
+    """
+    for item in items:
+        if isinstance(item, Group):
+            yield from _questions_in(item.items)
+        else:
+            yield item
 
 
 def _generated(item: Item) -> bool:
@@ -273,11 +283,7 @@ class Questionnaire:
 
     def questions(self) -> Iterator[Question]:
         """Every question (notes included), depth first, in order."""
-        for item in self.items:
-            if isinstance(item, Group):
-                yield from item.questions()
-            else:
-                yield item
+        return _questions_in(self.items)
 
     def answerable(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions() if q.is_answerable)
