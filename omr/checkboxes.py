@@ -28,7 +28,7 @@ import numpy as np
 
 from omr.params import DEFAULT_PARAMS, OmrParams
 from omr.sampling import grid_offsets, paper_levels, paper_plane, sample_patches, stroke_darkness
-from omr.strokes import line_reach
+from omr.strokes import connected_run_out, line_reach
 from omr.traces import neighbour_ink, stroke_response
 
 _EDGE = 2  # samples per outline band (0.75 pt outline at 0.5 pt steps, plus blur)
@@ -50,6 +50,9 @@ class BoxMeasures:
         centroid: ink centroid ``(n, 2)``, page points relative to the nominal box centre.
         reach: for a line-like mark with ink outside the box, how far the line
             continues beyond the outline ``(n, 2)`` (both ways, points); 0 otherwise.
+        run_out: for ink in the box with ink just outside it, how far the
+            strokes that reach into the box run on beyond the outline, in any
+            direction (points, :func:`omr.strokes.connected_run_out`); 0 otherwise.
         line: the strongest stroke response in the inner area: the darkest
             short straight run (``line_filter_pt`` long, four directions) of
             the darkness against the surroundings, *without* the noise floor,
@@ -86,6 +89,7 @@ class BoxMeasures:
     trace_at: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
     trace_direction: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     position_doubt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    run_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def __len__(self) -> int:
         return int(self.ink.shape[0])
@@ -94,7 +98,7 @@ class BoxMeasures:
     def empty(cls) -> BoxMeasures:
         z = np.zeros(0, dtype=np.float32)
         z2 = np.zeros((0, 2), dtype=np.float32)
-        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z)
+        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z, z)
 
     @classmethod
     def concat(cls, parts: list[BoxMeasures]) -> BoxMeasures:
@@ -262,6 +266,20 @@ def measure_boxes(
             shifted,
             black=black,
         )
+    run_out = np.zeros(n, dtype=np.float32)
+    leaving = np.flatnonzero((ink_mean >= 0.005) & (spill >= params.line_spill))
+    if leaving.size:
+        moved = np.stack([dx, dy], axis=1)[leaving] * step
+        run_out[leaving] = connected_run_out(
+            gray,
+            homography,
+            r[leaving] + np.concatenate([moved, moved], axis=1),
+            paper=levels.mean(axis=1)[leaving],
+            span=span[leaving],
+            far_pt=params.run_out_far_pt,
+            step_pt=step,
+            inset_pt=params.inset_pt,
+        )
     return BoxMeasures(
         ink=ink_mean.astype(np.float32),
         core=(core_sum / core_area * unit).astype(np.float32),
@@ -284,6 +302,7 @@ def measure_boxes(
         ),
         trace_direction=traces.direction.astype(np.int8),
         position_doubt=np.zeros(n, dtype=np.float32),
+        run_out=run_out,
     )
 
 

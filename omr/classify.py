@@ -11,8 +11,9 @@ The rules, applied to all boxes at once (``np.select``), in order:
 5. **Empty**: little ink in the inner area and its core.
 6. **Uncertain**: in between (faint pencil, a tiny dot, an erased mark). Doubtful.
 
-Three more doubts: a straight stroke that continues far outside the box is a
-stray line (doubtful whatever its ink); an empty box with ink just outside it
+Three more doubts: a stroke that continues far outside the box (straight
+along its direction, or bent, traced as connected ink) is a stray line
+(doubtful whatever its ink); an empty box with ink just outside it
 may have been meant (a cross beside the box); and an empty box whose stroke
 measures are not as clean as the page's empty boxes (:mod:`omr.noise`) holds
 a trace of ink too faint or thin for the ink thresholds (``faint_mark``).
@@ -112,6 +113,10 @@ def classify(
             longest >= params.line_curved_pt,
         ),
     )
+    # Measures pickled before the field have no run_out (or an empty one): not traced.
+    run_out = getattr(measures, "run_out", None)
+    if run_out is not None and run_out.shape == line.shape:
+        line |= run_out >= params.run_out_pt
     # Empty by the ink thresholds, but not as clean as the page's empty boxes:
     # a trace of ink in the box (faint) or just outside it (beside).
     reference = ~unreadable & ~marked & ~partly

@@ -80,6 +80,11 @@ class OmrParams:
             stroke) is a stray line already at ``line_straight_pt``.
         line_straight_pt: see ``line_straight_elongation``.
         line_curved_pt: see ``line_shape_elongation``.
+        run_out_pt: ink in a box whose strokes run on this far beyond the
+            outline, in any direction and however bent (``run_out``), is a
+            stray line: the arms of a generous cross end about 3 mm (9 pt)
+            beyond a 4.5 mm box, a line drawn across the page goes on.
+        run_out_far_pt: how far beyond the box ``run_out`` is traced.
         min_outline: a box whose printed outline is fainter than this (mean ink
             of the outline band) is unreadable: out of the image or covered.
         max_position_doubt_pt: on a page placed by a fallback (fewer than
@@ -180,6 +185,8 @@ class OmrParams:
     line_straight_elongation: float = 15.0
     line_straight_pt: float = 4.5
     line_curved_pt: float = 12.0
+    run_out_pt: float = 12.0
+    run_out_far_pt: float = 16.0
     min_outline: float = 0.08
     max_position_doubt_pt: float = 1.0
     review_below: float = 0.5

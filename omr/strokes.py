@@ -19,6 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from omr.sampling import grid_offsets, sample_patches
 from survey.units import page_to_image
 
 _LANES = (-1.0, -0.5, 0.0, 0.5, 1.0)  # probe lines fanning out from the stroke's axis
@@ -102,3 +103,90 @@ def line_reach(
     bridged[:, :, 0] = inked[:, :, 0] | inked[:, :, 1]
     reach = (np.cumprod(bridged, axis=2).sum(axis=2) * step_pt).astype(np.float32)
     return reach
+
+
+def connected_run_out(
+    gray: np.ndarray,
+    homography: np.ndarray,
+    boxes: np.ndarray,
+    *,
+    paper: np.ndarray,
+    span: np.ndarray,
+    far_pt: float = 16.0,
+    step_pt: float = 0.6,
+    inset_pt: float = 2.0,
+) -> np.ndarray:
+    """How far the ink that touches each box's inner area runs on beyond its outline.
+
+    :func:`line_reach` follows a straight stroke's direction; a stroke that
+    bends as it passes through a box (a doodle, a slip of the pen, a line
+    crossed out elsewhere) escapes it. This measure has no direction: the ink
+    around the box is traced as connected strokes, and the strokes that reach
+    into the box's inner area say how far they extend beyond the outline, in
+    any direction. The printed outline itself is part of a stroke that touches
+    it but never extends beyond it, and printed text beside the box starts
+    after a white gap.
+
+    All patches are traced at once: they are stacked into one image with a
+    white row between them, so one connected-components pass covers them all.
+
+    Args:
+        gray: the page image, 2-D ``uint8``.
+        homography: 3x3 page-to-image matrix.
+        boxes: ``(k, 4)`` as ``(left, top, right, bottom)``, page points (the
+            refined outer edge of the outline).
+        paper: the paper level around each box ``(k,)``.
+        span: paper-to-black of each box ``(k,)``.
+        far_pt: how far beyond the box to trace.
+        step_pt: sample step.
+        inset_pt: the inner area starts this far inside the outer edge.
+
+    Returns:
+        ``float32`` ``(k,)``: points the furthest connected ink lies beyond the
+        outer edge (0 when none leaves the box; at most ``far_pt``).
+    """
+    k = boxes.shape[0]
+    if k == 0:
+        return np.zeros(0, dtype=np.float32)
+    centre = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
+    half = np.stack([(boxes[:, 2] - boxes[:, 0]) / 2, (boxes[:, 3] - boxes[:, 1]) / 2], axis=1)
+    offsets = grid_offsets(float(half.max()) + far_pt, step_pt)
+    p = offsets.shape[0]
+    patches = sample_patches(gray, homography, centre, offsets)
+    threshold = (paper - _INKED * span).astype(np.float32)[:, None, None]
+    ink = np.zeros((k, p + 1, p), dtype=np.uint8)  # a white row under each patch
+    ink[:, :p] = patches < threshold
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
+        ink.reshape(k * (p + 1), p), connectivity=8
+    )
+    labels = labels.reshape(k, p + 1, p)[:, :p]
+    # Each box's inner area and outer edge, in samples of its patch.
+    lo = np.searchsorted(offsets, -half + inset_pt)  # (k, 2): x, y
+    hi = np.searchsorted(offsets, half - inset_pt)
+    index = np.arange(p)[None, :]
+    in_x = (index >= lo[:, :1]) & (index < hi[:, :1])  # (k, p)
+    in_y = (index >= lo[:, 1:]) & (index < hi[:, 1:])
+    seeds = in_y[:, :, None] & in_x[:, None, :] & (labels > 0)
+    box_of, row_of, col_of = np.nonzero(seeds)
+    out = np.zeros(k, dtype=np.float32)
+    if box_of.size == 0:
+        return out
+    pairs = np.unique(box_of.astype(np.int64) * (stats.shape[0]) + labels[box_of, row_of, col_of])
+    which, label = pairs // stats.shape[0], pairs % stats.shape[0]
+    x0, y0 = stats[label, cv2.CC_STAT_LEFT], stats[label, cv2.CC_STAT_TOP] - which * (p + 1)
+    x1 = x0 + stats[label, cv2.CC_STAT_WIDTH] - 1
+    y1 = y0 + stats[label, cv2.CC_STAT_HEIGHT] - 1
+    # Sample positions in points from the box centre, then beyond the outer edge.
+    beyond = np.max(
+        np.stack(
+            [
+                -offsets[x0] - half[which, 0],
+                offsets[x1] - half[which, 0],
+                -offsets[y0] - half[which, 1],
+                offsets[y1] - half[which, 1],
+            ]
+        ),
+        axis=0,
+    )
+    np.maximum.at(out, which, np.clip(beyond, 0.0, far_pt).astype(np.float32))
+    return out

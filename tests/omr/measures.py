@@ -25,6 +25,7 @@ def measures(n: int = 1, **values: object) -> BoxMeasures:
         "line_out": np.full(n, 0.01),
         "neighbour_ink": np.zeros(n),
         "position_doubt": np.zeros(n),
+        "run_out": np.zeros(n),
     }
     for name, value in values.items():
         base[name] = np.broadcast_to(np.asarray(value, dtype=np.float64), base[name].shape).copy()

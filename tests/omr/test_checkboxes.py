@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 
 from omr.checkboxes import BoxMeasures, measure_boxes
+from omr.classify import DOUBT_BITS, classify
+from omr.params import DEFAULT_PARAMS
 from omr.sampling import grid_offsets, paper_levels, paper_plane, sample_patches, stroke_darkness
 from papersurvey.simulate.pens import Pen
 from survey.formmap import FormMap
+from survey.pageresult import ReviewReason
 from survey.units import rects_to_page
 
 PAGE = 2  # the grid page: 7 + 5 rows of ten boxes on shaded rows
@@ -99,6 +102,29 @@ def test_a_stray_line_through_a_box_is_followed_outside(
     m = _measure(image, form_map)
     assert m.elongation[25] > 6
     assert m.reach[25].min() > 5
+
+
+def test_a_bent_stroke_through_a_box_is_traced_beyond_it_and_a_cross_is_not(
+    page_image: Callable[..., np.ndarray], form_map: FormMap, mark: Callable[..., None]
+) -> None:
+    from papersurvey.simulate.pens import Canvas
+
+    image = page_image(PAGE)
+    rects = rects_to_page(form_map.page(PAGE).box_rects(), form_map.page_height) * 300 / 72
+    left, top, right, bottom = rects[25]
+    x, y = (left + right) / 2, (top + bottom) / 2
+    # Down from the row above, a kink inside the box, off to the lower left: no straight line.
+    bent = np.array([[x + 20, top - 90], [x + 5, y - 5], [x - 8, y + 10], [x - 70, bottom + 80]])
+    Canvas(image, 300).strokes([bent], Pen("gel", 60, 0.5), np.random.default_rng(1))
+    mark(image, PAGE, 13, "overshoot")
+    m = _measure(image, form_map)
+    assert m.run_out[25] == DEFAULT_PARAMS.run_out_far_pt  # 19 pt out: traced to the limit
+    assert m.run_out[13] < DEFAULT_PARAMS.run_out_pt  # a cross's arms end near the box
+    untouched = np.setdiff1d(np.arange(len(m)), [13, 25, 15, 35, 24, 26])
+    assert m.run_out[untouched].max() == 0.0
+    classes = classify(m)
+    assert classes.doubts[25] & DOUBT_BITS[ReviewReason.STRAY_LINE]
+    assert not classes.doubts[13] & DOUBT_BITS[ReviewReason.STRAY_LINE]
 
 
 def test_shading_and_stains_are_paper_not_ink() -> None:
