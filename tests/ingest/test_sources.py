@@ -170,10 +170,28 @@ def test_files_inspected_at_once_come_back_in_order_and_an_early_stop_cancels(
     assert [Path(f.path).name for f in got] == [f"s{i}.pdf" for i in range(6)] + ["s9.txt"]
     assert [f.page_count for f in got[:6]] == sizes
     assert got[-1].problem == "this is a text file, not a scan"
+    # The early stop: every file but the first is held until the caller has stopped, so the
+    # files still queued then are cancelled whatever the threads' timing.
+    import threading
+
     started: list[str] = []
+    release = threading.Event()
     real = sources.inspect_file
-    monkeypatch.setattr(sources, "inspect_file", lambda p: started.append(p.name) or real(p))
+
+    def held(path: Path) -> object:
+        started.append(path.name)
+        if path.name != "s0.pdf":
+            release.wait(10)
+        return real(path)
+
+    monkeypatch.setattr(sources, "inspect_file", held)
     first = inspect_paths([scans])
     assert Path(next(first).path).name == "s0.pdf"
-    first.close()  # the caller stops: files not started are not inspected
-    assert len(started) <= 1 + 4
+    timer = threading.Timer(0.2, release.set)  # lets the held files finish once they are cancelled
+    timer.start()
+    first.close()
+    timer.join()
+    # Four threads: s0-s3 started at once; s4 only if a thread took it before the stop.
+    assert (
+        {"s0.pdf", "s1.pdf", "s2.pdf", "s3.pdf"} <= set(started) <= {f"s{i}.pdf" for i in range(5)}
+    )
