@@ -471,21 +471,6 @@ def check_rows(
     return records
 
 
-def read_address_file(
-    path: Path,
-    *,
-    mapping: Mapping[str, str] | None = None,
-    languages: Sequence[str] = ("nl", "en"),
-    progress: ProgressFactory = NullProgressBar,
-) -> list[AddressRecord]:
-    """Read, check and normalise an address file: every person, in file order.
-
-    Raises:
-        AddressFileError: listing every problem found; nothing was written.
-    """
-    return check_table(read_table(path), mapping=mapping, languages=languages, progress=progress)
-
-
 def check_table(
     table: AddressTable,
     *,
@@ -494,6 +479,9 @@ def check_table(
     progress: ProgressFactory = NullProgressBar,
 ) -> list[AddressRecord]:
     """Check and normalise the cells of an address file: every person, in file order.
+
+    The cells come from :func:`read_table` (a file on disk) or
+    :func:`table_from_bytes` (a file decrypted in memory), so one check serves both.
 
     Raises:
         AddressFileError: listing every problem found; nothing was written.

@@ -55,11 +55,32 @@ def _check_languages(v: tuple[str, ...]) -> str | None:
     return None
 
 
+def _empty_or(ok: Callable[[str], object], reason: str) -> Callable[[str], str | None]:
+    """A check for a text key that may be left empty but must otherwise pass ``ok``.
+
+    Many keys are optional until the operator knows their value (a URL, a key, an
+    id); this is the one place that says "empty, or else valid", so each key states
+    only its own test and the reason printed when it fails.
+
+    Args:
+        ok: true for a usable non-empty value.
+        reason: the problem reported for a value ``ok`` rejects.
+
+    Returns:
+        The check: ``None`` for an empty or usable value, else ``reason``.
+    """
+    return lambda v: None if not v or ok(v) else reason
+
+
+_check_online_url = _empty_or(
+    lambda v: re.match(r"^https?://[^\s/]+", v),
+    "must start with https:// (or be empty until the online survey exists)",
+)
+
+
 def check_online_url(v: str) -> str | None:
     """Why ``v`` is no usable ``online.base_url``; ``None`` when it is (or is empty)."""
-    if v and not re.match(r"^https?://[^\s/]+", v):
-        return "must start with https:// (or be empty until the online survey exists)"
-    return None
+    return _check_online_url(v)
 
 
 @dataclass(frozen=True)
@@ -77,11 +98,7 @@ class SurveySection:
         metadata=_doc(
             "Survey code in every page QR: A-Z, 0-9 and -, at most 24 characters. "
             "Empty: derived from id. Never change it after printing.",
-            lambda v: (
-                None
-                if not v or _SURVEY_CODE_RE.match(v)
-                else "must be A-Z, 0-9 and - only, at most 24 characters"
-            ),
+            _empty_or(_SURVEY_CODE_RE.match, "must be A-Z, 0-9 and - only, at most 24 characters"),
         ),
     )
     title: str = field(
@@ -155,7 +172,7 @@ class OnlineSection:
         default="",
         metadata=_doc(
             "LimeSurvey survey id (sid), digits only.",
-            lambda v: None if not v or v.isdigit() else "must be digits only",
+            _empty_or(str.isdigit, "must be digits only"),
         ),
     )
 
@@ -238,7 +255,7 @@ class PrivacySection:
             "The round's age public key (age1...): pii/ is encrypted to it, and the "
             "municipality encrypts the address file with it. Made by papersurvey new or "
             "papersurvey keys; not secret.",
-            lambda v: None if not v or v.startswith("age1") else "must start with age1",
+            _empty_or(lambda v: v.startswith("age1"), "must start with age1"),
         ),
     )
     private_key: str = field(
@@ -253,10 +270,9 @@ class PrivacySection:
         metadata=_doc(
             "Name of an environment variable that holds the private key instead "
             "(AGE-SECRET-KEY-1...); empty: read private_key.",
-            lambda v: (
-                None
-                if not v or re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", v)
-                else "must be an environment variable name (letters, digits, _)"
+            _empty_or(
+                lambda v: re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", v),
+                "must be an environment variable name (letters, digits, _)",
             ),
         ),
     )
@@ -356,11 +372,15 @@ class SenderSection:
     )
 
 
+_check_store_url = _empty_or(
+    lambda v: v.startswith(("postgresql://", "postgres://")),
+    "must start with postgresql:// (or be empty for store.sqlite in this folder)",
+)
+
+
 def check_store_url(v: str) -> str | None:
     """Why ``v`` is no usable ``store.url``; ``None`` when it is (or is empty)."""
-    if v and not v.startswith(("postgresql://", "postgres://")):
-        return "must start with postgresql:// (or be empty for store.sqlite in this folder)"
-    return None
+    return _check_store_url(v)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,14 @@ def _identifier(name: str) -> str:
     return name
 
 
+def _insert_sql(table: str, columns: Sequence[str], or_ignore: bool) -> str:
+    """``INSERT INTO table (columns) VALUES (?, ...)``, names checked, for :meth:`Store.insert`
+    and :meth:`Store.insert_many` alike; ``or_ignore`` adds ``ON CONFLICT DO NOTHING``."""
+    cols = ", ".join(_identifier(c) for c in columns)
+    sql = f"INSERT INTO {_identifier(table)} ({cols}) VALUES ({', '.join('?' * len(columns))})"
+    return sql + " ON CONFLICT DO NOTHING" if or_ignore else sql
+
+
 def on_conflict_update(key: Sequence[str], columns: Sequence[str]) -> str:
     """`` ON CONFLICT (key) DO UPDATE SET c = excluded.c, ...``: portable ``INSERT OR REPLACE``.
 
@@ -325,14 +333,9 @@ class Store:
         A table without an integer id gives an unspecified non-zero number
         (SQLite: its rowid; PostgreSQL: 1).
         """
-        cols = [_identifier(c) for c in row]
-        sql = (
-            f"INSERT INTO {_identifier(table)} ({', '.join(cols)}) "
-            f"VALUES ({', '.join('?' * len(cols))})"
+        return self._db.insert_id(
+            _insert_sql(table, list(row), or_ignore), list(row.values()), table
         )
-        if or_ignore:
-            sql += " ON CONFLICT DO NOTHING"
-        return self._db.insert_id(sql, list(row.values()), table)
 
     def insert_many(
         self, table: str, rows: Iterable[Mapping[str, Any]], *, or_ignore: bool = False
@@ -342,13 +345,8 @@ class Store:
         first = next(it, None)
         if first is None:
             return 0
-        cols = [_identifier(c) for c in first]
-        sql = (
-            f"INSERT INTO {_identifier(table)} ({', '.join(cols)}) "
-            f"VALUES ({', '.join('?' * len(cols))})"
-        )
-        if or_ignore:
-            sql += " ON CONFLICT DO NOTHING"
+        cols = list(first)
+        sql = _insert_sql(table, cols, or_ignore)
 
         def values() -> Iterator[list[Any]]:
             yield [first[c] for c in cols]

@@ -6,14 +6,22 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from papersurvey.commands.parsers import (
+    add_comparison_options,
+    comparison_options,
+    project_command,
+)
+
 FORMATS = ("csv", "parquet", "spss", "xlsx")
 """The data file formats of :func:`analysis.exports.export_all` (a copy, so that building
 the parser does not import pandas; a test checks that the two agree)."""
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "export",
+        run,
         help="write the merged dataset (CSV, Parquet, SPSS, Excel) and its tables",
         description=(
             "Merge paper and online answers into one row per respondent and write it to "
@@ -25,7 +33,6 @@ def register(subparsers: Any) -> None:
             "choosing quotes for the report: it holds free text that may name people."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "--format",
         choices=[*FORMATS, "all"],
@@ -41,17 +48,7 @@ def register(subparsers: Any) -> None:
         default=None,
         help="language of labels and question texts (default: the round's first language)",
     )
-    p.add_argument(
-        "--previous",
-        metavar="FILE",
-        type=Path,
-        action="append",
-        help="an earlier round (as for report): its comparisons go into metrics.csv and data.xlsx",
-    )
-    p.add_argument("--previous-label", metavar="TEXT", action="append", help="its name")
-    p.add_argument("--reference", metavar="FILE", type=Path, help="a reference group file")
-    p.add_argument("--reference-label", metavar="TEXT", default="", help="its name")
-    p.set_defaults(func=run)
+    add_comparison_options(p)  # as for report: the comparisons go into metrics.csv, data.xlsx
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,10 +60,7 @@ def run(args: argparse.Namespace) -> int:
         formats=ALL_FORMATS if args.format == "all" else (args.format,),
         out_dir=args.out,
         language=args.language,
-        previous=tuple(args.previous or ()),
-        previous_label=tuple(args.previous_label or ()),
-        reference=args.reference,
-        reference_label=args.reference_label,
+        **comparison_options(args),
     )
     with Project.open(args.directory) as project:
         out = export_round(project, options)

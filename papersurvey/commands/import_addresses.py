@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from papersurvey.commands.parsers import project_command
 from survey.addresses import FIELDS
 
 
@@ -19,8 +20,10 @@ def _mapping(text: str) -> tuple[str, str]:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "import-addresses",
+        run,
         help="read the address file and assign pseudonyms",
         description=(
             "Read the municipality's address file (CSV or .xlsx, or either age-encrypted to the "
@@ -29,7 +32,6 @@ def register(subparsers: Any) -> None:
             "the same file again changes nothing; a changed file is refused unless --force."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "file", metavar="FILE", type=Path, help="the address file (.csv, .xlsx, or .age)"
     )
@@ -47,7 +49,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="apply a changed file: add new people, mark removed people withdrawn",
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,13 +6,17 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from papersurvey.commands.parsers import project_command
+
 if TYPE_CHECKING:
     from ingest.online_store import OnlineImportReport
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "import-online",
+        run,
         help="import the online answers (LimeSurvey response export)",
         description=(
             "Read a LimeSurvey response export (Responses > Export: CSV or JSON, any kind of "
@@ -21,7 +25,6 @@ def register(subparsers: Any) -> None:
             "same file again changes nothing; a later export adds what is new."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "file", metavar="FILE", type=Path, nargs="?", help="the LimeSurvey export (.csv, .json)"
     )
@@ -44,7 +47,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="skip responses whose token is no respondent of this round (test responses)",
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

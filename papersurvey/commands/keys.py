@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
+
+from papersurvey.commands.parsers import project_command
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    project_command(
+        subparsers,
         "keys",
+        run,
         help="show the round's public key (make the key pair if there is none)",
         description=(
             "Print the round's age public key, to send to the municipality: they encrypt the "
@@ -18,8 +21,6 @@ def register(subparsers: Any) -> None:
             "are encrypted."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,10 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from papersurvey.commands.parsers import project_command
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "limesurvey",
+        run,
         help="write the online survey for LimeSurvey 6 (.lss) from the questionnaire",
         description=(
             "Write the questionnaire as a LimeSurvey 6 survey structure (.lss) with the same "
@@ -17,7 +21,6 @@ def register(subparsers: Any) -> None:
             "against LimeSurvey's rules. The codes are kept in questionnaire/limesurvey_codes.csv."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument("--out", metavar="FILE", type=Path, help="where to write the .lss file")
     p.add_argument(
         "--push-participants",
@@ -26,7 +29,6 @@ def register(subparsers: Any) -> None:
         "(…/index.php/admin/remotecontrol); login from LIMESURVEY_USER/LIMESURVEY_PASSWORD "
         "or asked",
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

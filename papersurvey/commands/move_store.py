@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
+
+from papersurvey.commands.parsers import project_command
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "move-store",
+        run,
         help="move the round's store into a new PostgreSQL schema",
         description=(
             "Copy the round's store (store.sqlite) row for row into a new PostgreSQL schema, "
@@ -17,14 +20,12 @@ def register(subparsers: Any) -> None:
             "rename store.sqlite to store.sqlite.before-move. See docs/store.md."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "url",
         metavar="URL",
         help="the new store, e.g. postgresql://papersurvey@db/kbo?schema=kbo_2027_lv "
         "(keep the password in ~/.pgpass)",
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

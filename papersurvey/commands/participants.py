@@ -6,10 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from papersurvey.commands.parsers import project_command
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "participants",
+        run,
         help="write the LimeSurvey participant list (names, e-mail, tokens) outside the project",
         description=(
             "Decrypt pii/ in memory and write the participant list LimeSurvey imports (first "
@@ -17,9 +21,7 @@ def register(subparsers: Any) -> None:
             "the project folder. It is personal data: delete FILE once LimeSurvey has it."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument("--out", metavar="FILE", type=Path, required=True, help="the CSV file to write")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,36 +6,26 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from papersurvey.commands.parsers import positive_int, project_command
 from print_batches.variants import PrintChannel
 
 if TYPE_CHECKING:
     from print_batches.run import RunReport
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """Options shared by ``print`` and ``reminders``."""
     p.add_argument(
         "--batch-size",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="respondents per batch PDF (default: print.batch_size in survey.toml, 500)",
     )
     p.add_argument(
         "--workers",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="rendering processes (default: all cores; 1 renders in this process)",
     )
@@ -52,8 +42,10 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "print",
+        run,
         help="make the print batches (letters and questionnaires) for the print shop",
         description=(
             "Render the invitation letters, with the personalised paper questionnaire where the "
@@ -61,7 +53,6 @@ def register(subparsers: Any) -> None:
             "job ticket, into DIR/print/invitation/. Every set is recorded in the store."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "--channel",
         choices=[c.value for c in PrintChannel],
@@ -81,7 +72,6 @@ def register(subparsers: Any) -> None:
             "also when the questionnaire now lays out differently from the one printed before"
         ),
     )
-    p.set_defaults(func=run)
 
 
 def format_report(report: RunReport) -> str:

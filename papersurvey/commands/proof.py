@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layout.templates import VARIANTS
+from papersurvey.commands.parsers import project_command
 
 if TYPE_CHECKING:
     from print_batches.formmaps import MapChange
@@ -15,15 +15,16 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "proof",
+        run,
         help="render a blank questionnaire and an example letter for sign-off",
         description=(
             "Render the blank questionnaire (PDF, PNG previews, form map) and an example "
             "letter for an invented addressee to DIR/out/proof/, for the municipality to sign off."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "--letter",
         action="append",
@@ -33,7 +34,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("--all-letters", action="store_true", help="render every letter variant")
     p.add_argument("--language", choices=("nl", "en"), default="", help="default: the round's")
     p.add_argument("--dpi", type=float, default=100.0, help="resolution of the PNG previews")
-    p.set_defaults(func=run)
 
 
 def changed_since_printing(project: Project) -> list[MapChange]:

@@ -7,10 +7,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from papersurvey.commands.parsers import project_command
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "purge",
+        run,
         help="remove personal data (pii/, print/, online/, scans/, clips/) and free text after retention",
         description=(
             "Remove the round's personal data once dates.close + privacy.retention_days has "
@@ -21,7 +25,6 @@ def register(subparsers: Any) -> None:
             "reports stay."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument("--dry-run", action="store_true", help="only list what would be removed")
     p.add_argument("--force", action="store_true", help="purge before the retention period ends")
     p.add_argument("--keep-scans", action="store_true", help="keep scans/ and clips/")
@@ -34,7 +37,6 @@ def register(subparsers: Any) -> None:
             "place of the open answers they came from; default: remove every open answer"
         ),
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from papersurvey.commands.print_cmd import _positive, add_run_options, format_report
+from papersurvey.commands.parsers import positive_int, project_command
+from papersurvey.commands.print_cmd import add_run_options, format_report
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "reminders",
+        run,
         help="make reminder batches for everyone who has not responded yet",
         description=(
             "Render reminder letters for every respondent who was sent a printed invitation and "
@@ -19,7 +21,6 @@ def register(subparsers: Any) -> None:
             "record them in the store."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "--with-questionnaire",
         action="store_true",
@@ -27,7 +28,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--round",
-        type=_positive,
+        type=positive_int,
         default=1,
         metavar="N",
         help="which reminder this is: 1 for the first (default), 2 for a second reminder",
@@ -41,7 +42,6 @@ def register(subparsers: Any) -> None:
             "enclose a questionnaire that lays out differently from the one printed before"
         ),
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

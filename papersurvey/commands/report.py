@@ -6,10 +6,18 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from papersurvey.commands.parsers import (
+    add_comparison_options,
+    comparison_options,
+    project_command,
+)
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "report",
+        run,
         help="write the report (PDF and HTML) with charts",
         description=(
             "Write the round's report to out/report/: summary, introduction with the response, "
@@ -18,24 +26,7 @@ def register(subparsers: Any) -> None:
             "Open answers are only counted, unless you give --quotes."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
-    p.add_argument(
-        "--reference",
-        metavar="FILE",
-        type=Path,
-        help="reference group: a papersurvey export, or a table question;statistic;value;n",
-    )
-    p.add_argument(
-        "--previous",
-        metavar="FILE",
-        type=Path,
-        action="append",
-        help=(
-            "an earlier round: its data.csv/data.parquet export, a table of figures, or a "
-            "folder of earlier exports; repeatable, oldest first: the last is compared with "
-            "significance tests, all make the trend"
-        ),
-    )
+    add_comparison_options(p)
     p.add_argument(
         "--format",
         choices=["pdf", "html", "both"],
@@ -51,13 +42,6 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--out", metavar="FOLDER", type=Path, help="where to write (default DIR/out/report)"
     )
-    p.add_argument(
-        "--previous-label",
-        metavar="TEXT",
-        action="append",
-        help="the name of an earlier round, e.g. 'Meting 2025' (repeatable, as --previous)",
-    )
-    p.add_argument("--reference-label", metavar="TEXT", default="", help="e.g. 'Landelijk'")
     p.add_argument(
         "--dpi", type=int, default=200, help="resolution of the charts (default 200, for print)"
     )
@@ -80,7 +64,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="make a provisional report although review items are still open",
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,16 +73,13 @@ def run(args: argparse.Namespace) -> int:
     formats = ("pdf", "html") if args.format == "both" else (args.format,)
     options = ReportOptions(
         formats=formats,
-        reference=args.reference,
-        previous=tuple(args.previous or ()),
         language=args.language,
         out_dir=args.out,
-        previous_label=tuple(args.previous_label or ()),
-        reference_label=args.reference_label,
         dpi=args.dpi,
         quotes=args.quotes,
         allow_flagged_quotes=args.allow_flagged_quotes,
         allow_open_review=args.allow_open_review,
+        **comparison_options(args),
     )
     with Project.open(args.directory) as project:
         out = make_report(project, options)

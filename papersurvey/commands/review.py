@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from pathlib import Path
 from typing import Any, TextIO
 
+from papersurvey.commands.parsers import project_command
 from review.texts import LANGUAGES
 from survey.errors import ReviewError
 
@@ -24,8 +24,10 @@ DEFAULT_LEASE_MINUTES = 10
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "review",
+        run,
         help="start the review web UI (or add an operator account)",
         description=(
             "Serve the review UI for this round: operators log in, confirm or correct the "
@@ -34,7 +36,6 @@ def register(subparsers: Any) -> None:
             "written to the audit log. Stop the server with Ctrl-C."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "--host",
         default=DEFAULT_HOST,
@@ -65,7 +66,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="with --add-operator: read the password from the first line of stdin",
     )
-    p.set_defaults(func=run)
 
 
 def read_password(stdin: TextIO, *, from_stdin: bool) -> str:

@@ -7,20 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
-    return value
+from papersurvey.commands.parsers import positive_int, project_command
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "scan",
+        run,
         help="read scanned questionnaires (PDF, TIFF, PNG/JPEG, folders)",
         description=(
             "Read scanner output into the round: every page is registered, identified by its "
@@ -28,7 +22,6 @@ def register(subparsers: Any) -> None:
             "interrupted batch; pages already read are never counted twice."
         ),
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument(
         "paths",
         metavar="PATH",
@@ -39,7 +32,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--workers",
         metavar="N",
-        type=_positive,
+        type=positive_int,
         help="worker processes (default: one per core; 1 reads in this process)",
     )
     p.add_argument(
@@ -59,7 +52,6 @@ def register(subparsers: Any) -> None:
         "(default: refuse)",
     )
     p.add_argument("--json", action="store_true", help="print the batch report as JSON")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

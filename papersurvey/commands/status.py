@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from papersurvey.commands.parsers import project_command
 from survey.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -15,14 +15,14 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = project_command(
+        subparsers,
         "status",
+        run,
         help="show where the survey round stands",
         description="Summarise the round: respondents, letters, scans, responses and review.",
     )
-    p.add_argument("directory", metavar="DIR", type=Path, help="the project folder")
     p.add_argument("--json", action="store_true", help="print JSON with stable keys")
-    p.set_defaults(func=run)
 
 
 def _counts(d: dict[str, int]) -> str:

@@ -115,6 +115,41 @@ def add_respondents(root: Path, pseudonyms) -> None:
             )
 
 
+def email_respondents(project, n: int, **columns: str) -> list[str]:
+    """Put ``n`` new e-mail respondents in the project's store, for the online-import tests.
+
+    The online tests of this folder each need a few invited respondents whose
+    tokens a LimeSurvey export can name; this is the one place that adds them.
+
+    Args:
+        project: the open project (``survey.project.Project``) whose store gets them.
+        n: how many respondents.
+        **columns: further ``respondents`` columns, the same for each.
+
+    Returns:
+        Their pseudonyms, in insertion order.
+    """
+    from survey.pseudonym import new_pseudonyms
+    from survey.store import utc_now
+
+    codes = new_pseudonyms(n)
+    with project.store.transaction():
+        for p in codes:
+            project.store.insert(
+                "respondents",
+                {"pseudonym": p, "channel": "email", **columns, "imported_at": utc_now()},
+            )
+    return codes
+
+
+@pytest.fixture
+def questionnaire():
+    """The built-in questionnaire (``default_questionnaire()``), which the online tests import into."""
+    from survey.questionnaire import default_questionnaire
+
+    return default_questionnaire()
+
+
 @pytest.fixture(scope="session")
 def round_template(tmp_path_factory) -> RoundTemplate:
     from ingest.pipeline import round_maps

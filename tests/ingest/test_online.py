@@ -24,26 +24,15 @@ from survey.errors import CorruptInputError, ExitCode, OnlineExportError
 from survey.model import Questionnaire
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
-from survey.questionnaire import default_questionnaire, load_questionnaire
+from survey.questionnaire import load_questionnaire
 from survey.store import utc_now
-
-
-@pytest.fixture
-def questionnaire() -> Questionnaire:
-    return default_questionnaire()
+from tests.ingest.conftest import email_respondents
 
 
 @pytest.fixture
 def tokens(project: Project) -> list[str]:
     """Ten respondents in the project's store."""
-    codes = new_pseudonyms(10)
-    with project.store.transaction():
-        for p in codes:
-            project.store.insert(
-                "respondents",
-                {"pseudonym": p, "channel": "email", "subgroup": "", "imported_at": utc_now()},
-            )
-    return codes
+    return email_respondents(project, 10, subgroup="")
 
 
 def _responses(q: Questionnaire, tokens: list[str], seed: int = 1) -> list[SimulatedResponse]:

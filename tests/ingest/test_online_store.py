@@ -15,8 +15,8 @@ from survey.errors import CorruptInputError, ExitCode, OnlineExportError
 from survey.model import Questionnaire
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
-from survey.questionnaire import default_questionnaire
 from survey.store import Store, utc_now
+from tests.ingest.conftest import email_respondents
 from tests.ingest.lsexport import ls_export
 
 pytestmark = pytest.mark.parametrize(  # the online import on both stores
@@ -25,19 +25,8 @@ pytestmark = pytest.mark.parametrize(  # the online import on both stores
 
 
 @pytest.fixture
-def questionnaire() -> Questionnaire:
-    return default_questionnaire()
-
-
-@pytest.fixture
 def tokens(project: Project) -> list[str]:
-    codes = new_pseudonyms(4)
-    with project.store.transaction():
-        for p in codes:
-            project.store.insert(
-                "respondents", {"pseudonym": p, "channel": "email", "imported_at": utc_now()}
-            )
-    return codes
+    return email_respondents(project, 4)
 
 
 def _snapshot(store: Store) -> tuple[list[tuple[object, ...]], int]:

@@ -7,7 +7,6 @@ executor; the store a run leaves is compared as a snapshot (see
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import shutil
@@ -26,7 +25,6 @@ from omr.params import DEFAULT_PARAMS
 from papersurvey.simulate.scanfiles import encode_jpeg, write_tiff
 from survey.errors import CorruptInputError, ProjectError, ValidationError
 from survey.executors import SerialExecutor
-from survey.formmap import FormMap
 from survey.pageresult import ReviewReason
 from survey.project import Project
 from survey.readingmaps import respondent_map_ids
@@ -41,6 +39,7 @@ from tests.ingest.conftest import (
 )
 from tests.ingest.pdfmake import add_text_page
 from tests.ingest.test_scan_command import two_versions  # noqa: F401  (a fixture)
+from tests.omr.test_mapchoice import with_boxes
 
 
 def test_clean_batch_is_read_assembled_and_reported(clean, round_template):
@@ -296,17 +295,6 @@ def test_nothing_readable_is_an_error_and_missing_paths_stop_everything(round_di
 
 
 # --- which form map a page is read with ----------------------------------------------------------
-def with_boxes(form_map, page_no: int, keep) -> FormMap:
-    """``form_map`` with only the boxes of page ``page_no`` that ``keep(box)`` accepts."""
-    pages = tuple(
-        dataclasses.replace(p, boxes=tuple(b for b in p.boxes if keep(b)))
-        if p.number == page_no
-        else p
-        for p in form_map.pages
-    )
-    return dataclasses.replace(form_map, pages=pages)
-
-
 def test_respondent_map_ids_merge_languages_and_printed_maps(round_dir, round_template):
     a, b, c = round_template.pseudonyms
     nl = round_template.form_maps["nl"]

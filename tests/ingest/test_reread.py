@@ -54,6 +54,16 @@ def logged_in(root: Path) -> Client:
     return client
 
 
+def assign_unidentified(root: Path, pseudonym: str) -> None:
+    """Assign the round's unidentified page to ``pseudonym``'s page 1, as an operator in the UI."""
+    client = logged_in(root)
+    item_id = page_item(root, "unidentified")
+    reply = client.post(
+        f"/pages/{item_id}", {"action": "assign", "pseudonym": pseudonym, "page_no": "1"}
+    )
+    assert reply.status == 303, reply.text
+
+
 def stored_page(root: Path, sha: str) -> tuple[dict, dict]:
     with Store.open(root / "store.sqlite") as store:
         row = store.query_one("SELECT result, quality FROM pages WHERE image_sha256 = ?", (sha,))
@@ -87,12 +97,7 @@ def test_assigning_reads_the_page_again_with_the_respondents_form_map(
     misread = score_sheet(stored, dataclasses.replace(truth, pseudonym=stored.pseudonym))
     assert misread.silent + misread.reviewed > 3  # the control: version 2's boxes are elsewhere
 
-    client = logged_in(round_copy)
-    item_id = page_item(round_copy, "unidentified")
-    reply = client.post(
-        f"/pages/{item_id}", {"action": "assign", "pseudonym": t.late, "page_no": "1"}
-    )
-    assert reply.status == 303, reply.text
+    assign_unidentified(round_copy, t.late)
 
     after, quality = stored_page(round_copy, t.unidentified)
     assert quality["map"] == t.v1 and quality["reread_from"] == "nl"
@@ -147,12 +152,7 @@ def test_without_the_scan_file_every_question_goes_to_review(
     t = two_versions
     with Store.open(round_copy / "store.sqlite") as store, store.transaction():
         store.execute("UPDATE scan_files SET path = ?", (str(round_copy / "moved.pdf"),))
-    client = logged_in(round_copy)
-    item_id = page_item(round_copy, "unidentified")
-    reply = client.post(
-        f"/pages/{item_id}", {"action": "assign", "pseudonym": t.late, "page_no": "1"}
-    )
-    assert reply.status == 303, reply.text
+    assign_unidentified(round_copy, t.late)
     after, quality = stored_page(round_copy, t.unidentified)
     assert quality["map"] == t.v1 and "cannot be read again" in quality["map_note"]
     assert after["questions"] == [] and after["texts"] == []  # no misread box is left to show
@@ -183,12 +183,7 @@ def test_a_page_read_with_the_respondents_map_is_left_as_it_is(
     newcomer = new_pseudonym()
     add_respondents(round_copy, [newcomer])
     before = stored_page(round_copy, t.unidentified)
-    client = logged_in(round_copy)
-    item_id = page_item(round_copy, "unidentified")
-    reply = client.post(
-        f"/pages/{item_id}", {"action": "assign", "pseudonym": newcomer, "page_no": "1"}
-    )
-    assert reply.status == 303, reply.text
+    assign_unidentified(round_copy, newcomer)
     assert stored_page(round_copy, t.unidentified) == before
 
 

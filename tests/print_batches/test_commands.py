@@ -60,7 +60,7 @@ def test_usage_errors(make_project: MakeProject, capsys: pytest.CaptureFixture[s
     project = make_project(1, email_share=0.0)
     folder = str(project.paths.root)
     assert main(["print", folder, "--batch-size", "0"]) == ExitCode.USAGE
-    assert "must be 1 or more" in capsys.readouterr().err
+    assert "must be a whole number of 1 or more" in capsys.readouterr().err
     assert main(["print", folder, "--channel", "fax"]) == ExitCode.USAGE
     assert main(["reminders", folder, "--workers", "1"]) == ExitCode.PROJECT
     assert "Print the invitations first" in capsys.readouterr().err

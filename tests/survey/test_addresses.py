@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -13,10 +14,10 @@ from hypothesis import strategies as st
 from papersurvey.demo.addresses import HEADER, FakePerson
 from survey.addresses import (
     AddressRecord,
+    check_table,
     match_columns,
     normalise_heading,
     normalise_postcode,
-    read_address_file,
     read_table,
 )
 from survey.errors import AddressFileError
@@ -36,6 +37,11 @@ GOOD = [
     "LV",
     "",  # no subgroup: the municipality
 ]
+
+
+def read_address_file(path: Path, **options: Any) -> list[AddressRecord]:
+    """The checked records of the address file at ``path`` (as the intake reads it)."""
+    return check_table(read_table(path), **options)
 
 
 def problems(exc: pytest.ExceptionInfo[AddressFileError]) -> list[str]:

@@ -5,9 +5,9 @@ Most tests run on both engines (``store_location``: SQLite and PostgreSQL).
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from survey.migrations import MIGRATIONS, Migration
 from survey.store import Channel, Respondent, RespondentStatus, Store
 from survey.storedb import SqliteBackend
 from tests.stores import columns, table_exists
+from tests.survey.concurrently import errors_of_concurrent
 
 TABLES = {
     "respondents": ["pseudonym", "channel", "subgroup", "language", "imported_at", "status"],
@@ -115,24 +116,15 @@ def test_rows_by_name_and_position_and_values_as_sqlite_gives_them(store: Store)
 def test_writers_from_several_connections_take_turns(store_location: Path | str) -> None:
     """Eight writers at once: every audit entry is written, and the chain still holds."""
     Store.open(store_location, create=True).close()
-    errors: list[BaseException] = []
 
     def write(n: int) -> None:
-        try:
-            with Store.open(store_location) as s:
-                for i in range(10):
-                    with s.transaction():
-                        s.audit("step", {"writer": n, "i": i})
-                        add_respondent(s, f"P{n}-{i}")
-        except BaseException as exc:
-            errors.append(exc)
+        with Store.open(store_location) as s:
+            for i in range(10):
+                with s.transaction():
+                    s.audit("step", {"writer": n, "i": i})
+                    add_respondent(s, f"P{n}-{i}")
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_of_concurrent([functools.partial(write, n) for n in range(8)]) == []
     with Store.open(store_location) as s:
         check = s.verify_audit_log()
         assert check.ok and check.entries == len(MIGRATIONS) + 80

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from survey.pgstore import redact, split_url, translate, translate_ddl
 from survey.project import Project
 from survey.settings import load_settings, set_setting
 from survey.store import Store
+from tests.survey.concurrently import errors_of_concurrent
 
 
 def test_placeholders_become_psycopgs_outside_quotes_only() -> None:
@@ -108,20 +108,7 @@ def test_a_store_opened_by_several_processes_at_once_is_migrated_once(
     Store.open(store_location, create=True).close()
     extra = Migration("a note", "ALTER TABLE respondents ADD COLUMN note TEXT NOT NULL DEFAULT '';")
     monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, extra))
-    errors: list[BaseException] = []
-
-    def open_it() -> None:
-        try:
-            Store.open(store_location).close()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_of_concurrent([lambda: Store.open(store_location).close()] * 4) == []
     with Store.open(store_location) as s:
         assert s.schema_version == len(MIGRATIONS) + 1
         done = s.scalar("SELECT count(*) FROM audit_log WHERE detail LIKE ?", ('%"a note"%',))
@@ -196,20 +183,7 @@ def test_move_store_puts_an_existing_round_into_postgresql(
 def test_a_new_store_created_by_several_processes_at_once_is_made_once(
     store_location: Path | str,
 ) -> None:
-    errors: list[BaseException] = []
-
-    def create() -> None:
-        try:
-            Store.open(store_location, create=True).close()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=create) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_of_concurrent([lambda: Store.open(store_location, create=True).close()] * 4) == []
     with Store.open(store_location) as s:
         assert s.schema_version == len(MIGRATIONS)
         assert s.scalar("SELECT count(*) FROM audit_log WHERE action = 'migrate'") == len(
