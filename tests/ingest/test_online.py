@@ -24,9 +24,9 @@ from survey.errors import CorruptInputError, ExitCode, OnlineExportError
 from survey.model import Questionnaire
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
-from survey.questionnaire import load_questionnaire
 from survey.store import utc_now
 from tests.ingest.conftest import email_respondents
+from tests.survey.questionnaires import questionnaire_from_csv
 
 
 @pytest.fixture
@@ -109,14 +109,7 @@ yesno,2,Nee
 
 @pytest.fixture
 def multi_questionnaire(tmp_path: Path) -> Questionnaire:
-    d = tmp_path / "q"
-    d.mkdir()
-    (d / "survey.csv").write_text(MULTI_SURVEY, encoding="utf-8")
-    (d / "choices.csv").write_text(MULTI_CHOICES, encoding="utf-8")
-    (d / "settings.csv").write_text(
-        "form_id,version,title::nl,default_language\nt,1,Test,nl\n", encoding="utf-8"
-    )
-    return load_questionnaire(d)
+    return questionnaire_from_csv(tmp_path / "q", MULTI_SURVEY, MULTI_CHOICES, title="Test")
 
 
 @pytest.mark.parametrize("style", ["brackets", "underscore"])
