@@ -24,15 +24,14 @@ from survey.errors import CorruptInputError, ExitCode, OnlineExportError
 from survey.model import Questionnaire
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
-from survey.store import utc_now
-from tests.ingest.conftest import email_respondents
+from tests.ingest.conftest import new_respondents
 from tests.survey.questionnaires import questionnaire_from_csv
 
 
 @pytest.fixture
 def tokens(project: Project) -> list[str]:
     """Ten respondents in the project's store."""
-    return email_respondents(project, 10, subgroup="")
+    return new_respondents(project, 10, subgroup="")
 
 
 def _responses(q: Questionnaire, tokens: list[str], seed: int = 1) -> list[SimulatedResponse]:
@@ -276,12 +275,7 @@ def test_cli_import_online(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with Project.open(project_dir) as project:
-        codes = new_pseudonyms(3)
-        with project.store.transaction():
-            for p in codes:
-                project.store.insert(
-                    "respondents", {"pseudonym": p, "channel": "paper", "imported_at": utc_now()}
-                )
+        codes = new_respondents(project, 3, channel="paper")
     path = write_limesurvey_csv(tmp_path / "x.csv", questionnaire, _responses(questionnaire, codes))
     assert main(["import-online", str(project_dir), str(path)]) == 0
     assert "3 new" in capsys.readouterr().out
