@@ -41,6 +41,17 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of :func:`add_run_options`, and ``--force``, as the fields of
+    ``PrintOptions`` and ``ReminderOptions`` (which name them alike)."""
+    return {
+        "batch_size": args.batch_size,
+        "force": args.force,
+        "workers": args.workers,
+        "encrypt_to": tuple(args.encrypt_to),
+    }
+
+
 def register(subparsers: Any) -> None:
     p = project_command(
         subparsers,
@@ -107,13 +118,7 @@ def run(args: argparse.Namespace) -> int:
     from print_batches.invitations import PrintOptions, print_invitations
     from survey.project import Project
 
-    options = PrintOptions(
-        channel=PrintChannel(args.channel),
-        batch_size=args.batch_size,
-        force=args.force,
-        workers=args.workers,
-        encrypt_to=tuple(args.encrypt_to),
-    )
+    options = PrintOptions(channel=PrintChannel(args.channel), **run_options(args))
     with Project.open(args.directory) as project:
         report = print_invitations(project, options, progress=args.progress)
     print(format_report(report))

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from papersurvey.commands.parsers import positive_int, project_command
-from papersurvey.commands.print_cmd import add_run_options, format_report
+from papersurvey.commands.print_cmd import add_run_options, format_report, run_options
 
 
 def register(subparsers: Any) -> None:
@@ -49,12 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from survey.project import Project
 
     options = ReminderOptions(
-        with_questionnaire=args.with_questionnaire,
-        round=args.round,
-        batch_size=args.batch_size,
-        force=args.force,
-        workers=args.workers,
-        encrypt_to=tuple(args.encrypt_to),
+        with_questionnaire=args.with_questionnaire, round=args.round, **run_options(args)
     )
     with Project.open(args.directory) as project:
         report = print_reminders(project, options, progress=args.progress)

@@ -115,8 +115,8 @@ def add_respondents(root: Path, pseudonyms) -> None:
             )
 
 
-def email_respondents(project, n: int, **columns: str) -> list[str]:
-    """Put ``n`` new e-mail respondents in the project's store, for the online-import tests.
+def new_respondents(project, n: int, channel: str = "email", **columns: str) -> list[str]:
+    """Put ``n`` new respondents in the project's store, for the online-import tests.
 
     The online tests of this folder each need a few invited respondents whose
     tokens a LimeSurvey export can name; this is the one place that adds them.
@@ -124,6 +124,7 @@ def email_respondents(project, n: int, **columns: str) -> list[str]:
     Args:
         project: the open project (``survey.project.Project``) whose store gets them.
         n: how many respondents.
+        channel: how they were invited (``email`` or ``paper``).
         **columns: further ``respondents`` columns, the same for each.
 
     Returns:
@@ -137,7 +138,7 @@ def email_respondents(project, n: int, **columns: str) -> list[str]:
         for p in codes:
             project.store.insert(
                 "respondents",
-                {"pseudonym": p, "channel": "email", **columns, "imported_at": utc_now()},
+                {"pseudonym": p, "channel": channel, **columns, "imported_at": utc_now()},
             )
     return codes
 

@@ -24,15 +24,14 @@ from survey.errors import CorruptInputError, ExitCode, OnlineExportError
 from survey.model import Questionnaire
 from survey.project import Project
 from survey.pseudonym import new_pseudonyms
-from survey.questionnaire import load_questionnaire
-from survey.store import utc_now
-from tests.ingest.conftest import email_respondents
+from tests.ingest.conftest import new_respondents
+from tests.survey.questionnaires import questionnaire_from_csv
 
 
 @pytest.fixture
 def tokens(project: Project) -> list[str]:
     """Ten respondents in the project's store."""
-    return email_respondents(project, 10, subgroup="")
+    return new_respondents(project, 10, subgroup="")
 
 
 def _responses(q: Questionnaire, tokens: list[str], seed: int = 1) -> list[SimulatedResponse]:
@@ -109,14 +108,7 @@ yesno,2,Nee
 
 @pytest.fixture
 def multi_questionnaire(tmp_path: Path) -> Questionnaire:
-    d = tmp_path / "q"
-    d.mkdir()
-    (d / "survey.csv").write_text(MULTI_SURVEY, encoding="utf-8")
-    (d / "choices.csv").write_text(MULTI_CHOICES, encoding="utf-8")
-    (d / "settings.csv").write_text(
-        "form_id,version,title::nl,default_language\nt,1,Test,nl\n", encoding="utf-8"
-    )
-    return load_questionnaire(d)
+    return questionnaire_from_csv(tmp_path / "q", MULTI_SURVEY, MULTI_CHOICES, title="Test")
 
 
 @pytest.mark.parametrize("style", ["brackets", "underscore"])
@@ -283,12 +275,7 @@ def test_cli_import_online(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with Project.open(project_dir) as project:
-        codes = new_pseudonyms(3)
-        with project.store.transaction():
-            for p in codes:
-                project.store.insert(
-                    "respondents", {"pseudonym": p, "channel": "paper", "imported_at": utc_now()}
-                )
+        codes = new_respondents(project, 3, channel="paper")
     path = write_limesurvey_csv(tmp_path / "x.csv", questionnaire, _responses(questionnaire, codes))
     assert main(["import-online", str(project_dir), str(path)]) == 0
     assert "3 new" in capsys.readouterr().out

@@ -14,9 +14,8 @@ from papersurvey.simulate.online import SimulatedResponse
 from survey.errors import CorruptInputError, ExitCode, OnlineExportError
 from survey.model import Questionnaire
 from survey.project import Project
-from survey.pseudonym import new_pseudonyms
-from survey.store import Store, utc_now
-from tests.ingest.conftest import email_respondents
+from survey.store import Store
+from tests.ingest.conftest import new_respondents
 from tests.ingest.lsexport import ls_export
 
 pytestmark = pytest.mark.parametrize(  # the online import on both stores
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.parametrize(  # the online import on both stores
 
 @pytest.fixture
 def tokens(project: Project) -> list[str]:
-    return email_respondents(project, 4)
+    return new_respondents(project, 4)
 
 
 def _snapshot(store: Store) -> tuple[list[tuple[object, ...]], int]:
@@ -95,12 +94,7 @@ def test_a_repeated_row_counts_once_in_report_store_and_audit(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     with Project.open(project_dir) as project:
-        t1, t2 = new_pseudonyms(2)
-        with project.store.transaction():
-            for p in (t1, t2):
-                project.store.insert(
-                    "respondents", {"pseudonym": p, "channel": "email", "imported_at": utc_now()}
-                )
+        t1, t2 = new_respondents(project, 2)
     r1 = SimulatedResponse(t1, _answers(), "2027-03-01 10:00:00", 10)
     r2 = SimulatedResponse(t2, _answers(), "2027-03-02 10:00:00", 10)
     path = _write(tmp_path / "rep.csv", ls_export(questionnaire, [r1, r2, r2], ids=[1, 2, 2]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from survey.intake import ImportOptions, import_addresses
 from survey.project import NewProjectOptions, Project, create_project
 
 MakeProject = Callable[..., Project]
+MakeFolder = Callable[..., Path]
 ONLINE = {"base_url": "https://enquete.example.nl", "limesurvey_sid": "123456"}
 
 
@@ -51,6 +53,15 @@ def make_project(tmp_path: Path) -> Iterator[MakeProject]:
     yield make
     for p in opened:
         p.close()
+
+
+@pytest.fixture
+def make_folder(tmp_path: Path) -> MakeFolder:
+    """Make a project folder with ``n`` people imported, not left open (see :func:`new_project`).
+
+    For the tests of the commands, which open the folder themselves.
+    """
+    return functools.partial(new_project, tmp_path)
 
 
 def edit_questionnaire(

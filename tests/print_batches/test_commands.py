@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from papersurvey.cli import main
 from survey.errors import ExitCode
-from tests.print_batches.conftest import MakeProject, edit_questionnaire
+from tests.print_batches.conftest import MakeFolder, MakeProject, edit_questionnaire
 
 
 def test_print_then_refuse_then_force_then_remind(
-    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+    make_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = make_project(3, email_share=0.0)
-    folder = str(project.paths.root)
-    project.close()
+    folder = str(make_folder(3, email_share=0.0))
 
     assert main(["print", folder, "--batch-size", "2", "--workers", "1"]) == 0
     out = capsys.readouterr().out
@@ -33,11 +33,9 @@ def test_print_then_refuse_then_force_then_remind(
 
 
 def test_print_refuses_letters_that_point_nowhere_and_warns_of_a_missing_signature(
-    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+    make_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = make_project(2, email_share=0.0)
-    folder = project.paths.root
-    project.close()
+    folder = make_folder(2, email_share=0.0)
     toml = folder / "survey.toml"
     text = toml.read_text(encoding="utf-8")
     text = text.replace('base_url = "https://enquete.example.nl"', 'base_url = ""')
@@ -91,18 +89,16 @@ def test_reminder_with_a_changed_questionnaire_through_the_cli(
 
 
 def test_proof_warns_when_the_questionnaire_changed_since_printing(
-    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+    make_folder: MakeFolder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = make_project(2, email_share=0.0)
-    folder = str(project.paths.root)
-    project.close()
+    folder = str(make_folder(2, email_share=0.0))
     assert main(["proof", folder, "--dpi", "30"]) == 0
     assert "warning" not in capsys.readouterr().err  # nothing printed yet
     assert main(["print", folder, "--workers", "1"]) == 0
     capsys.readouterr()
     assert main(["proof", folder, "--dpi", "30"]) == 0
     assert "warning" not in capsys.readouterr().err  # the same questionnaire
-    edit_questionnaire(project.paths.root)
+    edit_questionnaire(Path(folder))
     assert main(["proof", folder, "--dpi", "30"]) == 0
     err = capsys.readouterr().err
     assert "warning: The nl questionnaire now lays out differently" in err

@@ -16,7 +16,7 @@ from papersurvey.cli import main
 from survey.agecrypt import new_key_pair
 from survey.errors import ExitCode
 from survey.project import Project
-from tests.print_batches.conftest import MakeProject
+from tests.print_batches.conftest import MakeFolder, MakeProject
 
 Capture = pytest.CaptureFixture[str]
 
@@ -67,11 +67,9 @@ def test_keys_gives_an_older_folder_a_key_pair_and_encrypts_its_plaintext_pii(
 
 
 def test_a_plaintext_pii_file_stops_the_commands_that_read_pii(
-    make_project: MakeProject, capsys: Capture
+    make_folder: MakeFolder, capsys: Capture
 ) -> None:
-    project = make_project(2, email_share=0.0)
-    root = project.paths.root
-    project.close()
+    root = make_folder(2, email_share=0.0)
     (root / "pii" / "gemeente-adressen.csv").write_text("client_number;pseudonym;issued_at\n")
     code, _, err = run(capsys, "print", root, "--workers", "1")
     assert code == ExitCode.PROJECT and "is not encrypted" in err and "papersurvey keys" in err
@@ -89,11 +87,9 @@ def test_a_plaintext_pii_file_stops_the_commands_that_read_pii(
 )
 @pytest.mark.parametrize("how", ["missing", "wrong"])
 def test_without_the_right_private_key_a_command_stops_with_a_clear_message(
-    make_project: MakeProject, capsys: Capture, tmp_path: Path, argv: tuple[str, ...], how: str
+    make_folder: MakeFolder, capsys: Capture, tmp_path: Path, argv: tuple[str, ...], how: str
 ) -> None:
-    project = make_project(3, email_share=0.0)
-    root = project.paths.root
-    project.close()
+    root = make_folder(3, email_share=0.0)
     if argv[0] == "reminders":
         assert main(["print", str(root), "--workers", "1"]) == 0
         capsys.readouterr()
@@ -154,11 +150,9 @@ def test_print_encrypt_to_delivers_one_archive_for_the_print_shop(
 
 
 def test_print_refuses_a_wrong_print_shop_key_before_rendering(
-    make_project: MakeProject, capsys: Capture
+    make_folder: MakeFolder, capsys: Capture
 ) -> None:
-    project = make_project(2, email_share=0.0)
-    root = project.paths.root
-    project.close()
+    root = make_folder(2, email_share=0.0)
     code, _, err = run(capsys, "print", root, "--workers", "1", "--encrypt-to", "age1nonsense")
     assert code == ExitCode.PROJECT and "is not an age public key" in err
     assert not (root / "print" / "invitation").exists()

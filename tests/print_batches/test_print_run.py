@@ -60,6 +60,18 @@ def page_text(pdf: pdfium.PdfDocument, index: int) -> str:
     return pdf[index].get_textpage().get_text_range()
 
 
+def batch_pdfs(
+    report: RunReport, manifests: dict[int, list[ManifestRow]]
+) -> Iterator[tuple[int, list[ManifestRow], pdfium.PdfDocument]]:
+    """Every batch with its manifest rows and its PDF, open while the caller reads it."""
+    for batch, rows in manifests.items():
+        pdf = pdfium.PdfDocument(report.folder / f"batch-{batch:03d}.pdf")
+        try:
+            yield batch, rows, pdf
+        finally:
+            pdf.close()
+
+
 def test_report_and_files(run: tuple[Project, RunReport]) -> None:
     project, report = run
     assert report.folder == project.paths.print / "invitation"
@@ -107,15 +119,13 @@ def test_blank_backs_say_so_and_only_they(
     run: tuple[Project, RunReport], manifests: dict[int, list[ManifestRow]]
 ) -> None:
     _, report = run
-    for batch, rows in manifests.items():
-        pdf = pdfium.PdfDocument(report.folder / f"batch-{batch:03d}.pdf")
+    for _, rows, pdf in batch_pdfs(report, manifests):
         blanks = [i for i in range(len(pdf)) if BLANK in page_text(pdf, i)]
         assert len(blanks) == sum(r.blank_pages for r in rows)
         for i in blanks:
             assert page_text(pdf, i).strip() == BLANK + "."
             # A blank back is the back of a sheet: an even page number (1-based).
             assert (i + 1) % 2 == 0
-        pdf.close()
 
 
 def test_postal_order_across_batches(
@@ -139,8 +149,7 @@ def test_batch_mark_on_every_first_page(
     run: tuple[Project, RunReport], manifests: dict[int, list[ManifestRow]]
 ) -> None:
     _, report = run
-    for batch, rows in manifests.items():
-        pdf = pdfium.PdfDocument(report.folder / f"batch-{batch:03d}.pdf")
+    for batch, rows, pdf in batch_pdfs(report, manifests):
         for r in rows:
             mark = f"batch {batch:03d}/003 · set {r.sequence:04d}/{len(rows):04d}"
             assert mark in page_text(pdf, r.first_page - 1)
@@ -149,7 +158,6 @@ def test_batch_mark_on_every_first_page(
             # The letter names the respondent's own login code and nobody else's.
             letter = page_text(pdf, r.first_page - 1)
             assert pseudonyms.grouped(r.pseudonym) in letter or r.pseudonym in letter
-        pdf.close()
 
 
 def test_pdfs_are_clean_a4_with_metadata_and_embedded_fonts(run: tuple[Project, RunReport]) -> None:
@@ -228,8 +236,7 @@ def test_every_questionnaire_page_qr_matches_the_manifest(
     project, report = run
     key, survey = project.key, project.settings.survey.code
     checked = 0
-    for batch, rows in manifests.items():
-        pdf = pdfium.PdfDocument(report.folder / f"batch-{batch:03d}.pdf")
+    for batch, rows, pdf in batch_pdfs(report, manifests):
         for r in rows:
             q_first = r.questionnaire_first_page
             for index in range(r.first_page - 1, r.last_page):
@@ -249,5 +256,4 @@ def test_every_questionnaire_page_qr_matches_the_manifest(
                 if number == r.first_page:
                     links = [t for t in texts if "/token/" in t]
                     assert len(links) == 1 and f"/token/{r.pseudonym}/" in links[0]
-        pdf.close()
     assert checked == N * QuestionnairePainter(project).layout("nl").page_count

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import survey
+from layout.templates import MERGE_FIELDS, VARIANTS
 from survey.model import Group, Item, Question, Questionnaire, QuestionType, Text
 
 DATA = Path(survey.__file__).parent / "data"
@@ -23,24 +24,9 @@ LETTERS = DATA / "letters"
 
 # --------------------------------------------------------------------------- letters
 
-VARIANTS = ("invitation_online", "invitation_paper", "reminder")
 LETTER_LANGUAGES = ("nl", "en")
 SUBJECT_PREFIX = {"nl": "Onderwerp: ", "en": "Subject: "}
-ALLOWED_FIELDS = frozenset(
-    {
-        "aanhef",
-        "gemeente",
-        "url",
-        "code",
-        "einddatum",
-        "telefoon",
-        "email",
-        "tijden",
-        "bureau",
-        "afzender_naam",
-        "afzender_functie",
-    }
-)
+ALLOWED_FIELDS = frozenset(MERGE_FIELDS)  # what the letter renderer fills in
 # Without these a respondent cannot take part or ask for help.
 ESSENTIAL_FIELDS = frozenset(
     {"aanhef", "url", "code", "einddatum", "telefoon", "email", "tijden", "bureau"}

@@ -185,11 +185,12 @@ def test_reimporting_the_same_people_as_xlsx_changes_nothing(
     assert snapshot(project) == before
 
 
-def changed_people(people: list[FakePerson]) -> list[FakePerson]:
-    """Drop two people, move one, and add three."""
+def changed_file(folder: Path, people: list[FakePerson]) -> tuple[Path, list[FakePerson]]:
+    """The address file again with two people dropped, one moved and three added; its people."""
     kept = people[2:]
     kept[0] = dataclasses.replace(kept[0], street="Nieuwe Gracht", house_number=99)
-    return kept + fake_people(3, seed=99)
+    new_people = kept + fake_people(3, seed=99)
+    return write_address_csv(folder / "adressen-2.csv", new_people), new_people
 
 
 def test_a_changed_file_is_explained_and_refused(
@@ -197,8 +198,7 @@ def test_a_changed_file_is_explained_and_refused(
 ) -> None:
     import_addresses(project, ImportOptions(address_csv))
     before = snapshot(project)
-    new_people = changed_people(people)
-    changed = write_address_csv(tmp_path / "adressen-2.csv", new_people)
+    changed, new_people = changed_file(tmp_path, people)
     with pytest.raises(ConflictError) as info:
         import_addresses(project, ImportOptions(changed))
     added = ", ".join(p.client_number for p in new_people[-3:])
@@ -219,8 +219,7 @@ def test_force_applies_changes_without_reissuing(
 ) -> None:
     import_addresses(project, ImportOptions(address_csv))
     key_before = read_key(project)
-    new_people = changed_people(people)
-    changed = write_address_csv(tmp_path / "adressen-2.csv", new_people)
+    changed, new_people = changed_file(tmp_path, people)
     report = import_addresses(project, ImportOptions(changed, force=True))
     assert (len(report.diff.added), len(report.diff.removed), len(report.diff.changed)) == (3, 2, 1)
 

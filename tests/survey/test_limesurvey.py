@@ -20,7 +20,8 @@ from survey.limesurvey import (
     read_codes,
     render_codes,
 )
-from survey.questionnaire import default_questionnaire, load_questionnaire
+from survey.questionnaire import default_questionnaire
+from tests.survey.questionnaires import questionnaire_from_csv
 
 SURVEY = """type,name,label::nl
 select_one yn,question_with_a_long_name_one,Een
@@ -38,14 +39,7 @@ ch,tel_a,Telefoon ook
 
 @pytest.fixture
 def odd(tmp_path: Path):  # type: ignore[no-untyped-def]
-    d = tmp_path / "q"
-    d.mkdir()
-    (d / "survey.csv").write_text(SURVEY, encoding="utf-8")
-    (d / "choices.csv").write_text(CHOICES, encoding="utf-8")
-    (d / "settings.csv").write_text(
-        "form_id,version,title::nl,default_language\nt,1,T,nl\n", encoding="utf-8"
-    )
-    return load_questionnaire(d)
+    return questionnaire_from_csv(tmp_path / "q", SURVEY, CHOICES)
 
 
 def test_derived_codes_follow_limesurveys_rules(odd) -> None:  # type: ignore[no-untyped-def]

@@ -643,16 +643,32 @@ def test_no_questions(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- files
 
 
-def test_missing_csv_file(tmp_path: Path) -> None:
+def _folder_without_settings(tmp_path: Path) -> Path:
     folder = write_csv(mini(), tmp_path / "q")
     (folder / "settings.csv").unlink()
+    return folder
 
-    assert problems_of(folder) == [
+
+def _workbook_without_settings(tmp_path: Path) -> Path:
+    book = mini()
+    del book["settings"]
+    return write_xlsx(book, tmp_path / "q.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [(_folder_without_settings, "no_file"), (_workbook_without_settings, "no_sheet")],
+)
+def test_missing_settings_names_the_columns_it_needs(
+    tmp_path: Path, source: Callable[[Path], Path], code: str
+) -> None:
+    """A folder without settings.csv and a workbook without the sheet say the same."""
+    assert problems_of(source(tmp_path)) == [
         P(
             "settings",
             0,
             "",
-            "no_file",
+            code,
             sheet="settings",
             columns="form_id, version, title and default_language",
         )
@@ -665,22 +681,6 @@ def test_missing_choices_file_is_reported_once(tmp_path: Path) -> None:
 
     assert problems_of(folder) == [
         P("choices", 0, "", "no_file", sheet="choices", columns="list_name, name and label")
-    ]
-
-
-def test_missing_sheet_in_workbook(tmp_path: Path) -> None:
-    book = mini()
-    del book["settings"]
-
-    assert problems_of(write_xlsx(book, tmp_path / "q.xlsx")) == [
-        P(
-            "settings",
-            0,
-            "",
-            "no_sheet",
-            sheet="settings",
-            columns="form_id, version, title and default_language",
-        )
     ]
 
 
