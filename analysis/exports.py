@@ -26,11 +26,13 @@ what Dutch Excel opens correctly with a double click.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -197,6 +199,24 @@ def codebook(questionnaire: Questionnaire, language: str = "nl") -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def _analysis_dependency(module: str, purpose: str) -> ModuleType:
+    """Import an optional dependency of the analysis extra, or say how to install it.
+
+    The exports import their writers only when asked for, so a round without
+    Parquet or SPSS files does not need them installed.
+
+    Raises:
+        MissingDependencyError: the module is not installed.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - an analysis dependency
+        package = module.split(".", 1)[0]
+        raise MissingDependencyError(
+            f"{package} is needed for {purpose}: pip install 'papersurvey[analysis]'."
+        ) from exc
+
+
 def write_csv(dataset: Dataset, path: Path) -> Path:
     """``data.csv``: codes as text, multiple choice also as 0/1 columns."""
     with_dummies(dataset.data, dataset.questionnaire).to_csv(path, **CSV_OPTIONS)
@@ -205,13 +225,8 @@ def write_csv(dataset: Dataset, path: Path) -> Path:
 
 def write_parquet(dataset: Dataset, path: Path, language: str = "nl") -> Path:
     """``data.parquet`` with typed columns and the questionnaire's labels in the metadata."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - pyarrow is an analysis dependency
-        raise MissingDependencyError(
-            "pyarrow is needed for Parquet: pip install 'papersurvey[analysis]'."
-        ) from exc
+    pa = _analysis_dependency("pyarrow", "Parquet")
+    pq = _analysis_dependency("pyarrow.parquet", "Parquet")
     q = dataset.questionnaire
     frame = typed(with_dummies(dataset.data, q), q)
     table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -292,12 +307,7 @@ def spss_metadata(
 
 def write_spss(dataset: Dataset, path: Path, language: str = "nl") -> Path:
     """``data.sav``: numeric codes with value labels; routing, no answer and *don't know* user-missing."""
-    try:
-        import pyreadstat
-    except ImportError as exc:  # pragma: no cover - pyreadstat is an analysis dependency
-        raise MissingDependencyError(
-            "pyreadstat is needed for SPSS: pip install 'papersurvey[analysis]'."
-        ) from exc
+    pyreadstat = _analysis_dependency("pyreadstat", "SPSS")
     q = dataset.questionnaire
     multi = [x.name for x in q.answerable() if x.type is QuestionType.SELECT_MULTIPLE]
     frame = spss_codes(dataset).drop(columns=[c for c in multi if c in dataset.data])
