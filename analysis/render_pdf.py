@@ -68,6 +68,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         spaceAfter=6,
         textColor=colors.HexColor("#222222"),
     )
+    cell = ParagraphStyle(
+        "cell", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_LEFT
+    )
+    head = ParagraphStyle("head", parent=cell, fontName=BOLD, textColor=colors.white)
     return {
         "body": base,
         "h1": ParagraphStyle(
@@ -96,31 +100,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle(
             "note", parent=base, fontSize=7.3, leading=9.5, textColor=GREY, spaceAfter=1
         ),
-        "cell": ParagraphStyle(
-            "cell", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_LEFT
-        ),
-        "num": ParagraphStyle(
-            "num", parent=base, fontSize=8.3, leading=10.5, spaceAfter=0, alignment=TA_RIGHT
-        ),
-        "head": ParagraphStyle(
-            "head",
-            parent=base,
-            fontName=BOLD,
-            fontSize=8.3,
-            leading=10.5,
-            spaceAfter=0,
-            textColor=colors.white,
-        ),
-        "headnum": ParagraphStyle(
-            "headnum",
-            parent=base,
-            fontName=BOLD,
-            fontSize=8.3,
-            leading=10.5,
-            spaceAfter=0,
-            textColor=colors.white,
-            alignment=TA_RIGHT,
-        ),
+        "cell": cell,
+        # figures are right-aligned, in the body and in the header alike
+        "num": ParagraphStyle("num", parent=cell, alignment=TA_RIGHT),
+        "head": head,
+        "headnum": ParagraphStyle("headnum", parent=head, alignment=TA_RIGHT),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2),
         "quote": ParagraphStyle(
             "quote",
