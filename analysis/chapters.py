@@ -125,6 +125,10 @@ class ChapterBuilder:
     def label(self, q: Question) -> str:
         return q.short_label(self.t.language)
 
+    def hidden_sentence(self, q: Question) -> Paragraph:
+        """The sentence that stands where a figure on too few answers would be."""
+        return Paragraph(self.t("hidden_sentence", label=self.label(q), k=self.k))
+
     def display(self, statistic: str) -> Display:
         indicator = self.r.registry.get(statistic)
         return display_of(indicator, self.r.config) if indicator else Display.PERCENT
@@ -406,7 +410,7 @@ class ChapterBuilder:
         if len(questions) == 1:
             q, f = questions[0], figs[0]
             if f is None or f.hidden:
-                yield Paragraph(self.t("hidden_sentence", label=self.label(q), k=self.k))
+                yield self.hidden_sentence(q)
                 return
             text = self.t(
                 "sentence_grade",

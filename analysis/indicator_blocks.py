@@ -33,7 +33,7 @@ def top_list(b: ChapterBuilder, q: Question, route: str = "") -> Iterator[Block]
     shown = [(c, f) for c, f in figs if f is not None and not f.hidden]
     dist = b.r.distributions.get((q.name, TOTAL))
     if dist is None or not shown:
-        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        yield b.hidden_sentence(q)
         return
     n = b.r.config.top_n
     top = sorted(shown, key=lambda x: (-x[1].value, scale.valid.index(x[0])))[:n]
@@ -74,7 +74,7 @@ def nps_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
     t = b.t
     f = b.r.get(q.name, "nps")
     if f is None or f.hidden:
-        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        yield b.hidden_sentence(q)
         return
     stat = f.stat
     promoters = getattr(stat, "plus", 0) / stat.n
@@ -95,7 +95,7 @@ def ces_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
     t = b.t
     f = b.r.get(q.name, "ces")
     if f is None or f.hidden:
-        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        yield b.hidden_sentence(q)
         return
     key = f"ces_sentence_{b.r.config.ces_definition}"
     yield from _score(b, q, f, t(key, label=b.label(q), value=b.cell(f)), "CES")
