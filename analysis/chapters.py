@@ -29,7 +29,7 @@ from analysis import charts, indicator_blocks
 from analysis.comparisons import Source
 from analysis.document import Block, FigureBlock, Heading, Paragraph, QuoteBlock, TableBlock
 from analysis.indicators import Display, display_of
-from analysis.metrics import Mean, hidden
+from analysis.metrics import Comparison, Mean, OtherFigure, hidden
 from analysis.results import TOTAL, Figure, Results
 from analysis.scales import Kind
 from analysis.texts import DASH, DOWN, INDICATIVE, REF_DOWN, REF_UP, UP, Texts
@@ -124,6 +124,10 @@ class ChapterBuilder:
 
     def label(self, q: Question) -> str:
         return q.short_label(self.t.language)
+
+    def hidden_sentence(self, q: Question) -> Paragraph:
+        """The sentence that stands where a figure on too few answers would be."""
+        return Paragraph(self.t("hidden_sentence", label=self.label(q), k=self.k))
 
     def display(self, statistic: str) -> Display:
         indicator = self.r.registry.get(statistic)
@@ -233,6 +237,24 @@ class ChapterBuilder:
 
     def side_names(self) -> list[str]:
         return [self.side_name(s) for s in self.sides()]
+
+    def compared(self, f: Figure) -> Iterator[tuple[str, OtherFigure, Comparison]]:
+        """(side, its figure, the test) for every source the figure was tested against.
+
+        A source without this question, or without enough answers to test, says
+        nothing in the sentences, so they skip it here.
+        """
+        for side in self.sides():
+            other, test = f.side(side)
+            if other is not None and test is not None:
+                yield side, other, test
+
+    @staticmethod
+    def verdict_key(prefix: str, test: Comparison) -> str:
+        """The text key of a test's outcome: ``PREFIX_higher``, ``PREFIX_lower`` or ``PREFIX_same``."""
+        if not test.direction:
+            return f"{prefix}_same"
+        return f"{prefix}_higher" if test.direction > 0 else f"{prefix}_lower"
 
     def side_phrase(self, side: str) -> str:
         """The source inside a sentence: "de vorige meting", or its own label."""
@@ -388,7 +410,7 @@ class ChapterBuilder:
         if len(questions) == 1:
             q, f = questions[0], figs[0]
             if f is None or f.hidden:
-                yield Paragraph(self.t("hidden_sentence", label=self.label(q), k=self.k))
+                yield self.hidden_sentence(q)
                 return
             text = self.t(
                 "sentence_grade",
@@ -417,17 +439,15 @@ class ChapterBuilder:
 
     def comparison_sentence(self, f: Figure) -> str:
         """ "That is significantly higher than ...; the difference with ... is not significant."."""
-        sig, same = [], []
-        for side in self.sides():
-            bench, test = f.side(side)
-            if bench is None or test is None:
-                continue
-            other = self.fmt(bench.value, f.statistic)
-            if test.direction:
-                key = "cmp_higher" if test.direction > 0 else "cmp_lower"
-                sig.append(self.t(key, what=self.side_phrase(side), other=other))
-            else:
-                same.append(self.t("cmp_same", what=self.side_phrase(side), other=other))
+        sig: list[str] = []
+        same: list[str] = []
+        for side, bench, test in self.compared(f):
+            text = self.t(
+                self.verdict_key("cmp", test),
+                what=self.side_phrase(side),
+                other=self.fmt(bench.value, f.statistic),
+            )
+            (sig if test.direction else same).append(text)
         if sig and same:
             return self.t("cmp_sig_same", sig=self.t.join(sig), same=self.t.join(same))
         if sig:
@@ -438,17 +458,14 @@ class ChapterBuilder:
 
     def fail_sentence(self, f: Figure) -> str:
         """ "29% give a fail (reference group 14%, significantly more)."."""
-        parts = []
-        for side in self.sides():
-            bench, test = f.side(side)
-            if bench is None or test is None:
-                continue
-            key = "fail_same"
-            if test.direction:
-                key = "fail_higher" if test.direction > 0 else "fail_lower"
-            parts.append(
-                self.t(key, what=self.side_phrase(side), other=self.t.percent(bench.value))
+        parts = [
+            self.t(
+                self.verdict_key("fail", test),
+                what=self.side_phrase(side),
+                other=self.t.percent(bench.value),
             )
+            for side, bench, test in self.compared(f)
+        ]
         pct = self.cell(f)
         if not parts:
             return self.t("sentence_fail", pct=pct)

@@ -13,12 +13,12 @@ the paragraphs and tables of that indicator, as the seed reports show them:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from analysis.document import Block, Paragraph
 from analysis.indicators import is_other_choice
-from analysis.results import TOTAL
+from analysis.results import TOTAL, Figure
 from survey.model import Question
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def top_list(b: ChapterBuilder, q: Question, route: str = "") -> Iterator[Block]
     shown = [(c, f) for c, f in figs if f is not None and not f.hidden]
     dist = b.r.distributions.get((q.name, TOTAL))
     if dist is None or not shown:
-        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        yield b.hidden_sentence(q)
         return
     n = b.r.config.top_n
     top = sorted(shown, key=lambda x: (-x[1].value, scale.valid.index(x[0])))[:n]
@@ -74,7 +74,7 @@ def nps_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
     t = b.t
     f = b.r.get(q.name, "nps")
     if f is None or f.hidden:
-        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        yield b.hidden_sentence(q)
         return
     stat = f.stat
     promoters = getattr(stat, "plus", 0) / stat.n
@@ -86,19 +86,8 @@ def nps_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
         promoters=t.percent(promoters),
         detractors=t.percent(detractors),
     )
-    yield Paragraph(f"{text} {b.comparison_sentence(f)}".strip())
-    header = [t("item"), t("nps"), t("n"), b.margin_header("nps"), t("promoters")]
-    header += [t("detractors"), *b.side_names()]
-    row = [
-        b.label(q),
-        b.marked(f),
-        b.n(f),
-        b.margin(f),
-        t.percent(promoters),
-        t.percent(detractors),
-        *[b.other(f, s) for s in b.sides()],
-    ]
-    yield b.table(t("nps_caption", label=b.label(q)), header, [row], b.notes())
+    extra = [(t("promoters"), t.percent(promoters)), (t("detractors"), t.percent(detractors))]
+    yield from _score(b, q, f, text, t("nps"), extra)
 
 
 def ces_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
@@ -106,11 +95,33 @@ def ces_block(b: ChapterBuilder, q: Question) -> Iterator[Block]:
     t = b.t
     f = b.r.get(q.name, "ces")
     if f is None or f.hidden:
-        yield Paragraph(t("hidden_sentence", label=b.label(q), k=b.k))
+        yield b.hidden_sentence(q)
         return
     key = f"ces_sentence_{b.r.config.ces_definition}"
-    text = t(key, label=b.label(q), value=b.cell(f))
+    yield from _score(b, q, f, t(key, label=b.label(q), value=b.cell(f)), "CES")
+
+
+def _score(
+    b: ChapterBuilder,
+    q: Question,
+    f: Figure,
+    text: str,
+    name: str,
+    extra: Sequence[tuple[str, str]] = (),
+) -> Iterator[Block]:
+    """A score that stands alone (NPS, CES): its sentence and comparison, then a one-row table.
+
+    Args:
+        f: the score (``nps`` or ``ces``); its statistic names the table's caption.
+        text: the sentence saying the score, before the comparison.
+        name: the column heading of the score.
+        extra: (heading, cell) of columns between the margin and the comparisons.
+    """
+    t = b.t
     yield Paragraph(f"{text} {b.comparison_sentence(f)}".strip())
-    header = [t("item"), "CES", t("n"), b.margin_header("ces"), *b.side_names()]
-    row = [b.label(q), b.marked(f), b.n(f), b.margin(f), *[b.other(f, s) for s in b.sides()]]
-    yield b.table(t("ces_caption", label=b.label(q)), header, [row], b.notes())
+    header = [t("item"), name, t("n"), b.margin_header(f.statistic), *(h for h, _ in extra)]
+    row = [b.label(q), b.marked(f), b.n(f), b.margin(f), *(c for _, c in extra)]
+    header += b.side_names()
+    row += [b.other(f, s) for s in b.sides()]
+    caption = t(f"{f.statistic}_caption", label=b.label(q))
+    yield b.table(caption, header, [row], b.notes())

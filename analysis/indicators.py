@@ -199,6 +199,11 @@ class Registry:
 # ---------------------------------------------------------------- applicability
 
 
+def is_grade(question: Question, scale: Scale, config: Config) -> bool:
+    """A report grade (1-10): the mean and the share of fails apply to it."""
+    return scale.kind is Kind.GRADE
+
+
 def is_nps(question: Question, scale: Scale, config: Config) -> bool:
     """A 0-10 question named in ``nps_questions``, or (when that is empty) asking to recommend."""
     if scale.valid != NPS_SCALE:
@@ -295,20 +300,49 @@ def _ces(q: Question, values: pd.Series, scale: Scale, config: Config, code: str
     return metrics.share(values, scale, easy, config.population)
 
 
+def share_indicator(
+    key: str,
+    applies: Applies,
+    *,
+    higher_is_better: bool | None = True,
+    ranked: bool = False,
+    description: Mapping[str, str] | None = None,
+) -> Indicator:
+    """An indicator with the share of every answer code (``key:CODE``), for the total only.
+
+    The top lists and the distributions are the same figure shown two ways,
+    so they are computed alike; only where they apply and how they are
+    shown differ.
+    """
+    return Indicator(
+        key,
+        {"nl": "%", "en": "%"},
+        Display.PERCENT,
+        applies,
+        _share,
+        per_code=True,
+        by_group=False,
+        higher_is_better=higher_is_better,
+        ranked=ranked,
+        description=description or {},
+        compute_codes=_shares,
+    )
+
+
 DEFAULT = Registry(
     (
         Indicator(
             "mean",
             {"nl": "Gemiddelde", "en": "Mean"},
             Display.NUMBER,
-            lambda q, s, c: s.kind is Kind.GRADE,
+            is_grade,
             _mean,
         ),
         Indicator(
             "fail",
             {"nl": "% onvoldoende", "en": "% fail"},
             Display.PERCENT,
-            lambda q, s, c: s.kind is Kind.GRADE,
+            is_grade,
             _fail,
             higher_is_better=False,
             description={
@@ -346,32 +380,16 @@ DEFAULT = Registry(
                 "en": "Customer Effort Score (CES): how easy clients found it to get things done.",
             },
         ),
-        Indicator(
+        share_indicator(
             "top",
-            {"nl": "%", "en": "%"},
-            Display.PERCENT,
             is_top,
-            _share,
-            per_code=True,
-            by_group=False,
             ranked=True,
-            compute_codes=_shares,
             description={
                 "nl": "Goede punten en verbeterpunten: het percentage dat een punt koos; de vijf meest gekozen punten staan naast de referentiegroep.",
                 "en": "Good points and improvement points: the percentage choosing a point; the most chosen points are shown next to the reference group.",
             },
         ),
-        Indicator(
-            "share",
-            {"nl": "%", "en": "%"},
-            Display.PERCENT,
-            _choice_kinds,
-            _share,
-            per_code=True,
-            by_group=False,
-            higher_is_better=None,
-            compute_codes=_shares,
-        ),
+        share_indicator("share", _choice_kinds, higher_is_better=None),
     )
 )
 """The indicators of every report, in the order of the tables."""

@@ -267,16 +267,11 @@ def _method_blocks(b: ChapterBuilder, dataset: Dataset, open_items: int) -> Iter
 
 def _verdicts(b: ChapterBuilder, f: Figure) -> list[str]:
     """ "hoger dan de vorige meting (7,0)", "gelijk aan de referentiegroep (7,3)"."""
-    out = []
-    for side in b.sides():
-        other, test = f.side(side)
-        if other is None or test is None:
-            continue
-        key = "verdict_same"
-        if test.direction:
-            key = "verdict_higher" if test.direction > 0 else "verdict_lower"
-        out.append(f"{b.t(key, what=b.side_phrase(side))} ({b.fmt(other.value, f.statistic)})")
-    return out
+    return [
+        f"{b.t(b.verdict_key('verdict', test), what=b.side_phrase(side))}"
+        f" ({b.fmt(other.value, f.statistic)})"
+        for side, other, test in b.compared(f)
+    ]
 
 
 def _chapter_part(t: Texts, what: str, up: int, down: int, total: int) -> str:
@@ -336,19 +331,19 @@ def _changed_label(b: ChapterBuilder, q: Question) -> str:
     return b.t("negative_mark", label=b.label(q)) if q.negative else b.label(q)
 
 
+def _response_counts(t: Texts, total: ResponseRow) -> dict[str, str]:
+    """The response as the summary and the introduction both word it: how many, by mode, the rate."""
+    return {
+        "responded": t.integer(total.responded),
+        "paper": t.integer(total.paper),
+        "online": t.integer(total.online),
+        "rate": t.percent(total.rate),
+    }
+
+
 def _summary(b: ChapterBuilder, headline: list[Question], total: ResponseRow) -> list[Block]:
     t, results = b.t, b.r
-    out: list[Block] = [
-        Paragraph(
-            t(
-                "summary_response",
-                responded=t.integer(total.responded),
-                paper=t.integer(total.paper),
-                online=t.integer(total.online),
-                rate=t.percent(total.rate),
-            )
-        )
-    ]
+    out: list[Block] = [Paragraph(t("summary_response", **_response_counts(t, total)))]
     if headline:
         first = results.get(headline[0].name, "mean")
         if first is not None and not first.hidden:
@@ -429,14 +424,7 @@ def _introduction(
         )
     out.append(
         Paragraph(
-            t(
-                "intro_response",
-                invited=t.integer(total.invited),
-                responded=t.integer(total.responded),
-                paper=t.integer(total.paper),
-                online=t.integer(total.online),
-                rate=t.percent(total.rate),
-            )
+            t("intro_response", invited=t.integer(total.invited), **_response_counts(t, total))
         )
     )
     if partial:

@@ -105,18 +105,18 @@ class BlockBuilder:
             ops.insert(0, RectOp(Rect(0.0, -height, self.width, 0.0), fill=s.accent_light))
         if hint:
             gap = mm(1.5) if label else 0.0
-            hint_ops, hh = widgets.paragraph(
+            ops, height = widgets.paragraph_below(
+                ops,
+                height,
+                gap,
                 hint,
                 fonts.ITALIC,
                 s.hint_size,
                 self.width - 2 * HEADING_PAD,
                 s,
                 x=HEADING_PAD,
-                top=-(height + gap),
                 color=s.muted,
             )
-            ops += hint_ops
-            height += gap + hh
         return Block(tuple(ops), height, space_after=mm(4), keep_with_next=True, name=name)
 
     def note(self, q: Question) -> Block:
@@ -125,17 +125,17 @@ class BlockBuilder:
             q.label.get(self.lang), fonts.REGULAR, s.body_size, self.width, s
         )
         if q.hint:
-            hint_ops, hh = widgets.paragraph(
+            ops, h = widgets.paragraph_below(
+                ops,
+                h,
+                mm(1),
                 q.hint.get(self.lang),
                 fonts.ITALIC,
                 s.hint_size,
                 self.width,
                 s,
-                top=-(h + mm(1)),
                 color=s.muted,
             )
-            ops += hint_ops
-            h += mm(1) + hh
         return Block(
             tuple(ops),
             h,
@@ -157,18 +157,18 @@ class BlockBuilder:
                 ),
             )
         if hint:
-            hint_ops, hh = widgets.paragraph(
+            ops, h = widgets.paragraph_below(
+                ops,
+                h,
+                mm(1),
                 hint,
                 fonts.ITALIC,
                 s.hint_size,
                 self.width - indent,
                 s,
                 x=indent,
-                top=-(h + mm(1)),
                 color=s.muted,
             )
-            ops += hint_ops
-            h += mm(1) + hh
         return ops, h
 
     def question(self, q: Question) -> Block:
@@ -225,17 +225,17 @@ class BlockBuilder:
             ops, h = widgets.scale(plain, q.name, width, self.style)
             notes = [self._answer_skip_text(q.name, a) for a in answers if a.skip]
             for line in notes:
-                more, mh = widgets.paragraph(
+                ops, h = widgets.paragraph_below(
+                    ops,
+                    h,
+                    mm(2),
                     line,
                     fonts.BOLD,
                     self.style.label_size,
                     width,
                     self.style,
-                    top=-(h + mm(2)),
                     color=self.style.accent,
                 )
-                ops += more
-                h += mm(2) + mh
             return ops, h
         if kind == "inline":
             return widgets.inline(answers, q.name, self.style)

@@ -41,18 +41,18 @@ def first_page_header(questionnaire: Questionnaire, options: LayoutOptions) -> B
     )
     ops += title_ops
     if options.subtitle:
-        sub_ops, sh = widgets.paragraph(
+        ops, h = widgets.paragraph_below(
+            ops,
+            h,
+            mm(1.5),
             options.subtitle,
             fonts.REGULAR,
             s.section_size,
             width - text_x,
             s,
             x=text_x,
-            top=-(h + mm(1.5)),
             color=s.muted,
         )
-        ops += sub_ops
-        h += mm(1.5) + sh
     height = max(h, logo_h)
     if options.show_instructions:
         panel, ph = instruction_panel(options.language, width, s)

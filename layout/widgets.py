@@ -73,6 +73,28 @@ def paragraph(
     return ops, text_height(len(lines), size, style)
 
 
+def paragraph_below(
+    ops: Sequence[Op],
+    height: float,
+    gap: float,
+    text: str,
+    font: str,
+    size: float,
+    width: float,
+    style: Style,
+    *,
+    x: float = 0.0,
+    color: Color | None = None,
+) -> tuple[list[Op], float]:
+    """``ops`` of ``height`` with a paragraph ``gap`` under them: the ops and the new height.
+
+    Hints, routing instructions and subtitles hang under what they belong to
+    this way, so the height always grows by the gap and the paragraph.
+    """
+    more, h = paragraph(text, font, size, width, style, x=x, top=-(height + gap), color=color)
+    return [*ops, *more], height + (gap + h)
+
+
 def _labelled_box(
     answer: Answer, question: str, width: float, style: Style
 ) -> tuple[list[Op], float]:
@@ -213,17 +235,17 @@ def scale(
     height = -box_top + style.box_size
     for a in answers:
         if a.skip:
-            skip_ops, h = paragraph(
+            ops, height = paragraph_below(
+                ops,
+                height,
+                mm(2),
                 a.skip,
                 fonts.BOLD,
                 style.label_size,
                 width,
                 style,
-                top=-(height + mm(2)),
                 color=style.accent,
             )
-            ops += skip_ops
-            height += mm(2) + h
     return ops, height
 
 
@@ -266,18 +288,18 @@ def other_row(
         ops.append(WritingAreaOp(Rect(line_x, -area_h, width, 0.0), other_question, "lines", pitch))
         height = area_h
     if answer.skip:
-        skip_ops, h = paragraph(
+        ops, height = paragraph_below(
+            ops,
+            height,
+            mm(1),
             answer.skip,
             fonts.BOLD,
             size,
             width - label_x,
             style,
             x=label_x,
-            top=-(height + mm(1)),
             color=style.accent,
         )
-        ops += skip_ops
-        height += mm(1) + h
     return ops, height
 
 

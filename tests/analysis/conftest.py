@@ -124,6 +124,14 @@ def round_project(project: Project, tmp_path: Path) -> Iterator[tuple[Project, R
     yield project, make_round(project, tmp_path)
 
 
+@pytest.fixture
+def closed_round(round_project: tuple[Project, Round]) -> tuple[Path, Round]:
+    """The folder of ``round_project`` and its round, the project closed for the CLI to open."""
+    project, r = round_project
+    project.close()
+    return project.paths.root, r
+
+
 MakeRound = Callable[..., Round]
 
 

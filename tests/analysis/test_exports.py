@@ -104,12 +104,8 @@ def test_metrics_csv_leaves_suppressed_figures_empty(
     assert (shown["n"] >= 25).all()
 
 
-def test_cli_export(
-    round_project: tuple[Project, Round], capsys: pytest.CaptureFixture[str]
-) -> None:
-    project, r = round_project
-    root = project.paths.root
-    project.close()
+def test_cli_export(closed_round: tuple[Path, Round], capsys: pytest.CaptureFixture[str]) -> None:
+    root, r = closed_round
     assert main(["export", str(root), "--format", "spss"]) == 0
     assert f"Exported {len(r.paper) + len(r.online)} respondents" in capsys.readouterr().out
     assert (root / "out" / "export" / "data.sav").is_file()

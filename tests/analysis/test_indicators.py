@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,10 +13,10 @@ from analysis import metrics
 from analysis.chapters import ReportContext
 from analysis.comparisons import dataset_figures
 from analysis.dataset import Dataset
-from analysis.indicators import DEFAULT, Config, Display, Indicator, display_of, easy_codes
+from analysis.indicators import DEFAULT, Config, Display, display_of, easy_codes
 from analysis.report import build_document
 from analysis.results import compute_results
-from analysis.scales import Kind, Scale, scales
+from analysis.scales import Scale, scales
 from analysis.texts import INDICATIVE, Texts
 from survey.model import Question, Questionnaire
 from survey.questionnaire import load_questionnaire
@@ -169,14 +170,11 @@ def test_a_new_indicator_is_added_in_the_registry_only(
         m = float(x.median()) if len(x) else math.nan
         return metrics.Mean(len(x), m, math.nan, math.nan, math.nan)
 
+    mean = DEFAULT.get("mean")
+    assert mean is not None
+    # shown like the mean, on the same questions: only the key, name and computation are new
     registry = DEFAULT.with_indicator(
-        Indicator(
-            "median",
-            {"nl": "Mediaan", "en": "Median"},
-            Display.NUMBER,
-            lambda q, s, c: s.kind is Kind.GRADE,
-            median,
-        ),
+        replace(mean, key="median", label={"nl": "Mediaan", "en": "Median"}, compute=median),
         before="fail",
     )
     ds = _dataset(questionnaire, {"q_grade": ["6", "7", "7", "8", "10"] * 4})

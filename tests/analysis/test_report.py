@@ -138,11 +138,9 @@ def test_cells_show_a_dash_for_hidden_figures(
 
 
 def test_cli_report_html_only(
-    round_project: tuple[Project, Round], capsys: pytest.CaptureFixture[str]
+    closed_round: tuple[Path, Round], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project, _ = round_project
-    root = project.paths.root
-    project.close()
+    root, _ = closed_round
     assert main(["report", str(root), "--format", "html", "--dpi", "30", "--language", "en"]) == 0
     assert "figures" in capsys.readouterr().out
     html = (root / "out" / "report" / "report.html").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 import pytest
@@ -10,8 +11,9 @@ import zxingcpp
 
 from layout import kix
 from layout.address import DEFAULT_WINDOW, Addressee, format_postcode, salutation
-from layout.letter import LetterLayout, LetterOptions, format_date, render_letter
+from layout.letter import LetterLayout, format_date, render_letter
 from layout.preview import render_pages
+from layout.proof import example_letter_options
 from layout.templates import (
     MERGE_FIELDS,
     VARIANTS,
@@ -24,22 +26,8 @@ from survey import pseudonym as pseudonyms
 from survey.errors import LetterTemplateError
 from survey.units import A4_HEIGHT_PT, mm
 
-OPTIONS = LetterOptions(
-    municipality="Leidschendam-Voorburg",
-    department="Werk en Inkomen",
-    sender_address=("Postbus 1005", "2260 BA  Leidschendam"),
-    return_address="Retouradres: Postbus 1005, 2260 BA  LEIDSCHENDAM",
-    online_url="https://enquete.example.nl/index.php/123456",
-    limesurvey_base="https://enquete.example.nl",
-    limesurvey_sid="123456",
-    closing_date=dt.date(2027, 3, 15),
-    letter_date=dt.date(2027, 3, 1),
-    reference="KBO-2027-LV",
-    phone="070 123 45 67",
-    bureau="Meerwaarde",
-    sender_name="J. de Vries",
-    sender_role="Manager Werk en Inkomen",
-)
+OPTIONS = example_letter_options()
+"""The invented municipality of the proofs: it closes on 15 October 2027, dated 1 October."""
 
 
 @pytest.fixture(scope="module")
@@ -154,11 +142,11 @@ def test_letter_renders_address_in_window_code_and_qr(addressee):
     everything = _text_in(pdf, 0, 0, 0, 210, 297)
     assert everything.count(code) >= 2  # in the panel and in the body
     assert "Beste heer Van den Berg," in everything
-    assert "15 maart 2027" in everything.replace("\xa0", " ")
+    assert "15 oktober 2027" in everything.replace("\xa0", " ")
     gray = render_pages(pdf, dpi=200)[0]
     found = [b.text for b in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)]
     expected = codes.limesurvey_url(
-        "https://enquete.example.nl", "123456", addressee.pseudonym, "nl"
+        "https://enquete.voorbeeld.nl", "123456", addressee.pseudonym, "nl"
     )
     assert found == [expected]
 
@@ -193,10 +181,10 @@ def test_a_long_letter_runs_on_to_a_second_page(addressee):
 
 
 def test_english_letter_dates_and_labels(addressee):
-    opts = LetterOptions(**{**OPTIONS.__dict__, "language": "en"})
+    opts = replace(OPTIONS, language="en")
     pdf = LetterLayout(
         template_path(default_letters_folder(), "invitation_paper", "en"), opts
     ).render(addressee)
     text = _text_in(pdf, 0, 0, 0, 210, 297)
-    assert "1 March 2027" in text and "Date" in text
+    assert "1 October 2027" in text and "Date" in text
     assert format_date(dt.date(2027, 12, 5), "nl") == "5 december 2027"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from layout.skips import Skip, derive_skips, number_questions
 from survey.questionnaire import default_questionnaire
 
@@ -57,30 +59,32 @@ def test_skip_to_the_end(build):
     assert derive_skips(q) == {("a", "2"): Skip("a", "2", "", 0)}
 
 
-def test_no_skip_when_another_answer_could_still_make_it_relevant(build):
+@pytest.mark.parametrize(
+    ("relevant", "skips"),
+    [
+        pytest.param(
+            "${a} = '1' or ${x} = '1'", {}, id="or: another answer could still make it relevant"
+        ),
+        # x = 2 also rules b out, but b does not follow x directly: no instruction at x.
+        pytest.param(
+            "${a} = '1' and ${x} = '1'",
+            {("a", "2"): Skip("a", "2", "c", 4)},
+            id="and: skips whatever the other answer",
+        ),
+    ],
+)
+def test_a_condition_on_two_answers(build, relevant: str, skips: dict) -> None:
+    """An answer skips a question only when no other answer can make it relevant again."""
     yesno = build.choices("yesno", ["Ja", "Nee"])
     q = build.questionnaire(
         [
             build.select("x", "X", yesno),
             build.select("a", "A", yesno),
-            build.select("b", "B", yesno, relevant="${a} = '1' or ${x} = '1'"),
-        ]
-    )
-    assert derive_skips(q) == {}
-
-
-def test_and_condition_skips_whatever_the_other_answer(build):
-    yesno = build.choices("yesno", ["Ja", "Nee"])
-    q = build.questionnaire(
-        [
-            build.select("x", "X", yesno),
-            build.select("a", "A", yesno),
-            build.select("b", "B", yesno, relevant="${a} = '1' and ${x} = '1'"),
+            build.select("b", "B", yesno, relevant=relevant),
             build.select("c", "C", yesno),
         ]
     )
-    # x = 2 also rules b out, but b does not follow x directly: no instruction at x.
-    assert derive_skips(q) == {("a", "2"): Skip("a", "2", "c", 4)}
+    assert derive_skips(q) == skips
 
 
 def test_chained_conditions_follow_skipped_questions(build):

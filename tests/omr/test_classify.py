@@ -15,6 +15,17 @@ from tests.omr.measures import measures
 P = OmrParams()
 
 
+def _line(elongation: float, *reach: float) -> dict[str, object]:
+    """The measures of a pen line through a box: how long it is and how far it reaches out."""
+    return {
+        "ink": 0.1,
+        "core": 0.1,
+        "coverage": 0.2,
+        "elongation": elongation,
+        "reach": list(reach),
+    }
+
+
 @pytest.mark.parametrize(
     ("values", "state", "doubt"),
     [
@@ -26,36 +37,12 @@ P = OmrParams()
         ({"ink": 0.022, "core": 0.03}, None, ReviewReason.UNCERTAIN_MARK),  # faint pencil
         ({"outline": 0.0}, BoxState.EMPTY, ReviewReason.UNREADABLE),
         ({"spill": 0.08}, BoxState.EMPTY, ReviewReason.MARK_OUTSIDE_BOX),
-        (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 20.0, "reach": [5.0, 0.0]},
-            BoxState.MARKED,
-            ReviewReason.STRAY_LINE,
-        ),
-        (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 8.0, "reach": [7.0, 0.0]},
-            BoxState.MARKED,
-            ReviewReason.STRAY_LINE,
-        ),
-        (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 4.0, "reach": [13.0, 0.0]},
-            BoxState.MARKED,
-            ReviewReason.STRAY_LINE,
-        ),
-        (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 4.0, "reach": [9.0, 5.0]},
-            BoxState.MARKED,
-            None,
-        ),  # an overshooting cross
-        (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 8.0, "reach": [4.0, 4.0]},
-            BoxState.MARKED,
-            ReviewReason.STRAY_LINE,
-        ),
-        (
-            {"ink": 0.1, "core": 0.1, "coverage": 0.2, "elongation": 8.0, "reach": [3.0, 1.0]},
-            BoxState.MARKED,
-            None,
-        ),  # a tick's overshoot
+        (_line(20.0, 5.0, 0.0), BoxState.MARKED, ReviewReason.STRAY_LINE),
+        (_line(8.0, 7.0, 0.0), BoxState.MARKED, ReviewReason.STRAY_LINE),
+        (_line(4.0, 13.0, 0.0), BoxState.MARKED, ReviewReason.STRAY_LINE),
+        (_line(4.0, 9.0, 5.0), BoxState.MARKED, None),  # an overshooting cross
+        (_line(8.0, 4.0, 4.0), BoxState.MARKED, ReviewReason.STRAY_LINE),
+        (_line(8.0, 3.0, 1.0), BoxState.MARKED, None),  # a tick's overshoot
     ],
 )
 def test_rules(

@@ -47,6 +47,14 @@ def _scale(dpi: float) -> np.ndarray:
     return np.diag([dpi / 72, dpi / 72, 1.0])
 
 
+def _writing(
+    image: np.ndarray, form_map: FormMap, homography: np.ndarray | None = None
+) -> list[bool]:
+    """Whether each text area of the page holds writing (an upright 300 dpi scan by default)."""
+    h = _scale(300) if homography is None else homography
+    return [t.has_writing for t in read_text_areas(image, h, _areas(form_map), black=0.0)]
+
+
 def _px(rect: Rect, dpi: float) -> Rect:
     k = dpi / 72
     return (rect[0] * k, rect[1] * k, rect[2] * k, rect[3] * k)
@@ -181,8 +189,7 @@ def test_blank_areas_of_a_1_bit_scan_read_as_empty(
         angle_deg=angle,
         shift=(dx, 0),
     )
-    results = read_text_areas(scan, homography, _areas(form_map), black=0.0)
-    assert [t.has_writing for t in results] == [False, False]
+    assert _writing(scan, form_map, homography) == [False, False]
 
 
 @settings(
@@ -223,8 +230,7 @@ def test_a_short_word_in_a_1_bit_scan_reads_as_written(
         pen=BALLPOINT,
     )
     scan, homography = _scan(image, shrink=shrink, threshold=threshold)
-    results = read_text_areas(scan, homography, _areas(form_map), black=0.0)
-    assert [t.has_writing for t in results] == [False, True]
+    assert _writing(scan, form_map, homography) == [False, True]
 
 
 @pytest.mark.parametrize("pen", [BALLPOINT, PENCIL], ids=["ballpoint", "pencil"])
@@ -244,8 +250,7 @@ def test_a_short_word_on_a_gray_scan_reads_as_written(
         pen=pen,
     )
     scan, homography = _scan(image, shrink=shrink, blur=1.0)
-    results = read_text_areas(scan, homography, _areas(form_map), black=0.0)
-    assert [t.has_writing for t in results] == [True, False]
+    assert _writing(scan, form_map, homography) == [True, False]
 
 
 def _fold(image: np.ndarray, row: float, *, width: float, depth: float) -> np.ndarray:
@@ -266,8 +271,7 @@ def test_a_fold_shadow_is_paper_and_the_writing_under_it_stays(
     for area in (first, second):
         # Through the first line of writing (or where it would be).
         image = _fold(image, (area[1] + 12) * 300 / 72, width=width, depth=depth)
-    results = read_text_areas(image, _scale(300), _areas(form_map), black=0.0)
-    assert [t.has_writing for t in results] == [False, True]
+    assert _writing(image, form_map) == [False, True]
 
 
 def test_noise_specks_beside_a_printed_line_are_not_writing(
@@ -282,8 +286,7 @@ def test_noise_specks_beside_a_printed_line_are_not_writing(
         for x in rng.uniform(area[0] + 5, area[2] - 5, 12) * 300 / 72:
             y = int(row + rng.choice([-1, 1]) * rng.uniform(4, 10))
             image[y : y + 2, int(x) : int(x) + 2] = 150
-    results = read_text_areas(image, _scale(300), _areas(form_map), black=0.0)
-    assert [t.has_writing for t in results] == [False, False]
+    assert _writing(image, form_map) == [False, False]
 
 
 def test_a_mark_of_less_than_the_writing_height_is_not_writing(
