@@ -160,7 +160,7 @@ def connected_run_out(
         ink.reshape(k * (p + 1), p), connectivity=8
     )
     labels = labels.reshape(k, p + 1, p)[:, :p]
-    # Each box's inner area and outer edge, in samples of its patch.
+    # Each box's inner area, in samples of its patch: the strokes that reach into it count.
     lo = np.searchsorted(offsets, -half + inset_pt)  # (k, 2): x, y
     hi = np.searchsorted(offsets, half - inset_pt)
     index = np.arange(p)[None, :]
