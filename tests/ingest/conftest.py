@@ -155,13 +155,16 @@ def questionnaire():
 def round_template(tmp_path_factory) -> RoundTemplate:
     from ingest.pipeline import round_maps
     from papersurvey.simulate.scanfiles import encode_jpeg
+    from survey.entropy import now, seeded
     from survey.project import NewProjectOptions, create_project
     from survey.pseudonym import new_pseudonyms
 
     root = tmp_path_factory.mktemp("template") / "kbo-test"
-    with create_project(NewProjectOptions(root, municipality="Testdorp")) as project:
-        maps = round_maps(project).maps
-    pseudonyms = tuple(sorted(new_pseudonyms(ROUND_RESPONDENTS)))
+    # The key and the pseudonyms are drawn from a seed: every run prints and reads the same pages.
+    with seeded(100, now()):
+        with create_project(NewProjectOptions(root, municipality="Testdorp")) as project:
+            maps = round_maps(project).maps
+        pseudonyms = tuple(sorted(new_pseudonyms(ROUND_RESPONDENTS)))
     add_respondents(root, pseudonyms)
     pages = []
     for i, p in enumerate(pseudonyms):

@@ -280,13 +280,15 @@ class TwoVersions:
 
 @pytest.fixture(scope="session")
 def two_versions(round_template: RoundTemplate, tmp_path_factory) -> TwoVersions:
+    from survey.entropy import now, seeded
     from survey.pseudonym import new_pseudonym
     from survey.store import Store
 
     root = tmp_path_factory.mktemp("two-versions") / "round"
     shutil.copytree(round_template.root, root)
     only_v1, both_new, both_old = round_template.pseudonyms
-    late = new_pseudonym()
+    with seeded(282, now()):  # the same pseudonym, so the same pages, on every run
+        late = new_pseudonym()
     add_respondents(root, [late])
     v1 = round_template.form_maps["nl"]
     with Project.open(root) as project:

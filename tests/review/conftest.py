@@ -33,6 +33,7 @@ import pytest
 from papersurvey.simulate.scanfiles import encode_jpeg
 from review.app import ReviewApp, ReviewConfig
 from review.auth import add_operator
+from survey.entropy import now, seeded
 from survey.pseudonym import new_pseudonym
 from survey.questionnaire import load_questionnaire
 from survey.store import Store
@@ -117,7 +118,8 @@ def review_round(round_template: RoundTemplate, tmp_path_factory) -> ReviewRound
     root = tmp_path_factory.mktemp("review") / "round"
     shutil.copytree(round_template.root, root)
     first = round_template.pseudonyms[0]
-    newcomer, doubler = new_pseudonym(), new_pseudonym()
+    with seeded(120, now()):  # the same pseudonyms, so the same pages, on every run
+        newcomer, doubler = new_pseudonym(), new_pseudonym()
     add_respondents(root, [newcomer, doubler])
     foreign = simulate_pages(root, first, seed=5, key=bytes(32))[0]
     reference = simulate_pages(root, None, seed=11)[2]  # type: ignore[arg-type]
