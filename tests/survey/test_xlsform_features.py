@@ -24,6 +24,7 @@ from survey.model import OTHER, Questionnaire, QuestionType
 from survey.pseudonym import new_pseudonyms
 from survey.questionnaire import load_questionnaire
 from survey.store import Store, utc_now
+from tests.analysis.conftest import add_paper
 
 BUREAU = Path(__file__).parent / "fixtures" / "bureau"
 
@@ -295,31 +296,16 @@ def _store(tmp_path: Path, respondents: list[str]) -> Store:
     return store
 
 
-def _paper(store: Store, pseudonym: str, answers: dict[str, str]) -> None:
-    with store.transaction():
-        for question, value in answers.items():
-            store.insert(
-                "answers",
-                {
-                    "pseudonym": pseudonym,
-                    "question": question,
-                    "value": value,
-                    "source": "paper",
-                    "confidence": 0.99,
-                },
-            )
-
-
 def test_paper_answers_breaking_the_rules_are_listed_in_problems(
     q: Questionnaire, tmp_path: Path
 ) -> None:
     ok, too_many, both, skipped_required, not_asked = new_pseudonyms(5)
     store = _store(tmp_path, [ok, too_many, both, skipped_required, not_asked])
-    _paper(store, ok, {"werk": "baan", "uren": "36", "kanalen": "tel"})
-    _paper(store, too_many, {"werk": "baan", "uren": "96"})
-    _paper(store, both, {"werk": OTHER, "werk_other": "Student", "kanalen": "tel geen"})
-    _paper(store, skipped_required, {"werk": "baan", "toelichting": "Prima"})
-    _paper(store, not_asked, {"werk": "zoek"})  # uren is required, but not asked
+    add_paper(store, ok, {"werk": "baan", "uren": "36", "kanalen": "tel"})
+    add_paper(store, too_many, {"werk": "baan", "uren": "96"})
+    add_paper(store, both, {"werk": OTHER, "werk_other": "Student", "kanalen": "tel geen"})
+    add_paper(store, skipped_required, {"werk": "baan", "toelichting": "Prima"})
+    add_paper(store, not_asked, {"werk": "zoek"})  # uren is required, but not asked
     try:
         ds = build_dataset(store, q)
     finally:
@@ -345,7 +331,7 @@ def test_an_other_text_without_the_box_ticked_is_a_routing_problem(
 ) -> None:
     (p,) = new_pseudonyms(1)
     store = _store(tmp_path, [p])
-    _paper(store, p, {"werk": "geen", "werk_other": "Gepensioneerd"})
+    add_paper(store, p, {"werk": "geen", "werk_other": "Gepensioneerd"})
     try:
         ds = build_dataset(store, q)
     finally:
