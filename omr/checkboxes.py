@@ -53,6 +53,11 @@ class BoxMeasures:
         run_out: for ink in the box with ink just outside it, how far the
             strokes that reach into the box run on beyond the outline, in any
             direction (points, :func:`omr.strokes.connected_run_out`); 0 otherwise.
+        crossings: how many separate strokes a straight line across the inner
+            area meets: the median over its rows or over its columns, whichever
+            is larger. A cross, tick, slash or dot meets one or two; the hatch
+            of a fill or a scribble meets many, its strokes lying over one
+            another (see :func:`omr.noise.ink_may_be_lost`).
         line: the strongest stroke response in the inner area: the darkest
             short straight run (``line_filter_pt`` long, four directions) of
             the darkness against the surroundings, *without* the noise floor,
@@ -90,6 +95,7 @@ class BoxMeasures:
     trace_direction: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     position_doubt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     run_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    crossings: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def __len__(self) -> int:
         return int(self.ink.shape[0])
@@ -98,7 +104,7 @@ class BoxMeasures:
     def empty(cls) -> BoxMeasures:
         z = np.zeros(0, dtype=np.float32)
         z2 = np.zeros((0, 2), dtype=np.float32)
-        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z, z)
+        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z, z, z)
 
     @classmethod
     def concat(cls, parts: list[BoxMeasures]) -> BoxMeasures:
@@ -235,6 +241,7 @@ def measure_boxes(
     paper = paper_plane(levels, wr, wc, p, ring)
     covered = window < paper - (params.stroke_ink * span).astype(np.float32)[:, None, None]
     coverage = covered.mean(axis=(1, 2))
+    crossings = _crossings(covered)
     # Shape only where there is ink to have one.
     elongation = np.ones(n, dtype=np.float32)
     angle = np.zeros(n, dtype=np.float32)
@@ -303,7 +310,23 @@ def measure_boxes(
         trace_direction=traces.direction.astype(np.int8),
         position_doubt=np.zeros(n, dtype=np.float32),
         run_out=run_out,
+        crossings=crossings,
     )
+
+
+def _crossings(covered: np.ndarray) -> np.ndarray:
+    """How many strokes a row or a column of each window meets (:attr:`BoxMeasures.crossings`).
+
+    Args:
+        covered: which samples of each box's inner window hold ink, ``(n, k, k)`` bool.
+
+    Returns:
+        ``float32 (n,)``: the larger of the median number of ink runs along a
+        row and along a column.
+    """
+    in_rows = covered[:, :, 0] + (covered[:, :, 1:] & ~covered[:, :, :-1]).sum(axis=2)
+    in_cols = covered[:, 0, :] + (covered[:, 1:, :] & ~covered[:, :-1, :]).sum(axis=1)
+    return np.maximum(np.median(in_rows, axis=1), np.median(in_cols, axis=1)).astype(np.float32)
 
 
 def _moments(

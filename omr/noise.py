@@ -216,13 +216,16 @@ def ink_may_be_lost(
     surviving marks can say whether the pen had margin.
 
     * It had none at all (:attr:`InkLoss.ANY`) when fewer than
-      ``bilevel_min_marks`` marks survived (a page whose marks fell under
-      the threshold looks unanswered; what survived may be the overlapping
-      strokes of a light fill, a cancelled box, beside the cross that was
-      lost), or when the scan is coarser than ``bilevel_min_dpi`` (a thin
-      stroke blurs away before the threshold whatever the pen: the second
-      mark of a double with it). Then an answered question is not sure
-      either, and every question goes to review.
+      ``bilevel_min_marks`` single-layer marks survived, or when the scan is
+      coarser than ``bilevel_min_dpi`` (a thin stroke blurs away before the
+      threshold whatever the pen: the second mark of a double with it). A
+      page whose marks fell under the threshold looks unanswered, and what
+      survived may be where a light pen's strokes lie over one another: the
+      hatch of a fill (a cancelled box, beside the cross that was lost) or a
+      scribble, twice as dark where they overlap. Such a mark
+      (``crossings`` at least ``bilevel_layered_crossings``) proves nothing
+      of a single stroke, and a hatched fill reads as a cross. Then an
+      answered question is not sure either, and every question goes to review.
     * It had little (:attr:`InkLoss.BLANKS`) when the weakest surviving
       mark's strokes broke up (its ``line``, the darkest straight run, below
       ``bilevel_solid_line``: a solid 1-bit stroke runs fully dark). Then the
@@ -238,10 +241,16 @@ def ink_may_be_lost(
         marked: which boxes hold a cross or tick (not a fill: a filled box
             survives a threshold that drops strokes), boolean ``(n,)``.
         dpi: the page's resolution from its registration.
-        params: ``bilevel_min_marks``, ``bilevel_solid_line``, ``bilevel_min_dpi``.
+        params: ``bilevel_min_marks``, ``bilevel_layered_crossings``,
+            ``bilevel_solid_line``, ``bilevel_min_dpi``.
     """
     surviving = int(np.count_nonzero(marked))
-    if surviving < params.bilevel_min_marks or (dpi and dpi < params.bilevel_min_dpi):
+    # Measures pickled before the field have no crossings (or an empty one): all single.
+    crossings = getattr(measures, "crossings", None)
+    single = surviving
+    if crossings is not None and crossings.shape == marked.shape:
+        single = int(np.count_nonzero(marked & (crossings < params.bilevel_layered_crossings)))
+    if single < params.bilevel_min_marks or (dpi and dpi < params.bilevel_min_dpi):
         return InkLoss.ANY
     if surviving == 0:  # bilevel_min_marks 0: no marks is no evidence either way
         return InkLoss.NONE

@@ -116,7 +116,13 @@ class OmrParams:
         bilevel_min_marks: on a 1-bit scan, every question goes to review
             (``ink_may_be_lost``: a mark, or the second mark of a double, or
             the cross beside a cancelled box, may be gone) when fewer marks
-            than this survived the scanner's threshold on the page, ...
+            than this survived the scanner's threshold on the page, counting
+            only single-layer marks (crossings below ``bilevel_layered_crossings``), ...
+        bilevel_layered_crossings: a mark whose rows or columns meet this
+            many strokes (:attr:`~omr.checkboxes.BoxMeasures.crossings`) is a
+            hatch or scribble whose strokes lie over one another: where they
+            overlap the ink is twice as dark, so it survives a threshold that
+            a single stroke of the pen does not, and proves no margin.
         bilevel_min_dpi: ... or when the scan's resolution is below this (a
             thin stroke blurs away before the threshold, whatever the pen).
         bilevel_solid_line: on a 1-bit scan whose weakest surviving mark's
@@ -196,6 +202,7 @@ class OmrParams:
     noise_min_spread: tuple[float, float] = (0.01, 0.015)
     faint_pen_sigmas: float = 10.0
     bilevel_min_marks: int = 2
+    bilevel_layered_crossings: float = 3.0
     bilevel_solid_line: float = 0.97
     bilevel_min_dpi: float = 250.0
     # rules

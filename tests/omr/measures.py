@@ -26,6 +26,7 @@ def measures(n: int = 1, **values: object) -> BoxMeasures:
         "neighbour_ink": np.zeros(n),
         "position_doubt": np.zeros(n),
         "run_out": np.zeros(n),
+        "crossings": np.zeros(n),
     }
     for name, value in values.items():
         base[name] = np.broadcast_to(np.asarray(value, dtype=np.float64), base[name].shape).copy()

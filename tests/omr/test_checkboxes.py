@@ -161,3 +161,29 @@ def test_patches_follow_the_homography() -> None:
     h = np.array([[0.0, 2.0, 0.0], [-2.0, 0.0, 400.0], [0.0, 0.0, 1.0]])
     patch = sample_patches(image, h, np.array([[100.0, 100.0]]), offsets)[0]
     assert patch[:, 10].mean() < 50 and patch[:, 0].mean() > 200
+
+
+def test_a_light_fill_that_survives_a_1bit_threshold_shows_its_layered_strokes(
+    page_image: Callable[..., np.ndarray], form_map: FormMap, mark: Callable[..., None]
+) -> None:
+    """A light pen's crosses vanish under a 1-bit threshold; where a fill's hatch lies over
+    itself the ink is darker and survives, and meets many strokes across the box."""
+    from omr.noise import InkLoss, ink_may_be_lost
+
+    light = Pen("ballpoint", 179, 0.17)
+    image = page_image(PAGE)
+    for box, seed in ((13, 3), (24, 4), (45, 5)):
+        mark(image, PAGE, box, "fill", pen=light, seed=seed)
+    for box, seed in ((5, 6), (37, 7)):
+        mark(image, PAGE, box, "cross", pen=light, seed=seed)
+    mark(image, PAGE, 52, "cross", seed=8)  # the office pen: well under the threshold
+    one_bit = np.where(image < 159, 0, 255).astype(np.uint8)
+    m = _measure(one_bit, form_map)
+    assert m.ink[[5, 37]].max() < 0.01  # the light crosses are gone
+    assert m.crossings[[13, 24, 45]].min() >= DEFAULT_PARAMS.bilevel_layered_crossings
+    assert m.crossings[52] < DEFAULT_PARAMS.bilevel_layered_crossings
+    survivors = np.zeros(len(m), dtype=bool)
+    survivors[[13, 24, 45]] = True  # as marks they might read: the strokes of a hatch
+    assert ink_may_be_lost(m, survivors, 300.0) is InkLoss.ANY
+    survivors[52] = True  # one single stroke proves no margin either
+    assert ink_may_be_lost(m, survivors, 300.0) is InkLoss.ANY
