@@ -70,7 +70,8 @@ def raw_readings(pages: int, seed: int, workers: int) -> dict[str, np.ndarray]:
                 if m.status is not PageStatus.OK or m.page != truth.page:
                     continue
                 tables = form.page(m.page)
-                classes = classify(m.boxes, cal)
+                bilevel = m.levels is not None and m.levels.bilevel
+                classes = classify(m.boxes, cal, bilevel=bilevel)
                 results = resolve_questions(tables.questions, classes)
                 meant = {q.name: q for q in truth.questions}
                 # Marks whose ink the scan erased (a light pen on a 1-bit scan) are

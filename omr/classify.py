@@ -72,6 +72,8 @@ def classify(
     measures: BoxMeasures,
     calibration: Calibration | None = None,
     params: OmrParams = DEFAULT_PARAMS,
+    *,
+    bilevel: bool = False,
 ) -> BoxClasses:
     """Classify boxes from their measures.
 
@@ -79,6 +81,8 @@ def classify(
         measures: the boxes' measures (see :func:`omr.checkboxes.measure_boxes`).
         calibration: the batch thresholds; ``None`` for the defaults of ``params``.
         params: the coverage, spill, line and outline rules.
+        bilevel: the page is a 1-bit scan: a mark whose strokes broke up
+            (``line`` below ``bilevel_broken_line``) is in doubt.
 
     Returns:
         State, confidence and doubts per box.
@@ -187,7 +191,19 @@ def classify(
         default=doubtful * np.abs(middle - 0.5) * 2,
     )
     doubt_line = line & ~unreadable & ~filled
-    confidence = np.where(doubt_line | beside | faint, np.minimum(confidence, doubtful), confidence)
+    # On a 1-bit scan a pen stroke comes out solid black. A mark whose darkest straight
+    # run is mostly gaps is a light stroke the threshold broke up, or the threshold's
+    # speckle where noise, a fold's shadow or a stain darkened the paper: alike.
+    broken = (
+        bilevel
+        & marked
+        & ~partly
+        & ~unreadable
+        & (measures.line.astype(np.float64) < params.bilevel_broken_line)
+    )
+    confidence = np.where(
+        doubt_line | beside | faint | broken, np.minimum(confidence, doubtful), confidence
+    )
 
     readable = ~unreadable
 
@@ -196,7 +212,7 @@ def classify(
 
     doubts = bit(unreadable, ReviewReason.UNREADABLE)
     doubts |= bit(readable & partly & ~filled, ReviewReason.PARTLY_FILLED)
-    doubts |= bit(readable & ~partly & ~marked & ~empty, ReviewReason.UNCERTAIN_MARK)
+    doubts |= bit((readable & ~partly & ~marked & ~empty) | broken, ReviewReason.UNCERTAIN_MARK)
     doubts |= bit(doubt_line, ReviewReason.STRAY_LINE)
     doubts |= bit(beside, ReviewReason.MARK_OUTSIDE_BOX)
     doubts |= bit(faint & ~beside, ReviewReason.FAINT_MARK)

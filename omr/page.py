@@ -312,10 +312,11 @@ def finish_page(
     if m.page == 0 or m.status is PageStatus.FOREIGN:
         return PageResult(**base)
     tables = prepare_form(form_map).page(m.page)
-    classes = classify(m.boxes, calibration, params)
+    bilevel = m.levels is not None and m.levels.bilevel
+    classes = classify(m.boxes, calibration, params, bilevel=bilevel)
     lost = (
         ink_may_be_lost(m.boxes, classes.states == BoxState.MARKED, reg.dpi, params)
-        if m.levels is not None and m.levels.bilevel
+        if bilevel
         else InkLoss.NONE
     )
     raw = resolve_questions(tables.questions, classes, clips=m.clips, params=params, ink_loss=lost)

@@ -123,6 +123,10 @@ class OmrParams:
             hatch or scribble whose strokes lie over one another: where they
             overlap the ink is twice as dark, so it survives a threshold that
             a single stroke of the pen does not, and proves no margin.
+        bilevel_broken_line: on a 1-bit scan, a marked box whose ``line`` (its
+            darkest straight run) is below this is in doubt (``uncertain_mark``):
+            its strokes broke up under the threshold, or it is the threshold's
+            speckle of noise, a fold's shadow or a stain.
         bilevel_min_dpi: ... or when the scan's resolution is below this (a
             thin stroke blurs away before the threshold, whatever the pen).
         bilevel_solid_line: on a 1-bit scan whose weakest surviving mark's
@@ -204,6 +208,7 @@ class OmrParams:
     bilevel_min_marks: int = 2
     bilevel_layered_crossings: float = 3.0
     bilevel_solid_line: float = 0.97
+    bilevel_broken_line: float = 0.7
     bilevel_min_dpi: float = 250.0
     # rules
     filled_means_cancelled: bool = True

@@ -59,6 +59,20 @@ def test_rules(
         assert c.confidence[0] < P.review_below
 
 
+def test_on_a_1bit_page_a_mark_whose_strokes_broke_up_is_in_doubt() -> None:
+    """Solid black runs are a pen's; a mark of mostly gaps may be the threshold's speckle
+    of a fold's shadow or of noise, as likely as a light stroke broken up."""
+    mark = {"ink": 0.04, "core": 0.08, "coverage": 0.09}
+    speckle = measures(2, **mark, line=np.array([0.5, 1.0]))
+    c = classify(speckle, bilevel=True)
+    assert list(c.states) == [BoxState.MARKED, BoxState.MARKED]
+    assert c.doubts[0] & DOUBT_BITS[ReviewReason.UNCERTAIN_MARK]
+    assert c.confidence[0] < P.review_below
+    assert c.doubts[1] == 0  # a solid stroke
+    gray = classify(speckle)  # on a gray page the line response means something else
+    assert not gray.doubts[0] & DOUBT_BITS[ReviewReason.UNCERTAIN_MARK]
+
+
 def test_confidence_grows_away_from_the_thresholds() -> None:
     ink = np.array([0.0, 0.005, 0.012, 0.035, 0.06, 0.2])
     c = classify(measures(6, ink=ink))
