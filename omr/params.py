@@ -204,7 +204,7 @@ class OmrParams:
     outside_sigmas: float = 6.0
     edge_sigmas: float = 10.0
     noise_min_spread: tuple[float, float] = (0.01, 0.015)
-    faint_pen_sigmas: float = 10.0
+    faint_pen_sigmas: float = 15.0
     bilevel_min_marks: int = 2
     bilevel_layered_crossings: float = 3.0
     bilevel_solid_line: float = 0.97
