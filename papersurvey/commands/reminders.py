@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from papersurvey.commands.parsers import positive_int, project_command
-from papersurvey.commands.print_cmd import add_run_options, format_report, run_options
+from papersurvey.commands.print_runs import add_run_options, format_report, run_options
 
 
 def register(subparsers: Any) -> None:
