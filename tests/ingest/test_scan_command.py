@@ -45,6 +45,7 @@ from tests.ingest.conftest import (
     write_pdf,
 )
 from tests.print_batches.conftest import edit_questionnaire
+from tests.signals import ctrl_c_raises
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -103,14 +104,15 @@ def test_exit_codes(capsys, round_dir):
 def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(round_dir, round_template, clean):
     pdf = write_pdf(round_dir / "scans" / "batch.pdf", round_template.pages)
     cmd = [sys.executable, "-m", "papersurvey.cli", "scan", str(round_dir), str(pdf)]
-    child = subprocess.Popen(
-        [*cmd, "--workers", "2", "--batch", BATCH],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with ctrl_c_raises():  # the child takes Ctrl-C as from a terminal
+        child = subprocess.Popen(
+            [*cmd, "--workers", "2", "--batch", BATCH],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     deadline = time.monotonic() + 60
     while not (round_dir / "store.sqlite-wal").exists() and time.monotonic() < deadline:
         time.sleep(0.01)

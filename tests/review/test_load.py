@@ -30,6 +30,7 @@ from papersurvey.simulate.operators import PASSWORD, LoadRound, make_load_round,
 from review.app import ReviewApp, ReviewConfig
 from review.roundconfig import review_config
 from review.server import BackgroundServer
+from tests.signals import ctrl_c_raises
 from tests.stores import ENGINES
 
 ITEMS = 60
@@ -114,13 +115,14 @@ def test_a_second_process_shares_the_round_and_stops_on_ctrl_c(load_round):
     import sys
 
     made, config = load_round
-    child = subprocess.Popen(
-        [sys.executable, "-m", "papersurvey.cli", "review", str(made.root), "--port", "0"],
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with ctrl_c_raises():  # the child takes Ctrl-C as from a terminal
+        child = subprocess.Popen(
+            [sys.executable, "-m", "papersurvey.cli", "review", str(made.root), "--port", "0"],
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     try:
         line = child.stdout.readline()
         assert line.startswith("review UI on http://127.0.0.1:"), child.stderr.read()

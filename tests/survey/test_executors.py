@@ -19,6 +19,7 @@ from survey.executors import (
     available_cores,
     make_executor,
 )
+from tests.signals import ctrl_c_raises
 from tests.survey.taskfns import scaled, scaled_with_pid, start, stuck
 
 TASKS = [*range(10), -1, 20]
@@ -160,7 +161,7 @@ def test_ctrl_c_ends_workers_that_are_still_running(tmp_path, monkeypatch):
 
     watcher = threading.Thread(target=interrupt_once_both_run, daemon=True)
     watcher.start()
-    with pytest.raises(KeyboardInterrupt), ProcessExecutor(2) as ex:
+    with ctrl_c_raises(), pytest.raises(KeyboardInterrupt), ProcessExecutor(2) as ex:
         for _ in ex.map_unordered(stuck, str(tmp_path), range(6)):
             pass
     watcher.join()
@@ -169,7 +170,7 @@ def test_ctrl_c_ends_workers_that_are_still_running(tmp_path, monkeypatch):
 
 def test_ctrl_c_during_a_critical_step_is_raised_after_it():
     ran = []
-    with pytest.raises(KeyboardInterrupt), _deferred_interrupt():
+    with ctrl_c_raises(), pytest.raises(KeyboardInterrupt), _deferred_interrupt():
         signal.raise_signal(signal.SIGINT)
         ran.append("the rest of the step")
     assert ran == ["the rest of the step"]
