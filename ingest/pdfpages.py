@@ -59,27 +59,37 @@ class PdfPageImage:
 
 
 def _cached(slot: str, key: tuple[str, str], opener: Any) -> Any:
+    """The open document of ``key`` (path, file hash) in this thread's ``slot``.
+
+    Another file's document is closed and forgotten first, so that a file
+    that then fails to open (moved, unreadable) does not leave a closed
+    document behind to be handed out for the file before it.
+    """
     cur = getattr(_local, slot, None)
     if cur is not None and cur[0] == key:
         return cur[1]
-    if cur is not None:
-        cur[1].close()
+    _forget(slot)
     doc = opener(key[0])
     setattr(_local, slot, (key, doc))
     return doc
 
 
+def _forget(slot: str) -> None:
+    cur = getattr(_local, slot, None)
+    setattr(_local, slot, None)
+    if cur is None:
+        return
+    if slot == "pdfium":
+        with _pdfium_lock:
+            cur[1].close()
+    else:
+        cur[1].close()
+
+
 def close_cached() -> None:
     """Close the documents this thread keeps open."""
     for slot in ("pikepdf", "pdfium"):
-        cur = getattr(_local, slot, None)
-        if cur is not None:
-            if slot == "pdfium":
-                with _pdfium_lock:
-                    cur[1].close()
-            else:
-                cur[1].close()
-            setattr(_local, slot, None)
+        _forget(slot)
 
 
 def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:

@@ -100,3 +100,18 @@ def test_truncated_jpeg_file_is_damaged(scans, page_images):
             load_page(next(page_refs(sf)))
     else:
         assert sf.problem.startswith("the image is damaged")
+
+
+def test_a_file_that_fails_to_open_leaves_the_file_before_it_readable(scans, page_images):
+    """Each thread keeps the last PDF open; a moved file closes it, and the one before it
+    opens again instead of being read from a closed document."""
+    from dataclasses import replace
+
+    write_scanner_pdf(scans / "a.pdf", page_images[:1], dpi=100)
+    (ref,) = page_refs(inspect_file(scans / "a.pdf"))
+    first = load_page(ref)
+    with pytest.raises(CorruptInputError):
+        load_page(replace(ref, path=str(scans / "moved.pdf")))
+    again = load_page(ref)
+    assert again.sha256 == first.sha256
+    np.testing.assert_array_equal(again.gray, first.gray)
