@@ -316,5 +316,16 @@ class PostgresBackend:
     def backup(self, suffix: str) -> str | None:
         return None  # the database's own backups (pg_dump) are the administrator's
 
+    def compact(self) -> None:
+        # VACUUM FULL rewrites each table of the round's schema without its dead rows
+        # (plain VACUUM only marks their space free). It cannot run in a transaction;
+        # this connection is in autocommit mode outside begin_write.
+        tables = self._conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
+            (self.schema,),
+        ).fetchall()
+        for (table,) in tables:
+            self._conn.execute(f'VACUUM FULL "{self.schema}"."{table}"')
+
     def close(self) -> None:
         self._conn.close()

@@ -9,6 +9,8 @@ date plus ``privacy.retention_days`` (survey.toml), purge removes:
 * ``scans/`` and ``clips/``: scanned questionnaires and clips of handwriting,
   which may hold personal details a respondent wrote down (``--keep-scans``
   keeps them, for a bureau whose contract says so);
+* ``store.sqlite.before-vN``: the copies of the store made before a schema
+  migration (they hold the free text below);
 * ``online/``: the online survey's response exports as downloaded, whose
   open answers are free text like those in the store (exports kept outside
   the project folder are the bureau's to delete: purge names the files the
@@ -23,6 +25,11 @@ an analyst approved and anonymised for the report may stay, in place of the
 answer they came from (``kept``), when the purge is asked to keep them.
 Exports holding free text (``out/export/``) are made again from the stripped
 store by the command (``papersurvey.purging``).
+
+The store is then compacted (:meth:`survey.store.Store.compact`): a database
+keeps deleted and overwritten rows in its free pages (SQLite, also in its
+write-ahead log) until it is rewritten, and the removed text would still be
+in the file.
 
 What stays: the pseudonymous closed answers, the aggregates, the reports and
 the settings. Afterwards nobody can link an answer to a person. Every purge
@@ -108,10 +115,21 @@ def plan_purge(project: Project, *, keep_scans: bool = False) -> PurgePlan:
     p = project.paths
     folders = [p.pii, p.print, p.online] + ([] if keep_scans else [p.scans, p.clips])
     files = tuple(
-        sorted(f for folder in folders if folder.exists() for f in folder.rglob("*") if f.is_file())
+        sorted(
+            [f for folder in folders if folder.exists() for f in folder.rglob("*") if f.is_file()]
+            + migration_backups(project)
+        )
     )
     size = sum(f.stat().st_size for f in files)
     return PurgePlan(retention_end(project), files, tuple(folders), size)
+
+
+def migration_backups(project: Project) -> list[Path]:
+    """The copies of ``store.sqlite`` made before schema migrations (``store.sqlite.before-vN``).
+
+    They hold the store as it was, free text and all, so purge removes them too.
+    """
+    return sorted(f for f in project.paths.root.glob("store.sqlite.before-*") if f.is_file())
 
 
 def imported_online_files(project: Project) -> list[str]:
@@ -228,6 +246,8 @@ def purge(project: Project, options: PurgeOptions) -> PurgePlan:
         with project.store.transaction() as store:
             counts = strip_free_text(store, questions, options.kept, dry_run=True)
         return dataclasses.replace(plan, free_text=counts)
+    for backup in migration_backups(project):
+        backup.unlink()
     for folder in plan.folders:
         if not folder.exists():
             continue
@@ -248,6 +268,8 @@ def purge(project: Project, options: PurgeOptions) -> PurgePlan:
                 "free_text": dataclasses.asdict(counts),
             },
         )
+    # The stripped text must not linger in the store's free pages or its WAL.
+    project.store.compact()
     log.info(
         "purged %d files from %s and %d free texts (%d approved quotes kept)",
         len(plan.files),

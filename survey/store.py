@@ -216,6 +216,14 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def compact(self) -> None:
+        """Rewrite the store so that deleted and overwritten data leaves its files too
+        (SQLite: ``VACUUM`` and a WAL checkpoint; PostgreSQL: ``VACUUM FULL`` of the
+        round's tables). Call outside a transaction; :func:`survey.purge.purge` does."""
+        if self._db.in_transaction:
+            raise RuntimeError("compact() inside a transaction")
+        self._db.compact()
+
     def __enter__(self) -> Store:
         return self
 

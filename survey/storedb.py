@@ -105,6 +105,11 @@ class Backend(Protocol):
         """Copy the store before a migration; where the copy is (``None``: not possible)."""
         ...
 
+    def compact(self) -> None:
+        """Rewrite the store without the space of deleted or overwritten rows, so that
+        what was removed is gone from the files too (outside a transaction)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -136,6 +141,9 @@ class SqliteBackend:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted and overwritten rows are zeroed in the file, whatever the default of
+            # this SQLite build (Debian's is on; others are off). See Store.compact.
+            self._conn.execute("PRAGMA secure_delete = ON")
         except BaseException:
             self._conn.close()
             raise
@@ -201,6 +209,12 @@ class SqliteBackend:
 
     def set_schema_version(self, version: int) -> None:
         self._conn.execute(f"PRAGMA user_version = {int(version)}")
+
+    def compact(self) -> None:
+        # VACUUM writes the new file through the WAL; the checkpoint moves it into
+        # store.sqlite and empties the WAL, which held the old pages too.
+        self._conn.execute("VACUUM")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def backup(self, suffix: str) -> str | None:
         backup = self.path.with_name(f"{self.path.name}.{suffix}")

@@ -160,6 +160,11 @@ def test_purge_removes_free_text_from_the_store_and_the_exports(
     assert _free_text_left(copy) == []
     for f in (copy / "out" / "export").iterdir():
         assert b"12345678" not in f.read_bytes(), f
+    # nor in the store's files: its free pages and write-ahead log kept the old rows
+    files = list(copy.glob("store.sqlite*"))
+    assert files
+    for f in files:
+        assert b"12345678" not in f.read_bytes(), f
     with Project.open(copy) as project:
         purge_entry = project.store.query_one("SELECT detail FROM audit_log WHERE action = 'purge'")
         assert purge_entry is not None

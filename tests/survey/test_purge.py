@@ -34,6 +34,7 @@ def imported(project_dir: Path, address_csv: Path) -> Path:
     (project_dir / "scans" / "batch1.pdf").write_bytes(b"%PDF-1.4 scanned pages")
     (project_dir / "clips" / "ABCD.png").write_bytes(b"png")
     (project_dir / "print" / "batch-001.pdf").write_bytes(b"%PDF-1.4 letters")
+    (project_dir / "store.sqlite.before-v5").write_bytes(b"SQLite format 3\0 an old copy")
     _set_close(project_dir, "2027-03-31")
     return project_dir
 
@@ -65,6 +66,7 @@ def test_purge_removes_personal_data_and_keeps_answers(imported: Path) -> None:
         assert plan.files, "the plan named nothing to remove"
         for folder in ("pii", "print", "scans", "clips"):
             assert not any((imported / folder).iterdir()), f"{folder}/ not emptied"
+        assert not list(imported.glob("store.sqlite.before-*"))  # the copies before migrations
         assert len(p.store.respondents()) == respondents
         actions = [r["action"] for r in p.store.query("SELECT action FROM audit_log")]
         assert "purge" in actions

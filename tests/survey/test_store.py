@@ -476,3 +476,43 @@ def test_a_portable_migration_runs_on_both_engines(
         s.execute("DELETE FROM review_items WHERE id = ?", (item,))
         assert s.scalar("SELECT count(*) FROM t_leases") == 0  # ON DELETE CASCADE
         assert s.verify_audit_log().ok
+
+
+def test_compact_keeps_the_rows_and_drops_what_was_overwritten(store: Store) -> None:
+    """After purge the store is compacted: the rows stay, on either engine."""
+    add_respondent(store, "ABCDEFGHJ")
+    with store.transaction():
+        store.insert(
+            "answers",
+            {"pseudonym": "ABCDEFGHJ", "question": "q", "value": "Jansen 06-12345678",
+             "source": "paper"},
+        )  # fmt: skip
+        store.execute("UPDATE answers SET value = NULL")
+    store.compact()
+    assert store.scalar("SELECT count(*) FROM answers WHERE value IS NULL") == 1
+    with pytest.raises(RuntimeError), store.transaction():
+        store.compact()
+
+
+def test_compact_removes_overwritten_text_from_the_sqlite_files(tmp_path: Path) -> None:
+    """A SQLite build without secure delete keeps an overwritten value in the file's free
+    space (and its write-ahead log) until the file is rewritten."""
+    import sqlite3
+
+    path = tmp_path / "store.sqlite"
+    Store.open(path, create=True).close()
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA secure_delete = OFF")  # as some platforms' SQLite is built
+    raw.execute("INSERT INTO meta (key, value) VALUES ('note', ?)", ("Jansen 06-12345678",))
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.execute("DELETE FROM meta WHERE key = 'note'")
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+
+    def traces() -> list[str]:
+        return [f.name for f in tmp_path.glob("store.sqlite*") if b"12345678" in f.read_bytes()]
+
+    assert traces()  # the control: deleted, but still in the file
+    with Store.open(path) as store:
+        store.compact()
+    assert traces() == []
