@@ -222,7 +222,15 @@ class Store:
         round's tables). Call outside a transaction; :func:`survey.purge.purge` does."""
         if self._db.in_transaction:
             raise RuntimeError("compact() inside a transaction")
-        self._db.compact()
+        try:
+            self._db.compact()
+        except self._db.database_error as exc:
+            raise ConflictError(
+                f"the store at {self._db.location} could not be compacted ({str(exc).strip()}): "
+                "another process (a review server?) is using it. The data is removed from its "
+                "tables; stop the other process and run the same command again to clear it "
+                "from the files too."
+            ) from exc
 
     def __enter__(self) -> Store:
         return self

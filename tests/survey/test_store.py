@@ -516,3 +516,22 @@ def test_compact_removes_overwritten_text_from_the_sqlite_files(tmp_path: Path) 
     with Store.open(path) as store:
         store.compact()
     assert traces() == []
+
+
+def test_a_store_another_process_holds_is_not_compacted_and_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from survey.errors import ConflictError
+    from survey.storedb import SqliteBackend
+
+    def busy(self: SqliteBackend) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(SqliteBackend, "compact", busy)
+    with (
+        Store.open(tmp_path / "store.sqlite", create=True) as store,
+        pytest.raises(ConflictError, match="stop the other process and run the same"),
+    ):
+        store.compact()
