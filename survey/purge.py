@@ -50,7 +50,7 @@ from pathlib import Path
 from survey.errors import ConflictError
 from survey.model import QuestionType
 from survey.project import Project
-from survey.store import Store
+from survey.store import BACKUP_BEFORE, Store
 
 log = logging.getLogger("papersurvey.purge")
 
@@ -100,6 +100,7 @@ class PurgePlan:
     folders: tuple[Path, ...]
     bytes: int
     free_text: FreeTextCounts = field(default_factory=FreeTextCounts)
+    backups: tuple[Path, ...] = ()
 
 
 def retention_end(project: Project) -> dt.date | None:
@@ -114,22 +115,19 @@ def plan_purge(project: Project, *, keep_scans: bool = False) -> PurgePlan:
     """The files and folders a purge would empty (the folders themselves stay)."""
     p = project.paths
     folders = [p.pii, p.print, p.online] + ([] if keep_scans else [p.scans, p.clips])
+    # The copies of the store made before migrations hold it as it was, free text and all.
+    store = p.store
+    backups = tuple(
+        sorted(f for f in store.parent.glob(f"{store.name}.{BACKUP_BEFORE}*") if f.is_file())
+    )
     files = tuple(
         sorted(
             [f for folder in folders if folder.exists() for f in folder.rglob("*") if f.is_file()]
-            + migration_backups(project)
+            + list(backups)
         )
     )
     size = sum(f.stat().st_size for f in files)
-    return PurgePlan(retention_end(project), files, tuple(folders), size)
-
-
-def migration_backups(project: Project) -> list[Path]:
-    """The copies of ``store.sqlite`` made before schema migrations (``store.sqlite.before-vN``).
-
-    They hold the store as it was, free text and all, so purge removes them too.
-    """
-    return sorted(f for f in project.paths.root.glob("store.sqlite.before-*") if f.is_file())
+    return PurgePlan(retention_end(project), files, tuple(folders), size, backups=backups)
 
 
 def imported_online_files(project: Project) -> list[str]:
@@ -246,8 +244,8 @@ def purge(project: Project, options: PurgeOptions) -> PurgePlan:
         with project.store.transaction() as store:
             counts = strip_free_text(store, questions, options.kept, dry_run=True)
         return dataclasses.replace(plan, free_text=counts)
-    for backup in migration_backups(project):
-        backup.unlink()
+    for backup in plan.backups:
+        backup.unlink(missing_ok=True)
     for folder in plan.folders:
         if not folder.exists():
             continue

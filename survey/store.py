@@ -39,6 +39,8 @@ from survey.storedb import Backend, Cursor, Params, Row, SqliteBackend, is_url
 log = logging.getLogger("papersurvey.store")
 
 SCHEMA_VERSION = len(MIGRATIONS)
+BACKUP_BEFORE = "before-v"
+"""The copy of a store made before migrating it to version N ends in ``.before-vN``."""
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -252,7 +254,7 @@ class Store:
         if current == latest:
             return
         if current > 0:
-            backup = self._db.backup(f"before-v{latest}")
+            backup = self._db.backup(f"{BACKUP_BEFORE}{latest}")
             if backup:
                 log.info("backed up the store to %s before migrating", backup)
             else:
