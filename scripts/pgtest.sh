@@ -40,16 +40,17 @@ start() {
   fi
   if [[ $status != online ]]; then
     say "starting PostgreSQL $ver/$name"
-    as_root pg_ctlcluster "$ver" "$name" start || { say "cannot start PostgreSQL"; return 0; }
+    # pg_ctlcluster talks on stdout ("Removed stale pid file."): only the URL may go there.
+    as_root pg_ctlcluster "$ver" "$name" start >&2 || { say "cannot start PostgreSQL"; return 0; }
     touch "$MARK"
   fi
   port=$(pg_conftool -s "$ver" "$name" show port 2>/dev/null || echo 5432)
   psql_pg=(as_postgres psql -X -q -p "$port" -d postgres -tA -v ON_ERROR_STOP=1)
   if [[ -z $("${psql_pg[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname = '$ME'") ]]; then
-    "${psql_pg[@]}" -c "CREATE ROLE \"$ME\" LOGIN CREATEDB" || { say "cannot create role $ME"; return 0; }
+    "${psql_pg[@]}" -c "CREATE ROLE \"$ME\" LOGIN CREATEDB" >&2 || { say "cannot create role $ME"; return 0; }
   fi
   if [[ -z $("${psql_pg[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'") ]]; then
-    "${psql_pg[@]}" -c "CREATE DATABASE \"$DB\" OWNER \"$ME\"" || { say "cannot create $DB"; return 0; }
+    "${psql_pg[@]}" -c "CREATE DATABASE \"$DB\" OWNER \"$ME\"" >&2 || { say "cannot create $DB"; return 0; }
   fi
   echo "postgresql:///$DB?host=/var/run/postgresql&port=$port"
 }
@@ -59,7 +60,7 @@ stop() {
   read -r ver name status < <(cluster) || true
   if [[ ${status:-} == online ]]; then
     say "stopping PostgreSQL $ver/$name"
-    as_root pg_ctlcluster "$ver" "$name" stop || true
+    as_root pg_ctlcluster "$ver" "$name" stop >&2 || true
   fi
   rm -f "$MARK"
 }
