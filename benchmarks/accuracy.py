@@ -64,6 +64,14 @@ def dump_measures(path: Path, trip: RoundTrip) -> None:
             [np.array([",".join(t.damage.kinds)] * len(t.box_states)) for t, _ in kept]
         ),
         pen=np.concatenate([np.array([t.pen] * len(t.box_states)) for t, _ in kept]),
+        page=np.concatenate([np.full(len(t.box_states), i) for i, (t, _) in enumerate(kept)]),
+        dpi=np.concatenate([np.full(len(t.box_states), t.damage.dpi) for t, _ in kept]),
+        threshold=np.concatenate(
+            [np.full(len(t.box_states), t.damage.binary_threshold) for t, _ in kept]
+        ),
+        seen=np.concatenate(
+            [np.array(t.box_ink or (True,) * len(t.box_states)) for t, _ in kept]
+        ),
     )
 
 

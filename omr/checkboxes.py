@@ -72,6 +72,10 @@ class BoxMeasures:
         trace_at: where the strongest short run inside the box lies ``(n, 2)``,
             page coordinates (points).
         trace_direction: its direction (``int8``, see :data:`omr.traces.DIRECTIONS`).
+        fine_out: the second look's evidence of ink on one side of the ring
+            just outside the outline, in spreads above the page's reference
+            boxes; 0 when the box was not looked at again
+            (:func:`omr.finelook.fine_evidence`, set by :func:`omr.page.measure_page`).
         position_doubt: how far off the box may be from where it was measured
             (points); 0 here, set by :func:`omr.page.measure_page` for a page
             placed by a fallback (:func:`omr.page.position_doubt`).
@@ -96,6 +100,7 @@ class BoxMeasures:
     position_doubt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     run_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     crossings: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    fine_out: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def __len__(self) -> int:
         return int(self.ink.shape[0])
@@ -104,7 +109,7 @@ class BoxMeasures:
     def empty(cls) -> BoxMeasures:
         z = np.zeros(0, dtype=np.float32)
         z2 = np.zeros((0, 2), dtype=np.float32)
-        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z, z, z)
+        return cls(z, z, z, z, z, z2, z, z, z2, z2, z, z, z, z, z2, z.astype(np.int8), z, z, z, z)
 
     @classmethod
     def concat(cls, parts: list[BoxMeasures]) -> BoxMeasures:
@@ -311,6 +316,7 @@ def measure_boxes(
         position_doubt=np.zeros(n, dtype=np.float32),
         run_out=run_out,
         crossings=crossings,
+        fine_out=np.zeros(n, dtype=np.float32),
     )
 
 

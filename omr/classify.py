@@ -68,6 +68,16 @@ def _ramp(x: np.ndarray, width: float) -> np.ndarray:
     return np.clip(0.5 + 0.5 * x / max(width, 1e-6), 0.5, 1.0)
 
 
+def _fine_out(measures: BoxMeasures, counts: np.ndarray, params: OmrParams) -> np.ndarray:
+    """The second look's evidence outside the box (``fine_out``) on the first look's scale:
+    ``fine_sigmas`` becomes ``outside_sigmas``; 0 where ``counts`` is false."""
+    n = len(measures)
+    if measures.fine_out.shape != (n,):  # measures stored before the field
+        return np.zeros(n)
+    scale = params.outside_sigmas / params.fine_sigmas
+    return np.where(counts, measures.fine_out.astype(np.float64) * scale, 0.0)
+
+
 def classify(
     measures: BoxMeasures,
     calibration: Calibration | None = None,
@@ -128,7 +138,11 @@ def classify(
     excess, excess_out = evidence(measures, noise)
     quiet = empty & ~partly & ~unreadable
     # A fold's crease is one faint straight line through a row or column of boxes.
-    excess = np.where(creases(measures, quiet & (excess >= params.noise_sigmas / 2)), 0.0, excess)
+    crease = creases(measures, quiet & (excess >= params.noise_sigmas / 2))
+    excess = np.where(crease, 0.0, excess)
+    # The second look just outside the box, at the pixel pitch (omr.finelook).
+    fine_out = _fine_out(measures, ~crease, params)
+    excess_out = np.maximum(excess_out, fine_out)
     faint = quiet & (excess >= params.noise_sigmas)
     explained = (
         measures.neighbour_ink >= lo
@@ -138,7 +152,9 @@ def classify(
     # A trace outside counts when the box holds a trace too (a light tick that starts
     # in the box and runs out of it); a stroke or crease that only passes by does not.
     traced = (excess_out >= params.outside_sigmas) & (
-        (excess >= params.noise_sigmas / 2) | (measures.line_out >= params.outside_min_line)
+        (excess >= params.noise_sigmas / 2)
+        | (measures.line_out >= params.outside_min_line)
+        | (fine_out >= params.outside_sigmas)
     )
     # A light tick on the box's edge leaves part of its trace inside, part in the ring
     # around it, neither enough alone. The two measures are independent, so their sum

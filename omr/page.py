@@ -22,6 +22,7 @@ from omr.anchors import find_qr_anchors
 from omr.calibration import Calibration
 from omr.checkboxes import BoxMeasures, measure_boxes
 from omr.classify import classify
+from omr.finelook import look_again
 from omr.form import PreparedForm, prepare_form
 from omr.image import Levels, dpi_guess, is_blank, page_levels, to_gray
 from omr.marks import find_marks
@@ -207,6 +208,8 @@ def measure_page(
     boxes = measure_boxes(gray, reg.homography, rects, black=levels.black, params=params)
     if reg.fallback:
         boxes = replace(boxes, position_doubt=position_doubt(boxes, reg, params))
+    if not levels.bilevel:
+        boxes = look_again(gray, reg.homography, rects, boxes, dpi=reg.dpi, params=params)
     shifted = rects + np.concatenate([boxes.shift, boxes.shift], axis=1)
     corners = page_to_image(rect_corners(shifted), reg.homography)
     clips = np.concatenate(

@@ -113,6 +113,16 @@ class OmrParams:
             boxes is written with a pen at the edge of what the scan shows:
             another mark of that pen may not show at all, so its unanswered
             questions go to review (``faint_pen``, :func:`omr.noise.pen_at_limit`).
+        fine_from_sigmas: a box without a mark whose first-look evidence
+            (inside or just outside) is at least this many spreads is looked at
+            again at the image's pixel pitch (:mod:`omr.finelook`).
+        fine_sigmas: a box whose second look stands this many spreads above
+            the reference boxes' is a ``faint_mark`` (inside) or a
+            ``mark_outside_box`` (in the ring), unless a marked neighbour or a
+            crease explains it.
+        fine_blur_pt: the second look's Gaussian (sigma, points): about a
+            pen's width, so a thin stroke keeps its darkness and noise averages out.
+        fine_min_spread: the smallest spread of the second look's peaks, gray levels.
         bilevel_min_marks: on a 1-bit scan, every question goes to review
             (``ink_may_be_lost``: a mark, or the second mark of a double, or
             the cross beside a cancelled box, may be gone) when fewer marks
@@ -205,6 +215,10 @@ class OmrParams:
     edge_sigmas: float = 10.0
     noise_min_spread: tuple[float, float] = (0.01, 0.015)
     faint_pen_sigmas: float = 15.0
+    fine_from_sigmas: float = 2.0
+    fine_sigmas: float = 6.0
+    fine_blur_pt: float = 0.5
+    fine_min_spread: float = 2.0
     bilevel_min_marks: int = 2
     bilevel_layered_crossings: float = 3.0
     bilevel_solid_line: float = 0.97
