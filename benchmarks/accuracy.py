@@ -69,9 +69,7 @@ def dump_measures(path: Path, trip: RoundTrip) -> None:
         threshold=np.concatenate(
             [np.full(len(t.box_states), t.damage.binary_threshold) for t, _ in kept]
         ),
-        seen=np.concatenate(
-            [np.array(t.box_ink or (True,) * len(t.box_states)) for t, _ in kept]
-        ),
+        seen=np.concatenate([np.array(t.box_ink or (True,) * len(t.box_states)) for t, _ in kept]),
     )
 
 
